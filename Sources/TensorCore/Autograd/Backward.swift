@@ -1,0 +1,151 @@
+/// One recorded operation: its inputs and how to send a gradient back to them.
+///
+/// The pullback receives the gradient of the loss with respect to the op's output (same
+/// shape as the output) and the output itself (so ops like `tanh` can reuse it without
+/// the node holding its own output, which would be a reference cycle). It returns one
+/// gradient per input, or `nil` for inputs that need none.
+final class GradFn {
+  let name: String
+  var inputs: [Tensor]
+  var pullback: (_ gradient: Tensor, _ output: Tensor) -> [Tensor?]
+
+  init(
+    name: String, inputs: [Tensor],
+    pullback: @escaping (_ gradient: Tensor, _ output: Tensor) -> [Tensor?]
+  ) {
+    self.name = name
+    self.inputs = inputs
+    self.pullback = pullback
+  }
+}
+
+/// Whether operations record themselves for `backward()`; see `withNoGrad`.
+///
+/// The setting belongs to the current task (or thread), like PyTorch's grad mode: code
+/// that evaluates a model on one thread does not switch recording off for another.
+public enum GradMode {
+  @TaskLocal static var enabled = true
+
+  /// Whether ops on this thread record themselves for `backward()` now.
+  public static var isEnabled: Bool { enabled }
+}
+
+/// Runs `body` without recording operations: for evaluation, sampling, and optimizer
+/// updates (PyTorch's `torch.no_grad()`). Saves the memory and time a graph costs.
+public func withNoGrad<R>(_ body: () throws -> R) rethrows -> R {
+  try GradMode.$enabled.withValue(false, operation: body)
+}
+
+extension Tensor {
+  /// Wraps a freshly computed result, recording `pullback` when gradients are enabled and
+  /// some input requires a gradient. Every differentiable op ends with this call.
+  func recorded(
+    _ name: String, _ inputs: [Tensor],
+    pullback: @escaping (_ gradient: Tensor, _ output: Tensor) -> [Tensor?]
+  ) -> Tensor {
+    if GradMode.isEnabled && inputs.contains(where: { $0.requiresGrad }) {
+      requiresGrad = true
+      gradFn = GradFn(name: name, inputs: inputs, pullback: pullback)
+    }
+    return self
+  }
+
+  /// The name of the operation that made this tensor (`"matmul"`, `"add"`, …), or `nil`
+  /// for a leaf.
+  public var operationName: String? { gradFn?.name }
+
+  /// Asks `backward()` to keep this intermediate result's gradient in `grad` too
+  /// (PyTorch's `retain_grad()`). Lessons use it to show the gradient that reaches each
+  /// hidden state of a recurrent network.
+  public func retainGrad() {
+    retainsGrad = true
+  }
+
+  /// Computes the gradient of this tensor with respect to every tensor it was computed
+  /// from that has `requiresGrad`, and adds it to their `grad`.
+  ///
+  /// Reverse-mode differentiation: the graph is sorted so that each tensor comes after
+  /// everything computed from it; then, from this tensor back, each op's pullback turns its
+  /// output gradient into input gradients. A tensor used by several ops receives the sum
+  /// of their contributions. Gradients *accumulate* across calls: call `zeroGrad()`
+  /// between steps.
+  /// - Parameter gradient: the upstream gradient, shaped like this tensor. It may be
+  ///   omitted for a one-element tensor (a loss), which means a gradient of 1.
+  public func backward(_ gradient: Tensor? = nil) {
+    let seed: Tensor
+    if let gradient {
+      precondition(
+        gradient.shape == shape,
+        "backward: the gradient has shape \(Shape.describe(gradient.shape)) but the tensor "
+          + "has shape \(Shape.describe(shape))")
+      seed = gradient
+    } else {
+      precondition(
+        count == 1,
+        "backward: the tensor has shape \(Shape.describe(shape)); pass a gradient of that "
+          + "shape, or reduce it to one value first (for example with .sum())")
+      seed = Tensor.full(shape, 1)
+    }
+    precondition(
+      requiresGrad,
+      "backward: this tensor does not require gradients; set requiresGrad on a parameter "
+        + "it was computed from, outside withNoGrad")
+    withNoGrad {
+      var gradients: [ObjectIdentifier: Tensor] = [ObjectIdentifier(self): seed]
+      for node in topologicalOrder().reversed() {
+        guard let g = gradients.removeValue(forKey: ObjectIdentifier(node)) else { continue }
+        if node.gradFn == nil || node.retainsGrad {
+          node.accumulateGrad(g)
+        }
+        guard let fn = node.gradFn else { continue }
+        let inputGradients = fn.pullback(g, node)
+        for (input, inputGradient) in zip(fn.inputs, inputGradients) {
+          guard input.requiresGrad, let inputGradient else { continue }
+          assert(
+            inputGradient.shape == input.shape,
+            "\(fn.name) backward: gradient shape \(Shape.describe(inputGradient.shape)) "
+              + "for an input of shape \(Shape.describe(input.shape))")
+          let key = ObjectIdentifier(input)
+          if let existing = gradients[key] {
+            gradients[key] = existing + inputGradient
+          } else {
+            gradients[key] = inputGradient
+          }
+        }
+      }
+    }
+  }
+
+  /// Adds `g` to `grad`, copying on first use so that no two tensors share a gradient.
+  func accumulateGrad(_ g: Tensor) {
+    if let grad {
+      Kernels.add(grad.pointer, g.pointer, into: grad.pointer, count: count)
+    } else {
+      grad = g.detached()
+    }
+  }
+
+  /// Every tensor this one depends on through recorded ops, each after its inputs.
+  ///
+  /// Iterative depth-first search: a recurrent network unrolled over many steps makes
+  /// graphs deep enough to overflow the stack of a recursive one.
+  func topologicalOrder() -> [Tensor] {
+    var order: [Tensor] = []
+    var visited = Set<ObjectIdentifier>()
+    var stack: [(Tensor, Int)] = [(self, 0)]
+    visited.insert(ObjectIdentifier(self))
+    while let (node, next) = stack.popLast() {
+      let inputs = node.gradFn?.inputs ?? []
+      if next < inputs.count {
+        stack.append((node, next + 1))
+        let input = inputs[next]
+        if input.requiresGrad && visited.insert(ObjectIdentifier(input)).inserted {
+          stack.append((input, 0))
+        }
+      } else {
+        order.append(node)
+      }
+    }
+    return order
+  }
+}

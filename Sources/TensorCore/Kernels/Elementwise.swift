@@ -1,0 +1,155 @@
+/// Loops over contiguous `Float` buffers, written so the compiler can vectorise them.
+///
+/// Kernels know nothing of tensors or autograd: they take pointers and counts. Ops in
+/// `Ops/` call them for the forward and the backward pass.
+enum Kernels {
+  /// `out[i] = f(x[i])`.
+  @inline(__always)
+  static func map(
+    _ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, count: Int,
+    _ f: (Float) -> Float
+  ) {
+    for i in 0..<count { out[i] = f(x[i]) }
+  }
+
+  /// `out[i] = f(x[i], y[i])`.
+  @inline(__always)
+  static func zip(
+    _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>,
+    into out: UnsafeMutablePointer<Float>, count: Int, _ f: (Float, Float) -> Float
+  ) {
+    for i in 0..<count { out[i] = f(x[i], y[i]) }
+  }
+
+  /// `out[i] = f(x[i], y[i], z[i])`.
+  @inline(__always)
+  static func zip3(
+    _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ z: UnsafePointer<Float>,
+    into out: UnsafeMutablePointer<Float>, count: Int, _ f: (Float, Float, Float) -> Float
+  ) {
+    for i in 0..<count { out[i] = f(x[i], y[i], z[i]) }
+  }
+
+  /// `out[i] = x[i] + y[i]`; `out` may be `x`.
+  static func add(
+    _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>,
+    into out: UnsafeMutablePointer<Float>, count: Int
+  ) {
+    zip(x, y, into: out, count: count, +)
+  }
+
+  /// `out = f(a, b)` where `a` and `b` are read through broadcast strides.
+  ///
+  /// The common layouts get their own loops: equal shapes, a scalar operand, and an
+  /// operand repeated along leading axes (a bias added to every row). Everything else goes
+  /// through an odometer over the output index, innermost axis in the inner loop.
+  @inline(__always)
+  static func broadcast(
+    _ a: UnsafePointer<Float>, _ aShape: [Int], _ b: UnsafePointer<Float>, _ bShape: [Int],
+    into out: UnsafeMutablePointer<Float>, _ outShape: [Int], _ f: (Float, Float) -> Float
+  ) {
+    let count = Shape.count(outShape)
+    let aCount = Shape.count(aShape)
+    let bCount = Shape.count(bShape)
+    if aCount == count && bCount == count {
+      zip(a, b, into: out, count: count, f)
+    } else if bCount == 1 && aCount == count {
+      let y = b[0]
+      for i in 0..<count { out[i] = f(a[i], y) }
+    } else if aCount == 1 && bCount == count {
+      let x = a[0]
+      for i in 0..<count { out[i] = f(x, b[i]) }
+    } else if aCount == count && isSuffix(bShape, of: outShape) {
+      var row = 0
+      while row < count {
+        for i in 0..<bCount { out[row + i] = f(a[row + i], b[i]) }
+        row += bCount
+      }
+    } else if bCount == count && isSuffix(aShape, of: outShape) {
+      var row = 0
+      while row < count {
+        for i in 0..<aCount { out[row + i] = f(a[i], b[row + i]) }
+        row += aCount
+      }
+    } else {
+      let aStrides = Shape.broadcastStrides(aShape, to: outShape)
+      let bStrides = Shape.broadcastStrides(bShape, to: outShape)
+      forEachRow(outShape) { outOffset, index in
+        var ai = 0
+        var bi = 0
+        for axis in 0..<(outShape.count - 1) {
+          ai += index[axis] * aStrides[axis]
+          bi += index[axis] * bStrides[axis]
+        }
+        let n = outShape.last ?? 1
+        let sa = aStrides.last ?? 0
+        let sb = bStrides.last ?? 0
+        for j in 0..<n { out[outOffset + j] = f(a[ai + j * sa], b[bi + j * sb]) }
+      }
+    }
+  }
+
+  /// Whether `shape`, without leading 1s, equals the trailing axes of `target`: then an
+  /// operand of that shape repeats whole every `count(shape)` elements of the target.
+  static func isSuffix(_ shape: [Int], of target: [Int]) -> Bool {
+    let trimmed = Array(shape.drop(while: { $0 == 1 }))
+    return trimmed.count <= target.count && Array(target.suffix(trimmed.count)) == trimmed
+  }
+
+  /// Calls `body(offset, index)` for the start of every innermost row of `shape`, in
+  /// row-major order; `index` holds the position along each axis but the last.
+  @inline(__always)
+  static func forEachRow(_ shape: [Int], _ body: (Int, [Int]) -> Void) {
+    let rows = shape.dropLast().reduce(1, *)
+    let width = shape.last ?? 1
+    var index = [Int](repeating: 0, count: max(shape.count - 1, 0))
+    for row in 0..<rows {
+      body(row * width, index)
+      var axis = index.count - 1
+      while axis >= 0 {
+        index[axis] += 1
+        if index[axis] < shape[axis] { break }
+        index[axis] = 0
+        axis -= 1
+      }
+    }
+  }
+
+  /// Sums `g` (of shape `from`) into `out` (of shape `to`, which broadcasts to `from`):
+  /// the gradient of a broadcast. `out` is overwritten.
+  static func sumBroadcast(
+    _ g: UnsafePointer<Float>, from: [Int], into out: UnsafeMutablePointer<Float>, to: [Int]
+  ) {
+    let outCount = Shape.count(to)
+    out.update(repeating: 0, count: outCount)
+    let total = Shape.count(from)
+    if outCount == 1 {
+      var s: Float = 0
+      for i in 0..<total { s += g[i] }
+      out[0] = s
+      return
+    }
+    if isSuffix(to, of: from) {
+      var row = 0
+      while row < total {
+        for i in 0..<outCount { out[i] += g[row + i] }
+        row += outCount
+      }
+      return
+    }
+    let strides = Shape.broadcastStrides(to, to: from)
+    forEachRow(from) { offset, index in
+      var o = 0
+      for axis in 0..<(from.count - 1) { o += index[axis] * strides[axis] }
+      let n = from.last ?? 1
+      let s = strides.last ?? 0
+      if s == 0 {
+        var acc: Float = 0
+        for j in 0..<n { acc += g[offset + j] }
+        out[o] += acc
+      } else {
+        for j in 0..<n { out[o + j * s] += g[offset + j] }
+      }
+    }
+  }
+}

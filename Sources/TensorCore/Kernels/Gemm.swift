@@ -1,0 +1,285 @@
+/// Single-precision matrix multiply: `C = alpha · op(A) · op(B) + beta · C`.
+///
+/// This is the kernel under every `matmul`, forward and backward. `op(X)` is `X` or `Xᵀ`,
+/// chosen by a flag, so the backward pass (`dA = dC · Bᵀ`, `dB = Aᵀ · dC`) never copies
+/// a transpose. The loops follow the layout of high-performance BLAS libraries:
+///
+/// 1. `K` is cut into blocks of `kc` and `N` into blocks of `nc`; each block of `op(B)`
+///    is *packed* into panels `nr` columns wide, so the inner loop reads it contiguously.
+/// 2. `M` is cut into blocks of `mc` rows; each block of `op(A)` is packed into panels
+///    `mr` rows tall, small enough to stay in the L2 cache.
+/// 3. A micro-kernel keeps an `mr × nr` tile of `C` in SIMD registers and adds one
+///    outer product per step of `k`.
+///
+/// Packing also handles the transposes: it reads `A` or `Aᵀ` with the right strides once,
+/// and the micro-kernel sees the same layout either way.
+///
+/// Parallel runs split the rows (or the columns, whichever is longer) of `C` into
+/// contiguous ranges. Every element of `C` is still summed over the same `k`-blocks in the
+/// same order, so the result does not depend on the number of threads.
+public enum Gemm {
+  static let mr = 6
+  static let nr = 16
+  static let kc = 256
+  static let mc = 96
+  static let nc = 2048
+
+  /// Computes `C = alpha · op(A) · op(B) + beta · C` for row-major matrices.
+  /// - Parameters:
+  ///   - transposeA: use `Aᵀ`; `A` is then stored as `[k, m]`.
+  ///   - transposeB: use `Bᵀ`; `B` is then stored as `[n, k]`.
+  ///   - m, n, k: `op(A)` is `[m, k]`, `op(B)` is `[k, n]`, `C` is `[m, n]`.
+  ///   - a, lda: `A` and its row stride.
+  ///   - b, ldb: `B` and its row stride.
+  ///   - c, ldc: `C` and its row stride.
+  public static func multiply(
+    transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+    alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+    b: UnsafePointer<Float>, ldb: Int,
+    beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
+  ) {
+    if m == 0 || n == 0 { return }
+    scale(c: c, m: m, n: n, ldc: ldc, beta: beta)
+    if k == 0 || alpha == 0 { return }
+    // Split the longer side of C into chunks that are whole multiples of a register tile.
+    let splitRows = m >= n
+    let tile = splitRows ? mr : nr
+    let extent = splitRows ? m : n
+    let tiles = (extent + tile - 1) / tile
+    let chunks = min(tiles, max(1, Parallelism.threads))
+    Parallelism.forEach(chunks: chunks, work: m * n * k) { chunk in
+      let lo = tiles * chunk / chunks * tile
+      let hi = min(extent, tiles * (chunk + 1) / chunks * tile)
+      if lo >= hi { return }
+      if splitRows {
+        let aStart = transposeA ? a + lo : a + lo * lda
+        serial(
+          transposeA: transposeA, transposeB: transposeB, m: hi - lo, n: n, k: k, alpha: alpha,
+          a: aStart, lda: lda, b: b, ldb: ldb, c: c + lo * ldc, ldc: ldc)
+      } else {
+        let bStart = transposeB ? b + lo * ldb : b + lo
+        serial(
+          transposeA: transposeA, transposeB: transposeB, m: m, n: hi - lo, k: k, alpha: alpha,
+          a: a, lda: lda, b: bStart, ldb: ldb, c: c + lo, ldc: ldc)
+      }
+    }
+  }
+
+  /// `C = beta · C`, with `beta == 0` writing exact zeros (so stale NaNs do not survive).
+  static func scale(c: UnsafeMutablePointer<Float>, m: Int, n: Int, ldc: Int, beta: Float) {
+    if beta == 1 { return }
+    for i in 0..<m {
+      let row = c + i * ldc
+      if beta == 0 {
+        row.update(repeating: 0, count: n)
+      } else {
+        for j in 0..<n { row[j] *= beta }
+      }
+    }
+  }
+
+  /// One thread's share: the blocked loops around the micro-kernel.
+  static func serial(
+    transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+    a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+    c: UnsafeMutablePointer<Float>, ldc: Int
+  ) {
+    let packedB = UnsafeMutablePointer<Float>.allocate(capacity: kc * (nc + nr))
+    let packedA = UnsafeMutablePointer<Float>.allocate(capacity: kc * (mc + mr))
+    defer {
+      packedB.deallocate()
+      packedA.deallocate()
+    }
+    var jc = 0
+    while jc < n {
+      let ncb = min(nc, n - jc)
+      var pc = 0
+      while pc < k {
+        let kcb = min(kc, k - pc)
+        packB(transposeB, b, ldb, row: pc, col: jc, k: kcb, n: ncb, into: packedB)
+        var ic = 0
+        while ic < m {
+          let mcb = min(mc, m - ic)
+          packA(transposeA, a, lda, row: ic, col: pc, m: mcb, k: kcb, alpha: alpha, into: packedA)
+          macroKernel(
+            m: mcb, n: ncb, k: kcb, packedA: packedA, packedB: packedB,
+            c: c + ic * ldc + jc, ldc: ldc)
+          ic += mcb
+        }
+        pc += kcb
+      }
+      jc += ncb
+    }
+  }
+
+  /// Packs the `k × n` block of `op(B)` at (`row`, `col`) into panels of `nr` columns:
+  /// panel `p` holds `k` rows of `nr` floats, zero-padded past `n`.
+  static func packB(
+    _ transposed: Bool, _ b: UnsafePointer<Float>, _ ldb: Int, row: Int, col: Int,
+    k: Int, n: Int, into out: UnsafeMutablePointer<Float>
+  ) {
+    var dest = out
+    var j = 0
+    while j < n {
+      let width = min(nr, n - j)
+      for p in 0..<k {
+        if transposed {
+          // op(B)[row + p][col + j + q] = B[col + j + q][row + p]
+          let src = b + (col + j) * ldb + row + p
+          for q in 0..<width { dest[q] = src[q * ldb] }
+        } else {
+          let src = b + (row + p) * ldb + col + j
+          if width == nr {
+            for q in 0..<nr { dest[q] = src[q] }
+          } else {
+            for q in 0..<width { dest[q] = src[q] }
+          }
+        }
+        if width < nr { for q in width..<nr { dest[q] = 0 } }
+        dest += nr
+      }
+      j += nr
+    }
+  }
+
+  /// Packs the `m × k` block of `alpha · op(A)` at (`row`, `col`) into panels of `mr` rows:
+  /// panel `p` holds, for each `k`, the `mr` values of one column, zero-padded past `m`.
+  static func packA(
+    _ transposed: Bool, _ a: UnsafePointer<Float>, _ lda: Int, row: Int, col: Int,
+    m: Int, k: Int, alpha: Float, into out: UnsafeMutablePointer<Float>
+  ) {
+    var dest = out
+    var i = 0
+    while i < m {
+      let height = min(mr, m - i)
+      if transposed {
+        // op(A)[row + i + r][col + p] = A[col + p][row + i + r]
+        for p in 0..<k {
+          let src = a + (col + p) * lda + row + i
+          for r in 0..<height { dest[p * mr + r] = alpha * src[r] }
+          if height < mr { for r in height..<mr { dest[p * mr + r] = 0 } }
+        }
+      } else {
+        for r in 0..<height {
+          let src = a + (row + i + r) * lda + col
+          for p in 0..<k { dest[p * mr + r] = alpha * src[p] }
+        }
+        if height < mr {
+          for r in height..<mr { for p in 0..<k { dest[p * mr + r] = 0 } }
+        }
+      }
+      dest += mr * k
+      i += mr
+    }
+  }
+
+  /// Multiplies a packed `m × k` block of A by a packed `k × n` block of B into C.
+  static func macroKernel(
+    m: Int, n: Int, k: Int, packedA: UnsafePointer<Float>, packedB: UnsafePointer<Float>,
+    c: UnsafeMutablePointer<Float>, ldc: Int
+  ) {
+    var edge = (0..<(mr * nr)).map { _ in Float(0) }
+    var j = 0
+    while j < n {
+      let width = min(nr, n - j)
+      let bPanel = packedB + j * k
+      var i = 0
+      while i < m {
+        let height = min(mr, m - i)
+        let aPanel = packedA + i * k
+        if width == nr && height == mr {
+          microKernel(k: k, a: aPanel, b: bPanel, c: c + i * ldc + j, ldc: ldc)
+        } else {
+          edge.withUnsafeMutableBufferPointer { tile in
+            let t = tile.baseAddress!
+            t.update(repeating: 0, count: mr * nr)
+            microKernel(k: k, a: aPanel, b: bPanel, c: t, ldc: nr)
+            for r in 0..<height {
+              for q in 0..<width { c[(i + r) * ldc + j + q] += t[r * nr + q] }
+            }
+          }
+        }
+        i += mr
+      }
+      j += nr
+    }
+  }
+
+  /// Adds a packed `mr × k` panel of A times a packed `k × nr` panel of B to a 6 × 16 tile
+  /// of C, keeping the tile in twelve 8-lane registers for the whole loop over `k`.
+  @inline(__always)
+  static func microKernel(
+    k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+    c: UnsafeMutablePointer<Float>, ldc: Int
+  ) {
+    typealias V = SIMD8<Float>
+    var c00 = V()
+    var c01 = V()
+    var c10 = V()
+    var c11 = V()
+    var c20 = V()
+    var c21 = V()
+    var c30 = V()
+    var c31 = V()
+    var c40 = V()
+    var c41 = V()
+    var c50 = V()
+    var c51 = V()
+    let braw = UnsafeRawPointer(b)
+    var ap = a
+    for p in 0..<k {
+      let b0 = braw.loadUnaligned(fromByteOffset: p * 64, as: V.self)
+      let b1 = braw.loadUnaligned(fromByteOffset: p * 64 + 32, as: V.self)
+      var s = V(repeating: ap[0])
+      c00 = fma(c00, s, b0)
+      c01 = fma(c01, s, b1)
+      s = V(repeating: ap[1])
+      c10 = fma(c10, s, b0)
+      c11 = fma(c11, s, b1)
+      s = V(repeating: ap[2])
+      c20 = fma(c20, s, b0)
+      c21 = fma(c21, s, b1)
+      s = V(repeating: ap[3])
+      c30 = fma(c30, s, b0)
+      c31 = fma(c31, s, b1)
+      s = V(repeating: ap[4])
+      c40 = fma(c40, s, b0)
+      c41 = fma(c41, s, b1)
+      s = V(repeating: ap[5])
+      c50 = fma(c50, s, b0)
+      c51 = fma(c51, s, b1)
+      ap += mr
+    }
+    addTile(c, 0, ldc, c00, c01)
+    addTile(c, 1, ldc, c10, c11)
+    addTile(c, 2, ldc, c20, c21)
+    addTile(c, 3, ldc, c30, c31)
+    addTile(c, 4, ldc, c40, c41)
+    addTile(c, 5, ldc, c50, c51)
+  }
+
+  @inline(__always)
+  static func addTile(
+    _ c: UnsafeMutablePointer<Float>, _ row: Int, _ ldc: Int,
+    _ left: SIMD8<Float>, _ right: SIMD8<Float>
+  ) {
+    let raw = UnsafeMutableRawPointer(c + row * ldc)
+    let l = raw.loadUnaligned(as: SIMD8<Float>.self) + left
+    let r = raw.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self) + right
+    raw.storeBytes(of: l, as: SIMD8<Float>.self)
+    raw.storeBytes(of: r, toByteOffset: 32, as: SIMD8<Float>.self)
+  }
+
+  /// `acc + x · y`, fused into one instruction where the CPU target has FMA.
+  ///
+  /// Without FMA hardware, `addingProduct` would call a slow software routine per lane,
+  /// so portable builds multiply and add separately.
+  @inline(__always)
+  static func fma(_ acc: SIMD8<Float>, _ x: SIMD8<Float>, _ y: SIMD8<Float>) -> SIMD8<Float> {
+    #if FUSED_MULTIPLY_ADD
+      return acc.addingProduct(x, y)
+    #else
+      return acc + x * y
+    #endif
+  }
+}

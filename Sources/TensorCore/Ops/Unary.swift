@@ -1,0 +1,101 @@
+import Foundation
+
+/// Elementwise functions of one tensor, each with its derivative beside it.
+///
+/// `unary` runs the forward function over every element and records a pullback that
+/// computes `gradient · f′` in one pass, given the input `x`, the output `y` and the
+/// upstream gradient `g` of each element. Many derivatives are cheapest in terms of the
+/// output (`tanh′ = 1 − y²`, `σ′ = y(1 − y)`, `exp′ = y`), which is why `y` is passed.
+extension Tensor {
+  @inline(__always)
+  func unary(
+    _ name: String, _ f: (Float) -> Float,
+    derivative: @escaping (_ x: Float, _ y: Float, _ g: Float) -> Float
+  ) -> Tensor {
+    let out = Tensor(uninitializedShape: shape)
+    Kernels.map(pointer, into: out.pointer, count: count, f)
+    return out.recorded(name, [self]) { g, y in
+      let gx = Tensor(uninitializedShape: self.shape)
+      Kernels.zip3(self.pointer, y.pointer, g.pointer, into: gx.pointer, count: self.count) {
+        derivative($0, $1, $2)
+      }
+      return [gx]
+    }
+  }
+
+  /// `eˣ`.
+  public func exp() -> Tensor {
+    unary("exp", { Foundation.exp($0) }) { _, y, g in g * y }
+  }
+
+  /// The natural logarithm. Gradient `1/x`.
+  public func log() -> Tensor {
+    unary("log", { Foundation.log($0) }) { x, _, g in g / x }
+  }
+
+  /// `√x`. Gradient `1/(2√x)`, written with the output.
+  public func sqrt() -> Tensor {
+    unary("sqrt", { $0.squareRoot() }) { _, y, g in g * 0.5 / y }
+  }
+
+  /// `|x|`. Gradient `sign(x)`, taken as 0 at 0.
+  public func abs() -> Tensor {
+    unary("abs", { Swift.abs($0) }) { x, _, g in x > 0 ? g : (x < 0 ? -g : 0) }
+  }
+
+  /// Limits every element to `[min, max]` (PyTorch's `clamp`). The gradient passes where
+  /// the value was inside the range and is 0 where it was cut off.
+  public func clamped(min low: Float = -.infinity, max high: Float = .infinity) -> Tensor {
+    unary("clamp", { Swift.min(Swift.max($0, low), high) }) { x, _, g in
+      x >= low && x <= high ? g : 0
+    }
+  }
+
+  /// The hyperbolic tangent. Gradient `1 − tanh²`, from the output.
+  public func tanh() -> Tensor {
+    unary("tanh", { Foundation.tanh($0) }) { _, y, g in g * (1 - y * y) }
+  }
+
+  /// The logistic sigmoid `1/(1 + e⁻ˣ)`. Gradient `σ(1 − σ)`, from the output.
+  ///
+  /// Written as `e^x / (1 + e^x)` for negative `x` so that `e⁻ˣ` never overflows.
+  public func sigmoid() -> Tensor {
+    unary("sigmoid", Tensor.sigmoid) { _, y, g in g * y * (1 - y) }
+  }
+
+  @inline(__always)
+  static func sigmoid(_ x: Float) -> Float {
+    if x >= 0 { return 1 / (1 + Foundation.exp(-x)) }
+    let e = Foundation.exp(x)
+    return e / (1 + e)
+  }
+
+  /// `max(x, 0)`. Gradient 1 where `x > 0`, else 0.
+  public func relu() -> Tensor {
+    unary("relu", { Swift.max($0, 0) }) { x, _, g in x > 0 ? g : 0 }
+  }
+
+  /// GELU with the tanh approximation used by BERT and GPT-2:
+  /// `0.5 · x · (1 + tanh(√(2/π) · (x + 0.044715 · x³)))`.
+  public func gelu() -> Tensor {
+    unary("gelu", Tensor.gelu) { x, _, g in g * Tensor.geluDerivative(x) }
+  }
+
+  static let geluScale: Float = 0.797_884_6  // √(2/π)
+  static let geluCubic: Float = 0.044_715
+
+  @inline(__always)
+  static func gelu(_ x: Float) -> Float {
+    let inner = geluScale * (x + geluCubic * x * x * x)
+    return 0.5 * x * (1 + Foundation.tanh(inner))
+  }
+
+  /// d/dx of the tanh-approximated GELU:
+  /// `0.5(1 + t) + 0.5 · x · (1 − t²) · √(2/π) · (1 + 3 · 0.044715 · x²)` with `t = tanh(…)`.
+  @inline(__always)
+  static func geluDerivative(_ x: Float) -> Float {
+    let inner = geluScale * (x + geluCubic * x * x * x)
+    let t = Foundation.tanh(inner)
+    return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * geluScale * (1 + 3 * geluCubic * x * x)
+  }
+}

@@ -1,0 +1,87 @@
+import Foundation
+
+/// The one random number generator of the package: SplitMix64.
+///
+/// Every random choice — initial weights, shuffles, dropout masks, corruption, sampling —
+/// draws from a `SplitMix64` seeded explicitly, so the same seed gives bit-identical
+/// tensors and training runs on every machine and thread count. The conversions to
+/// floats follow `shared/bench/WORKLOADS.md` §0.1 exactly (arithmetic in `Double`,
+/// rounded to `Float` once), so other languages can reproduce our numbers.
+///
+/// SplitMix64 passes the BigCrush statistical tests, has a 64-bit state that is cheap to
+/// copy, and is the generator the benchmark specification names.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+  /// The whole state of the generator.
+  public private(set) var state: UInt64
+
+  /// A generator whose outputs are fixed by `seed`.
+  public init(seed: UInt64) {
+    state = seed
+  }
+
+  /// The next 64 random bits.
+  public mutating func next() -> UInt64 {
+    state = state &+ 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+
+  /// A uniform value in `[0, 1)` with 24 random bits: `Double(next() >> 40) · 2⁻²⁴`.
+  public mutating func nextUnit() -> Double {
+    Double(next() >> 40) * 0x1p-24
+  }
+
+  /// A uniform `Float` in `[low, high)`, computed in `Double` and rounded once.
+  public mutating func uniform(_ low: Double, _ high: Double) -> Float {
+    Float(low + (high - low) * nextUnit())
+  }
+
+  /// A uniform integer in `0..<upperBound`: `(next() >> 32) mod upperBound`.
+  ///
+  /// The modulo bias is below 2⁻³² · `upperBound`, far too small to matter for picking
+  /// tokens or shuffling; we keep it because other implementations can reproduce it.
+  public mutating func index(_ upperBound: Int) -> Int {
+    precondition(upperBound > 0, "index: the upper bound must be positive, got \(upperBound)")
+    return Int((next() >> 32) % UInt64(upperBound))
+  }
+
+  /// A pair of independent standard normal values (Box–Muller).
+  public mutating func normalPair() -> (Double, Double) {
+    let u1 = (Double(next() >> 11) + 1) * 0x1p-53
+    let u2 = Double(next() >> 11) * 0x1p-53
+    let r = (-2 * Foundation.log(u1)).squareRoot()
+    let angle = 2 * Double.pi * u2
+    return (r * Foundation.cos(angle), r * Foundation.sin(angle))
+  }
+
+  /// A new generator for a sub-task, seeded from this one.
+  ///
+  /// Handing each part of a lesson its own generator keeps their streams independent:
+  /// drawing one more number in one place does not change every number after it elsewhere.
+  public mutating func split() -> SplitMix64 {
+    SplitMix64(seed: next())
+  }
+
+  /// Shuffles `values` in place (Fisher–Yates with `index(_:)`), reproducibly for a seed.
+  public mutating func shuffle<T>(_ values: inout [T]) {
+    if values.count < 2 { return }
+    for i in stride(from: values.count - 1, to: 0, by: -1) {
+      values.swapAt(i, index(i + 1))
+    }
+  }
+
+  /// Picks an index with probability proportional to `weights` (which need not sum to 1).
+  public mutating func categorical(_ weights: [Float]) -> Int {
+    let total = weights.reduce(0, +)
+    precondition(total > 0 && total.isFinite, "categorical: weights must have a positive sum")
+    let target = Float(nextUnit()) * total
+    var running: Float = 0
+    for (i, w) in weights.enumerated() {
+      running += w
+      if target < running { return i }
+    }
+    return weights.lastIndex(where: { $0 > 0 }) ?? 0
+  }
+}
