@@ -40,14 +40,26 @@ let swiftSettings: [SwiftSetting] =
 let package = Package(
   name: "LanguageModelsCourse",
   products: [
-    .library(name: "TensorCore", targets: ["TensorCore"])
+    .library(name: "TensorCore", targets: ["TensorCore"]),
+    .library(name: "NeuralNetwork", targets: ["NeuralNetwork"]),
+    .library(name: "Optimizers", targets: ["Optimizers"]),
   ],
   targets: [
     .target(name: "TensorCore", swiftSettings: swiftSettings),
+    .target(name: "NeuralNetwork", dependencies: ["TensorCore"], swiftSettings: swiftSettings),
+    .target(
+      name: "Optimizers", dependencies: ["TensorCore", "NeuralNetwork"],
+      swiftSettings: swiftSettings),
     .executableTarget(
       name: "xor", dependencies: ["TensorCore"], path: "Lessons/Examples/XOR",
       swiftSettings: swiftSettings),
     .testTarget(
       name: "TensorCoreTests", dependencies: ["TensorCore"], swiftSettings: swiftSettings),
+    .testTarget(
+      name: "NeuralNetworkTests", dependencies: ["NeuralNetwork", "Optimizers"],
+      swiftSettings: swiftSettings),
+    .testTarget(
+      name: "OptimizersTests", dependencies: ["Optimizers", "NeuralNetwork"],
+      swiftSettings: swiftSettings),
   ]
 )

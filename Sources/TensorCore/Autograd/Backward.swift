@@ -8,6 +8,10 @@ final class GradFn {
   let name: String
   var inputs: [Tensor]
   var pullback: (_ gradient: Tensor, _ output: Tensor) -> [Tensor?]
+  /// Set by `narrowed`: the pullback returns the gradient of the slice only, and the
+  /// engine adds it into that region of the input's gradient. Cutting a sequence into
+  /// `T` steps then costs `O(T)` in the backward pass, not `T` full-size zero tensors.
+  var slice: SliceRegion?
 
   init(
     name: String, inputs: [Tensor],
@@ -91,9 +95,10 @@ extension Tensor {
       "backward: this tensor does not require gradients; set requiresGrad on a parameter "
         + "it was computed from, outside withNoGrad")
     withNoGrad {
-      var gradients: [ObjectIdentifier: Tensor] = [ObjectIdentifier(self): seed]
+      var gradients = GradientAccumulator()
+      gradients.add(seed, for: self)
       for node in topologicalOrder().reversed() {
-        guard let g = gradients.removeValue(forKey: ObjectIdentifier(node)) else { continue }
+        guard let g = gradients.take(node) else { continue }
         if node.gradFn == nil || node.retainsGrad {
           node.accumulateGrad(g)
         }
@@ -101,16 +106,15 @@ extension Tensor {
         let inputGradients = fn.pullback(g, node)
         for (input, inputGradient) in zip(fn.inputs, inputGradients) {
           guard input.requiresGrad, let inputGradient else { continue }
+          if let region = fn.slice {
+            gradients.add(inputGradient, for: input, in: region)
+            continue
+          }
           assert(
             inputGradient.shape == input.shape,
             "\(fn.name) backward: gradient shape \(Shape.describe(inputGradient.shape)) "
               + "for an input of shape \(Shape.describe(input.shape))")
-          let key = ObjectIdentifier(input)
-          if let existing = gradients[key] {
-            gradients[key] = existing + inputGradient
-          } else {
-            gradients[key] = inputGradient
-          }
+          gradients.add(inputGradient, for: input)
         }
       }
     }
@@ -147,5 +151,65 @@ extension Tensor {
       }
     }
     return order
+  }
+}
+
+/// Where a slice sits in a tensor viewed as `[outer, n, inner]`: rows `start ..< start +
+/// length` of the middle axis.
+struct SliceRegion {
+  let outer: Int
+  let n: Int
+  let inner: Int
+  let start: Int
+  let length: Int
+}
+
+/// The gradients collected during one backward pass, keyed by tensor.
+///
+/// The first contribution to a tensor is kept as it is (it may be shared, for example
+/// `add` passes the same gradient to both inputs). A second contribution makes an owned
+/// sum; later ones are added into it in place, so a tensor used `k` times costs `k`
+/// additions, not `k` allocations.
+struct GradientAccumulator {
+  var gradients: [ObjectIdentifier: Tensor] = [:]
+  var owned: Set<ObjectIdentifier> = []
+
+  mutating func take(_ tensor: Tensor) -> Tensor? {
+    let key = ObjectIdentifier(tensor)
+    owned.remove(key)
+    return gradients.removeValue(forKey: key)
+  }
+
+  mutating func add(_ g: Tensor, for tensor: Tensor) {
+    let key = ObjectIdentifier(tensor)
+    guard let existing = gradients[key] else {
+      gradients[key] = g
+      return
+    }
+    if owned.contains(key) {
+      Kernels.add(existing.pointer, g.pointer, into: existing.pointer, count: existing.count)
+    } else {
+      gradients[key] = existing + g
+      owned.insert(key)
+    }
+  }
+
+  mutating func add(_ g: Tensor, for tensor: Tensor, in region: SliceRegion) {
+    let key = ObjectIdentifier(tensor)
+    let target: Tensor
+    if let existing = gradients[key], owned.contains(key) {
+      target = existing
+    } else if let existing = gradients[key] {
+      target = existing.detached()
+    } else {
+      target = Tensor.zeros(tensor.shape)
+    }
+    gradients[key] = target
+    owned.insert(key)
+    let width = region.length * region.inner
+    for o in 0..<region.outer {
+      let dest = target.pointer + (o * region.n + region.start) * region.inner
+      Kernels.add(dest, g.pointer + o * width, into: dest, count: width)
+    }
   }
 }

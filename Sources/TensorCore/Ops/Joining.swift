@@ -17,14 +17,10 @@ extension Tensor {
       (out.pointer + o * length * inner).update(
         from: pointer + (o * n + start) * inner, count: length * inner)
     }
-    return out.recorded("narrow", [self]) { g, _ in
-      let gx = Tensor.zeros(self.shape)
-      for o in 0..<outer {
-        (gx.pointer + (o * n + start) * inner).update(
-          from: g.pointer + o * length * inner, count: length * inner)
-      }
-      return [gx]
-    }
+    let result = out.recorded("narrow", [self]) { g, _ in [g] }
+    result.gradFn?.slice = SliceRegion(
+      outer: outer, n: n, inner: inner, start: start, length: length)
+    return result
   }
 
   /// The slice at `index` along `axis`, with that axis removed (`x[:, t]` for `axis: 1`).

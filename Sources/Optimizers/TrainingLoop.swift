@@ -1,0 +1,126 @@
+import Foundation
+import NeuralNetwork
+import TensorCore
+
+/// What happened in one training step, handed to the loop's callback.
+public struct StepReport: Sendable {
+  /// The step, from 0.
+  public let step: Int
+  /// The total number of steps.
+  public let totalSteps: Int
+  /// The training loss of this step's batch.
+  public let loss: Float
+  /// The gradient norm before clipping.
+  public let gradientNorm: Float
+  /// The learning-rate factor the schedule set for this step.
+  public let learningRateFactor: Float
+  /// The validation loss, on steps where it was computed.
+  public let validationLoss: Float?
+}
+
+/// The record of a training run.
+public struct TrainingHistory: Sendable {
+  /// The training loss of every step.
+  public var trainLoss: [Float] = []
+  /// The gradient norm (before clipping) of every step.
+  public var gradientNorms: [Float] = []
+  /// The validation losses, with the step after which each was computed.
+  public var validationLoss: [(step: Int, loss: Float)] = []
+
+  public init() {}
+
+  /// The mean training loss over each run of `window` steps: a smoother curve to plot.
+  public func smoothedTrainLoss(window: Int) -> [Float] {
+    stride(from: 0, to: trainLoss.count, by: Swift.max(window, 1)).map { start in
+      let slice = trainLoss[start..<Swift.min(start + window, trainLoss.count)]
+      return slice.reduce(0, +) / Float(slice.count)
+    }
+  }
+}
+
+/// Training stopped because the loss stopped being a number.
+public struct TrainingError: Error, CustomStringConvertible, Sendable {
+  public let step: Int
+  public let loss: Float
+
+  public var description: String {
+    "training stopped at step \(step): the loss is \(loss). The updates have grown too large "
+      + "for the weights to stay finite. Try a smaller learning rate, or clip the gradients "
+      + "(a maximum norm of 1 is a common start)."
+  }
+}
+
+/// The one training loop every lesson uses.
+///
+/// Each step: set the learning-rate factor from the schedule, forget the old gradients,
+/// compute the loss (the caller's closure picks the batch and runs the model), stop if
+/// the loss is NaN or infinite, backpropagate, clip, update, and every `validateEvery`
+/// steps (and after the last) compute a validation loss in evaluation mode, without
+/// recording a graph.
+public struct TrainingLoop {
+  public var steps: Int
+  public var clipNorm: Float?
+  public var schedule: LearningRateSchedule
+  public var validateEvery: Int
+
+  /// - Parameters:
+  ///   - steps: the number of updates.
+  ///   - clipNorm: the maximum global gradient norm, or `nil` for no clipping.
+  ///   - schedule: the learning-rate schedule.
+  ///   - validateEvery: how often to validate (0: only after the last step).
+  public init(
+    steps: Int, clipNorm: Float? = nil, schedule: LearningRateSchedule = .constant,
+    validateEvery: Int = 0
+  ) {
+    precondition(steps >= 0, "TrainingLoop: steps must be ≥ 0, got \(steps)")
+    self.steps = steps
+    self.clipNorm = clipNorm
+    self.schedule = schedule
+    self.validateEvery = validateEvery
+  }
+
+  /// Runs the loop.
+  /// - Parameters:
+  ///   - model: switched to training mode for steps and evaluation mode for validation.
+  ///   - optimizer: updates the parameters.
+  ///   - loss: computes the training loss of step `step` (with the graph recorded).
+  ///   - validationLoss: computes a validation loss; run under `withNoGrad`.
+  ///   - onStep: called after every step.
+  /// - Throws: `TrainingError` when the loss becomes NaN or infinite.
+  @discardableResult
+  public func run(
+    model: Module? = nil, optimizer: Optimizer, loss: (_ step: Int) -> Tensor,
+    validationLoss: (() -> Float)? = nil, onStep: ((StepReport) -> Void)? = nil
+  ) throws -> TrainingHistory {
+    var history = TrainingHistory()
+    let parameters = optimizer.parameters
+    for step in 0..<steps {
+      model?.train()
+      let factor = schedule.factor(atStep: step)
+      optimizer.learningRateScale = factor
+      optimizer.zeroGrad()
+      let value = loss(step)
+      let scalar = value.item
+      guard scalar.isFinite else { throw TrainingError(step: step, loss: scalar) }
+      value.backward()
+      let norm =
+        clipNorm.map { clipGradientNorm(parameters, maxNorm: $0) } ?? gradientNorm(parameters)
+      optimizer.step()
+      history.trainLoss.append(scalar)
+      history.gradientNorms.append(norm)
+      var validation: Float? = nil
+      let isLast = step == steps - 1
+      if let validationLoss, isLast || (validateEvery > 0 && (step + 1) % validateEvery == 0) {
+        model?.eval()
+        validation = withNoGrad { validationLoss() }
+        model?.train()
+        history.validationLoss.append((step + 1, validation!))
+      }
+      onStep?(
+        StepReport(
+          step: step, totalSteps: steps, loss: scalar, gradientNorm: norm,
+          learningRateFactor: factor, validationLoss: validation))
+    }
+    return history
+  }
+}

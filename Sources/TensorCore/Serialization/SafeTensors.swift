@@ -1,0 +1,213 @@
+import Foundation
+
+/// Reading and writing the safetensors file format, so our checkpoints open in Python
+/// (`safetensors.numpy.load_file`) and theirs open here.
+///
+/// The layout: an 8-byte little-endian header length `N`; `N` bytes of JSON mapping each
+/// tensor name to `{"dtype": "F32", "shape": […], "data_offsets": [begin, end]}` (plus an
+/// optional `"__metadata__"` object of strings); then the raw little-endian data, with
+/// offsets counted from the end of the header.
+///
+/// Reading trusts nothing in the file: every size and offset is checked against the file's
+/// actual length before anything is allocated, so a corrupt or hostile header produces a
+/// `SafeTensorsError`, never a crash or a huge allocation.
+public enum SafeTensors {
+  /// The largest header we accept. Real headers are a few kilobytes per hundred tensors.
+  public static let maximumHeaderBytes = 16 << 20
+
+  /// Encodes named tensors (in name order) and string metadata as a safetensors file.
+  public static func encode(_ tensors: [String: Tensor], metadata: [String: String] = [:]) -> Data {
+    let names = tensors.keys.sorted()
+    var entries: [String] = []
+    if !metadata.isEmpty {
+      let fields = metadata.keys.sorted().map { "\(jsonString($0)):\(jsonString(metadata[$0]!))" }
+      entries.append("\"__metadata__\":{\(fields.joined(separator: ","))}")
+    }
+    var offset = 0
+    for name in names {
+      let t = tensors[name]!
+      let bytes = t.count * 4
+      let shape = t.shape.map(String.init).joined(separator: ",")
+      entries.append(
+        "\(jsonString(name)):{\"dtype\":\"F32\",\"shape\":[\(shape)],"
+          + "\"data_offsets\":[\(offset),\(offset + bytes)]}")
+      offset += bytes
+    }
+    var header = Array(("{" + entries.joined(separator: ",") + "}").utf8)
+    // Pad with spaces so the data starts 8-byte aligned, as the reference writer does.
+    while header.count % 8 != 0 { header.append(0x20) }
+    var data = Data(capacity: 8 + header.count + offset)
+    withUnsafeBytes(of: UInt64(header.count).littleEndian) { data.append(contentsOf: $0) }
+    data.append(contentsOf: header)
+    for name in names {
+      tensors[name]!.withUnsafeBufferPointer { values in
+        for v in values {
+          withUnsafeBytes(of: v.bitPattern.littleEndian) { data.append(contentsOf: $0) }
+        }
+      }
+    }
+    return data
+  }
+
+  /// The tensors and metadata in a safetensors file's bytes.
+  /// - Throws: `SafeTensorsError` naming the first problem found.
+  public static func decode(_ data: Data) throws -> (
+    tensors: [String: Tensor], metadata: [String: String]
+  ) {
+    guard data.count >= 8 else { throw SafeTensorsError.truncated(bytes: data.count) }
+    let headerLength = data.prefix(8).enumerated().reduce(UInt64(0)) {
+      $0 | UInt64($1.element) << (8 * UInt64($1.offset))
+    }
+    guard headerLength <= UInt64(maximumHeaderBytes) else {
+      throw SafeTensorsError.headerTooLarge(bytes: headerLength)
+    }
+    let headerEnd = 8 + Int(headerLength)
+    guard headerEnd <= data.count else {
+      throw SafeTensorsError.headerPastEnd(header: Int(headerLength), file: data.count)
+    }
+    let headerBytes = data.subdata(in: 8..<headerEnd)
+    guard
+      let json = try? JSONSerialization.jsonObject(with: headerBytes),
+      let header = json as? [String: Any]
+    else { throw SafeTensorsError.badHeader("the header is not a JSON object") }
+    let dataSize = data.count - headerEnd
+    var metadata: [String: String] = [:]
+    var entries: [(name: String, shape: [Int], begin: Int, end: Int)] = []
+    for (name, value) in header {
+      if name == "__metadata__" {
+        guard let fields = value as? [String: String] else {
+          throw SafeTensorsError.badHeader("__metadata__ must map strings to strings")
+        }
+        metadata = fields
+        continue
+      }
+      entries.append(try entry(name, value, dataSize: dataSize))
+    }
+    entries.sort { $0.begin < $1.begin }
+    for (a, b) in zip(entries, entries.dropFirst()) where a.end > b.begin {
+      throw SafeTensorsError.badHeader("tensors '\(a.name)' and '\(b.name)' overlap")
+    }
+    var tensors: [String: Tensor] = [:]
+    data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+      for e in entries {
+        let values = (0..<(e.end - e.begin) / 4).map { i in
+          Float(
+            bitPattern: UInt32(
+              littleEndian: raw.loadUnaligned(
+                fromByteOffset: headerEnd + e.begin + 4 * i, as: UInt32.self)))
+        }
+        tensors[e.name] = Tensor(values, shape: e.shape)
+      }
+    }
+    return (tensors, metadata)
+  }
+
+  /// Validates one header entry against the data section's size.
+  static func entry(
+    _ name: String, _ value: Any, dataSize: Int
+  ) throws -> (name: String, shape: [Int], begin: Int, end: Int) {
+    guard let fields = value as? [String: Any] else {
+      throw SafeTensorsError.badHeader("the entry for '\(name)' is not an object")
+    }
+    guard let dtype = fields["dtype"] as? String else {
+      throw SafeTensorsError.badHeader("'\(name)' has no dtype")
+    }
+    guard dtype == "F32" else { throw SafeTensorsError.unsupportedDType(name: name, dtype: dtype) }
+    guard let shape = (fields["shape"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
+      shape.count == (fields["shape"] as? [Any])?.count, shape.allSatisfy({ $0 >= 0 })
+    else { throw SafeTensorsError.badHeader("'\(name)' has no valid shape") }
+    guard
+      let offsets = (fields["data_offsets"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
+      offsets.count == 2, offsets[0] >= 0, offsets[0] <= offsets[1]
+    else { throw SafeTensorsError.badHeader("'\(name)' has no valid data_offsets") }
+    guard offsets[1] <= dataSize else {
+      throw SafeTensorsError.dataPastEnd(name: name, end: offsets[1], dataSize: dataSize)
+    }
+    var count = 1
+    for size in shape {
+      let (product, overflow) = count.multipliedReportingOverflow(by: size)
+      guard !overflow, product <= dataSize else {
+        throw SafeTensorsError.sizeMismatch(
+          name: name, shape: shape, bytes: offsets[1] - offsets[0])
+      }
+      count = product
+    }
+    guard count * 4 == offsets[1] - offsets[0] else {
+      throw SafeTensorsError.sizeMismatch(name: name, shape: shape, bytes: offsets[1] - offsets[0])
+    }
+    return (name, shape, offsets[0], offsets[1])
+  }
+
+  /// Writes `data` to `url` through a temporary file in the same folder and a rename, so
+  /// a crash mid-write never leaves a half-written file under the real name.
+  public static func writeAtomically(_ data: Data, to url: URL) throws {
+    let temporary = url.deletingLastPathComponent().appendingPathComponent(
+      ".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
+    do {
+      try data.write(to: temporary)
+      if Foundation.rename(temporary.path, url.path) != 0 {
+        throw CocoaError(.fileWriteUnknown)
+      }
+    } catch {
+      try? FileManager.default.removeItem(at: temporary)
+      throw SafeTensorsError.cannotWrite(path: url.path, reason: "\(error.localizedDescription)")
+    }
+  }
+
+  static func jsonString(_ s: String) -> String {
+    var out = "\""
+    for scalar in s.unicodeScalars {
+      switch scalar {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\r": out += "\\r"
+      case "\t": out += "\\t"
+      default:
+        if scalar.value < 0x20 {
+          out += String(format: "\\u%04x", scalar.value)
+        } else {
+          out.unicodeScalars.append(scalar)
+        }
+      }
+    }
+    return out + "\""
+  }
+}
+
+/// Why a safetensors file could not be read or written.
+public enum SafeTensorsError: Error, CustomStringConvertible, Equatable {
+  case truncated(bytes: Int)
+  case headerTooLarge(bytes: UInt64)
+  case headerPastEnd(header: Int, file: Int)
+  case badHeader(String)
+  case unsupportedDType(name: String, dtype: String)
+  case dataPastEnd(name: String, end: Int, dataSize: Int)
+  case sizeMismatch(name: String, shape: [Int], bytes: Int)
+  case cannotWrite(path: String, reason: String)
+
+  public var description: String {
+    switch self {
+    case .truncated(let bytes):
+      return "not a safetensors file: it has \(bytes) bytes, fewer than the 8-byte header length"
+    case .headerTooLarge(let bytes):
+      return "not a safetensors file: the header claims \(bytes) bytes (the limit is "
+        + "\(SafeTensors.maximumHeaderBytes))"
+    case .headerPastEnd(let header, let file):
+      return "truncated safetensors file: the header claims \(header) bytes but the file has "
+        + "only \(file)"
+    case .badHeader(let reason):
+      return "corrupt safetensors header: \(reason)"
+    case .unsupportedDType(let name, let dtype):
+      return "tensor '\(name)' has dtype \(dtype); only F32 (32-bit float) tensors are supported"
+    case .dataPastEnd(let name, let end, let dataSize):
+      return "truncated safetensors file: tensor '\(name)' ends at byte \(end) of a data "
+        + "section of \(dataSize) bytes"
+    case .sizeMismatch(let name, let shape, let bytes):
+      return "corrupt safetensors header: tensor '\(name)' has shape \(Shape.describe(shape)) "
+        + "but \(bytes) bytes of data"
+    case .cannotWrite(let path, let reason):
+      return "cannot write \(path): \(reason)"
+    }
+  }
+}
