@@ -43,6 +43,7 @@ let package = Package(
     .library(name: "TensorCore", targets: ["TensorCore"]),
     .library(name: "NeuralNetwork", targets: ["NeuralNetwork"]),
     .library(name: "Optimizers", targets: ["Optimizers"]),
+    .library(name: "Notebook", targets: ["Notebook"]),
   ],
   targets: [
     .target(name: "TensorCore", swiftSettings: swiftSettings),
@@ -50,6 +51,13 @@ let package = Package(
     .target(
       name: "Optimizers", dependencies: ["TensorCore", "NeuralNetwork"],
       swiftSettings: swiftSettings),
+    .target(name: "Notebook", dependencies: ["TensorCore"], swiftSettings: swiftSettings),
+    .executableTarget(
+      name: "lessons", dependencies: ["Notebook"], path: "Lessons/Catalog",
+      swiftSettings: swiftSettings),
+    .executableTarget(
+      name: "tour", dependencies: ["TensorCore", "NeuralNetwork", "Optimizers", "Notebook"],
+      path: "Lessons/0-Tour", swiftSettings: swiftSettings),
     .executableTarget(
       name: "xor", dependencies: ["TensorCore"], path: "Lessons/Examples/XOR",
       swiftSettings: swiftSettings),
@@ -58,6 +66,8 @@ let package = Package(
     .testTarget(
       name: "NeuralNetworkTests", dependencies: ["NeuralNetwork", "Optimizers"],
       swiftSettings: swiftSettings),
+    .testTarget(
+      name: "NotebookTests", dependencies: ["Notebook", "TensorCore"], swiftSettings: swiftSettings),
     .testTarget(
       name: "OptimizersTests", dependencies: ["Optimizers", "NeuralNetwork"],
       swiftSettings: swiftSettings),

@@ -1,0 +1,12 @@
+// The course at a glance: every lesson, in teaching order, with the command to run it.
+//
+//     swift run -c release lessons
+import Notebook
+
+let rows = Catalog.lessons.map { ["\($0.number)", $0.title, $0.command] }
+print("Language models, from counting words to ALBERT\n")
+print(
+  Table(header: ["#", "lesson", "command"], rows: rows).render(PlotStyle()).joined(separator: "\n"))
+print("")
+for entry in Catalog.lessons { print("\(entry.number). \(entry.title): \(entry.summary)") }
+print("\nAdd --help to any lesson command to see its options and knobs.")

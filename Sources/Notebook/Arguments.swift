@@ -1,0 +1,123 @@
+/// The command line every lesson understands, parsed without any package.
+///
+/// Flags the runner knows are parsed at once; everything else (`--set name=value`,
+/// `--name value` for a knob, options like `--corpus FILE`) waits until the lesson has
+/// declared its knobs and options, and whatever is left over is refused.
+public struct Arguments: Equatable {
+  public var help = false
+  public var list = false
+  public var step = false
+  public var quick = false
+  public var from: Int?
+  public var only: Int?
+  public var seed: UInt64 = 0
+  public var color = true
+  public var ascii = false
+  public var width: Int?
+  public var export: String?
+  /// `--set name=value` pairs and `--name value` pairs not yet claimed by a knob or option.
+  var pending: [(name: String, value: String, spelling: String)] = []
+
+  public static func == (a: Arguments, b: Arguments) -> Bool {
+    a.help == b.help && a.list == b.list && a.step == b.step && a.quick == b.quick
+      && a.from == b.from && a.only == b.only && a.seed == b.seed && a.color == b.color
+      && a.ascii == b.ascii && a.width == b.width && a.export == b.export
+      && a.pending.map { "\($0)" } == b.pending.map { "\($0)" }
+  }
+
+  public init() {}
+
+  /// Parses `arguments` (without the program name).
+  /// - Throws: `UsageError` for a malformed or unknown runner flag.
+  public static func parse(_ arguments: [String]) throws -> Arguments {
+    var result = Arguments()
+    var i = 0
+    func value(_ flag: String) throws -> String {
+      i += 1
+      guard i < arguments.count, !arguments[i].hasPrefix("--") else {
+        throw UsageError("\(flag) needs a value")
+      }
+      return arguments[i]
+    }
+    func integer(_ flag: String, _ text: String, _ range: ClosedRange<Int>) throws -> Int {
+      guard let n = Int(text), range.contains(n) else {
+        throw UsageError(
+          "\(flag) must be a whole number from \(range.lowerBound) to \(range.upperBound), got '\(text)'"
+        )
+      }
+      return n
+    }
+    while i < arguments.count {
+      let argument = arguments[i]
+      var flag = argument
+      var inline: String? = nil
+      if argument.hasPrefix("--"), let equals = argument.firstIndex(of: "="),
+        !argument.hasPrefix("--set")
+      {
+        flag = String(argument[..<equals])
+        inline = String(argument[argument.index(after: equals)...])
+      }
+      func takeValue() throws -> String {
+        if let inline { return inline }
+        return try value(flag)
+      }
+      switch flag {
+      case "--help", "-h": result.help = true
+      case "--list": result.list = true
+      case "--step": result.step = true
+      case "--quick": result.quick = true
+      case "--no-color": result.color = false
+      case "--ascii": result.ascii = true
+      case "--from": result.from = try integer(flag, takeValue(), 1...10_000)
+      case "--only": result.only = try integer(flag, takeValue(), 1...10_000)
+      case "--width": result.width = try integer(flag, takeValue(), 20...1_000)
+      case "--seed":
+        let text = try takeValue()
+        guard let seed = UInt64(text) else {
+          throw UsageError("--seed must be a whole number from 0 to \(UInt64.max), got '\(text)'")
+        }
+        result.seed = seed
+      case "--export":
+        let path = try takeValue()
+        guard path.hasSuffix(".md") || path.hasSuffix(".ipynb") else {
+          throw UsageError("--export writes a .md or .ipynb file, got '\(path)'")
+        }
+        result.export = path
+      case "--set":
+        let pair = try value(flag)
+        guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
+          throw UsageError("--set needs name=value, got '\(pair)'")
+        }
+        result.pending.append(
+          (String(pair[..<equals]), String(pair[pair.index(after: equals)...]), "--set \(pair)"))
+      default:
+        guard flag.hasPrefix("--"), flag.count > 2 else {
+          throw UsageError("unexpected argument '\(argument)'")
+        }
+        let name = String(flag.dropFirst(2))
+        let text = try takeValue()
+        result.pending.append((name, text, "\(flag) \(text)"))
+      }
+      i += 1
+    }
+    if result.from != nil && result.only != nil {
+      throw UsageError("--from and --only cannot be used together")
+    }
+    return result
+  }
+
+  /// Removes and returns the value given for `name`, if any.
+  mutating func claim(_ name: String) -> (value: String, spelling: String)? {
+    guard let index = pending.lastIndex(where: { $0.name == name }) else { return nil }
+    let found = pending[index]
+    pending.removeAll { $0.name == name }
+    return (found.value, found.spelling)
+  }
+}
+
+/// A command-line mistake: printed with a pointer to `--help`, exit code 2.
+public struct UsageError: Error, Equatable, CustomStringConvertible {
+  public let message: String
+  public init(_ message: String) { self.message = message }
+  public var description: String { message }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import TensorCore
+
+/// What a code cell writes to: text, tensors, plots and tables.
+///
+/// Everything written here is shown on the console (unless the cell runs quietly, to
+/// rebuild state before a jump) and recorded for `--export`. Timings and progress bars
+/// go to the console only, so that exports are the same for the same seed.
+public final class CellOutput {
+  let sink: TextSink?
+  /// The plot style of this run (`--width`, `--ascii`).
+  public let style: PlotStyle
+  let progressEnabled: Bool
+  public private(set) var recorded: [String] = []
+
+  init(sink: TextSink?, style: PlotStyle, progressEnabled: Bool) {
+    self.sink = sink
+    self.style = style
+    self.progressEnabled = progressEnabled
+  }
+
+  /// Whether this cell's output is being shown (false while rebuilding state quietly).
+  public var isVisible: Bool { sink != nil }
+
+  /// Prints the items, separated by spaces, like Swift's `print`.
+  public func print(_ items: Any..., separator: String = " ") {
+    emit(items.map { "\($0)" }.joined(separator: separator))
+  }
+
+  /// Shows a tensor with its name: `name = tensor([...]), shape [...]`.
+  public func show(_ tensor: Tensor, _ name: String, precision: Int = 4, edgeItems: Int = 3) {
+    let text = tensor.formatted(
+      TensorFormat(precision: precision, edgeItems: edgeItems, ascii: style.ascii))
+    let prefix = "\(name) = "
+    let indent = String(repeating: " ", count: prefix.count)
+    let lines = text.components(separatedBy: "\n")
+    emit(
+      ([prefix + lines[0]] + lines.dropFirst().map { $0.isEmpty ? "" : indent + $0 }).joined(
+        separator: "\n"))
+  }
+
+  /// Draws a plot or a table in this run's style.
+  public func plot(_ plot: some TextPlot) {
+    emit(plot.render(style).joined(separator: "\n"))
+  }
+
+  /// Shows an aligned table.
+  public func table(_ header: [String], _ rows: [[String]], title: String? = nil) {
+    plot(Table(header: header, rows: rows, title: title))
+  }
+
+  /// Prints on the console only: for timings, which differ from run to run and would
+  /// make exported transcripts differ too.
+  public func printLive(_ text: String) {
+    sink?.write(text + "\n")
+  }
+
+  /// A progress display for `total` steps of work; see `Progress`.
+  public func progress(_ label: String, total: Int) -> Progress {
+    Progress(label: label, total: total, enabled: progressEnabled && isVisible)
+  }
+
+  func emit(_ text: String) {
+    recorded.append(contentsOf: text.components(separatedBy: "\n"))
+    sink?.write(text + "\n")
+  }
+}
+
+/// Anything that draws itself as lines of text in a `PlotStyle`.
+public protocol TextPlot {
+  func render(_ style: PlotStyle) -> [String]
+}
+
+extension LinePlot: TextPlot {}
+extension Heatmap: TextPlot {}
+extension BarChart: TextPlot {}
+extension Histogram: TextPlot {}
+extension ScatterPlot: TextPlot {}
+extension Table: TextPlot {}

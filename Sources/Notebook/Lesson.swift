@@ -1,0 +1,158 @@
+import Foundation
+import TensorCore
+
+/// A lesson: a title, an introduction, knobs, and an ordered list of cells that share
+/// state, run like a notebook.
+///
+/// A lesson's `main.swift` reads top to bottom:
+///
+/// ```swift
+/// let lesson = Lesson("Bag of words", summary: "…", introduction: "…")
+/// let steps = lesson.knob("steps", default: 300, quick: 40, range: 1...10_000, help: "…")
+///
+/// lesson.markdown("## Counting words\n…")
+/// var vocabulary: Vocabulary!
+/// lesson.cell("Build the vocabulary", "What to look for: …") { out in
+///   vocabulary = …
+///   out.print(vocabulary.count, "words")
+/// }
+/// lesson.run()
+/// ```
+///
+/// Cells are closures, so the runner can list them, skip to one, or pause before each.
+/// State lives in variables declared between cells, as in a notebook's namespace.
+public final class Lesson {
+  public let title: String
+  /// One line for the catalog and `--help`.
+  public let summary: String
+  public let introduction: String
+  /// The command that runs this lesson, for `--help` and messages.
+  public let command: String
+  var arguments: Arguments
+  var cells: [Cell] = []
+  var knobs: [Knob] = []
+  var options: [Knob] = []
+  var errors: [String] = []
+  let console: TextSink
+  let errorOutput: TextSink
+  let input: LineSource
+  let colorEnabled: Bool
+  let progressEnabled: Bool
+
+  /// Creates a lesson and parses the command line.
+  /// - Parameters:
+  ///   - arguments: the command-line arguments (default: this process's).
+  ///   - command: how the lesson is run (default: `swift run -c release <executable>`).
+  ///   - output, errors, input: the console; tests pass collectors and scripted answers.
+  public init(
+    _ title: String, summary: String, introduction: String,
+    arguments: [String] = Array(CommandLine.arguments.dropFirst()), command: String? = nil,
+    output: TextSink = StandardOutput(), errors: TextSink = StandardError(),
+    input: LineSource = StandardInput()
+  ) {
+    self.title = title
+    self.summary = summary
+    self.introduction = introduction
+    let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "lesson").lastPathComponent
+    self.command = command ?? "swift run -c release \(executable)"
+    self.console = output
+    self.errorOutput = errors
+    self.input = input
+    do {
+      self.arguments = try Arguments.parse(arguments)
+    } catch let error as UsageError {
+      self.arguments = Arguments()
+      self.errors.append(error.message)
+    } catch {
+      self.arguments = Arguments()
+      self.errors.append("\(error)")
+    }
+    let isConsole = output is StandardOutput
+    colorEnabled = self.arguments.color && (!isConsole || Terminal.colorAllowed) && isConsole
+    progressEnabled = isConsole
+  }
+
+  /// The seed of this run (`--seed`, default 0).
+  public var seed: UInt64 { arguments.seed }
+
+  /// Whether this is a `--quick` run: small sizes, seconds.
+  public var isQuick: Bool { arguments.quick }
+
+  /// The plot style of this run.
+  public var style: PlotStyle {
+    let terminalWidth = console is StandardOutput ? Terminal.width : nil
+    return PlotStyle(width: arguments.width ?? terminalWidth ?? 80, ascii: arguments.ascii)
+  }
+
+  /// A generator for one purpose, seeded from the run's seed and `purpose`.
+  ///
+  /// Giving each use its own stream (`"data"`, `"init"`, `"sampling"`) means changing one
+  /// part of a lesson does not change the random numbers of every other part, and a cell
+  /// re-run after a jump draws the same numbers again.
+  public func random(_ purpose: String) -> SplitMix64 {
+    var hash: UInt64 = 0xCBF2_9CE4_8422_2325  // FNV-1a, stable across runs and machines
+    for byte in purpose.utf8 {
+      hash ^= UInt64(byte)
+      hash = hash &* 0x100_0000_01B3
+    }
+    var mixer = SplitMix64(seed: seed ^ hash)
+    return SplitMix64(seed: mixer.next())
+  }
+
+  /// Adds a prose cell (Markdown).
+  public func markdown(_ text: String) {
+    cells.append(Cell(kind: .markdown, title: "", prose: text, source: [], body: nil))
+  }
+
+  /// Adds a code cell: a title, the prose that introduces it, and the code.
+  /// - Parameters:
+  ///   - title: a short heading.
+  ///   - prose: Markdown shown before the code: what we do and what to look for.
+  ///   - body: the code; it writes what it shows to `out`.
+  public func cell(
+    _ title: String, _ prose: String = "", file: String = #filePath, line: Int = #line,
+    _ body: @escaping (_ out: CellOutput) throws -> Void
+  ) {
+    cells.append(
+      Cell(
+        kind: .code, title: title, prose: prose, source: CellSource.lines(file: file, line: line),
+        body: body))
+  }
+
+  /// Runs the lesson as the command line asks and exits with its status.
+  public func run() -> Never {
+    exit(execute())
+  }
+
+  /// Runs the lesson as the command line asks and returns the exit status: 0 on
+  /// success, 1 when a cell fails, 2 for a usage error.
+  public func execute() -> Int32 {
+    for leftover in arguments.pending {
+      if knobs.isEmpty && options.isEmpty || leftover.spelling.hasPrefix("--set") {
+        let known = knobs.map { $0.name }.joined(separator: ", ")
+        errors.append(
+          leftover.spelling.hasPrefix("--set")
+            ? "unknown knob '\(leftover.name)' in '\(leftover.spelling)'; "
+              + (known.isEmpty ? "this lesson has no knobs" : "this lesson's knobs: \(known)")
+            : "unknown option '--\(leftover.name)'")
+      } else {
+        errors.append("unknown option '--\(leftover.name)'")
+      }
+    }
+    if !errors.isEmpty {
+      let text = errors.map { "error: \($0)" }.joined(separator: "\n")
+      errorOutput.write("\(text)\nrun '\(command) --help' for the options\n")
+      return 2
+    }
+    if arguments.help {
+      console.write(helpText())
+      return 0
+    }
+    if arguments.list {
+      console.write(listText())
+      return 0
+    }
+    var runner = Runner(lesson: self)
+    return runner.run()
+  }
+}

@@ -1,0 +1,157 @@
+import Foundation
+
+/// A line plot of one or more series against a shared x axis: loss curves, above all.
+///
+/// ```
+/// loss
+///  4.17 ┤●●
+///       │  ●●●
+///  2.09 ┤     ●●●●●○○○○
+///       │              ●●●●●
+///     0 ┤
+///       └──────────────────────
+///        0                  300
+///        ● train  ○ validation
+/// ```
+///
+/// Each series gets its own marker. Where several points fall into one column their mean
+/// is drawn; between points the line is interpolated. With `logScale`, the y axis is
+/// logarithmic (non-positive values are left out), which shows both the fast early drop
+/// and the slow late progress of a loss.
+public struct LinePlot: Sendable {
+  /// One curve: y values, at x positions `xs` (default `0, 1, 2, …`).
+  public struct Series: Sendable {
+    public var name: String
+    public var values: [Double]
+    public var xs: [Double]?
+
+    public init<Value: BinaryFloatingPoint>(_ name: String, _ values: [Value], xs: [Double]? = nil)
+    {
+      precondition(
+        xs == nil || xs!.count == values.count, "LinePlot.Series: xs and values differ in length")
+      self.name = name
+      self.values = values.map { Double($0) }
+      self.xs = xs
+    }
+
+    var points: [(x: Double, y: Double)] {
+      values.indices.map { (xs?[$0] ?? Double($0), values[$0]) }
+    }
+  }
+
+  public var series: [Series]
+  public var title: String?
+  public var height: Int
+  public var logScale: Bool
+  public var xLabel: String?
+
+  public init(
+    _ series: [Series], title: String? = nil, height: Int = 10, logScale: Bool = false,
+    xLabel: String? = nil
+  ) {
+    self.series = series
+    self.title = title
+    self.height = Swift.max(height, 2)
+    self.logScale = logScale
+    self.xLabel = xLabel
+  }
+
+  public func render(_ style: PlotStyle) -> [String] {
+    func transform(_ y: Double) -> Double? {
+      guard y.isFinite else { return nil }
+      if logScale { return y > 0 ? Foundation.log10(y) : nil }
+      return y
+    }
+    let all = series.flatMap { $0.points }
+    var lines: [String] = []
+    if let title { lines.append(title) }
+    guard let xMin = all.map({ $0.x }).min(), let xMax = all.map({ $0.x }).max() else {
+      return lines + ["(no data to plot)"]
+    }
+    // The y range is that of what is drawn (column means), found with a provisional
+    // width; labels rarely change the width enough to matter.
+    let provisional = Swift.max(style.width - 8, 8)
+    let ys = series.flatMap { columnValues($0, xMin, xMax, provisional, transform).map { $0.1 } }
+    guard let yMin = ys.min(), let yMax = ys.max() else { return lines + ["(no data to plot)"] }
+    let low = yMin == yMax ? yMin - 1 : yMin
+    let high = yMin == yMax ? yMax + 1 : yMax
+    func label(_ t: Double) -> String { formatNumber(logScale ? Foundation.pow(10, t) : t) }
+    let labelRows = [0, (height - 1) / 2, height - 1]
+    let labels = labelRows.map { label(high - (high - low) * Double($0) / Double(height - 1)) }
+    let labelWidth = labels.map { $0.count }.max() ?? 1
+    let width = Swift.max(style.width - labelWidth - 2, 8)
+    var grid = Grid(width: width, height: height)
+    func row(_ t: Double) -> Int {
+      Int(((high - t) / (high - low) * Double(height - 1)).rounded())
+    }
+    for (s, curve) in series.enumerated() {
+      let marker = style.markers[s % style.markers.count]
+      for (column, value) in columnValues(curve, xMin, xMax, width, transform) {
+        grid[Swift.min(Swift.max(row(value), 0), height - 1), column] = marker
+      }
+    }
+    for r in 0..<height {
+      if let i = labelRows.firstIndex(of: r) {
+        lines.append(padLeft(labels[i], labelWidth) + " " + style.tick + grid.line(r))
+      } else {
+        lines.append(String(repeating: " ", count: labelWidth + 1) + style.vertical + grid.line(r))
+      }
+    }
+    let indent = String(repeating: " ", count: labelWidth + 1)
+    lines.append(indent + style.corner + String(repeating: style.horizontal, count: width))
+    let left = formatNumber(xMin)
+    let right = formatNumber(xMax)
+    let middle = xLabel.map { " \($0) " } ?? ""
+    let gap = Swift.max(1, width + 1 - left.count - right.count - middle.count)
+    let leftGap = gap / 2
+    lines.append(
+      indent + left + String(repeating: " ", count: leftGap) + middle
+        + String(repeating: " ", count: gap - leftGap) + right)
+    if series.count > 1 || !(series.first?.name.isEmpty ?? true) {
+      let legend = series.enumerated().map {
+        "\(style.markers[$0.offset % style.markers.count]) \($0.element.name)"
+      }
+      lines.append(indent + " " + legend.joined(separator: "  "))
+    }
+    return lines.trimmingTrailingSpaces()
+  }
+
+  /// The (transformed) value to draw in each column the series covers: the mean of the
+  /// points in that column, or a linear interpolation between the nearest points.
+  func columnValues(
+    _ curve: Series, _ xMin: Double, _ xMax: Double, _ width: Int,
+    _ transform: (Double) -> Double?
+  ) -> [(Int, Double)] {
+    let points = curve.points.compactMap { p in transform(p.y).map { (x: p.x, y: $0) } }
+      .sorted { $0.x < $1.x }
+    guard !points.isEmpty else { return [] }
+    let span = xMax - xMin
+    func column(_ x: Double) -> Int {
+      span == 0 ? 0 : Int(((x - xMin) / span * Double(width - 1)).rounded())
+    }
+    var sums = [Double](repeating: 0, count: width)
+    var counts = [Int](repeating: 0, count: width)
+    for p in points {
+      sums[column(p.x)] += p.y
+      counts[column(p.x)] += 1
+    }
+    let first = column(points[0].x)
+    let last = column(points[points.count - 1].x)
+    var result: [(Int, Double)] = []
+    var j = 0
+    for c in first...last {
+      if counts[c] > 0 {
+        result.append((c, sums[c] / Double(counts[c])))
+        continue
+      }
+      let x = xMin + span * Double(c) / Double(width - 1)
+      while j + 1 < points.count && points[j + 1].x < x { j += 1 }
+      guard j + 1 < points.count else { continue }
+      let a = points[j]
+      let b = points[j + 1]
+      let t = b.x == a.x ? 0 : (x - a.x) / (b.x - a.x)
+      result.append((c, a.y + (b.y - a.y) * t))
+    }
+    return result
+  }
+}

@@ -1,0 +1,80 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// What we know about the terminal the lesson runs in.
+public enum Terminal {
+  /// Whether standard output is a terminal (not a file or a pipe).
+  public static var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) != 0 }
+
+  /// Whether standard error is a terminal.
+  public static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) != 0 }
+
+  /// The terminal's width in columns, if standard output is a terminal that reports one.
+  public static var width: Int? {
+    var size = winsize()
+    #if canImport(Glibc)
+      let request = UInt(TIOCGWINSZ)
+    #else
+      let request = TIOCGWINSZ
+    #endif
+    guard ioctl(STDOUT_FILENO, request, &size) == 0, size.ws_col > 0 else { return nil }
+    return Int(size.ws_col)
+  }
+
+  /// Whether colour is allowed by the environment: `NO_COLOR` unset and output a terminal.
+  public static var colorAllowed: Bool {
+    ProcessInfo.processInfo.environment["NO_COLOR"] == nil && stdoutIsTerminal
+  }
+}
+
+/// Where a lesson's text goes. The console writes to standard output; tests collect it.
+public protocol TextSink: AnyObject {
+  func write(_ text: String)
+}
+
+/// Standard output, flushed after every write so output appears as cells run.
+public final class StandardOutput: TextSink {
+  public init() {}
+  public func write(_ text: String) {
+    FileHandle.standardOutput.write(Data(text.utf8))
+  }
+}
+
+/// Standard error, for error messages.
+public final class StandardError: TextSink {
+  public init() {}
+  public func write(_ text: String) {
+    FileHandle.standardError.write(Data(text.utf8))
+  }
+}
+
+/// Collects everything written, for tests.
+public final class CollectedText: TextSink {
+  public private(set) var text = ""
+  public init() {}
+  public func write(_ text: String) { self.text += text }
+}
+
+/// Where step-through mode reads the student's answers.
+public protocol LineSource: AnyObject {
+  /// The next line, or `nil` at the end of input.
+  func readLine() -> String?
+}
+
+/// Standard input.
+public final class StandardInput: LineSource {
+  public init() {}
+  public func readLine() -> String? { Swift.readLine() }
+}
+
+/// A fixed list of lines, for tests that script a step-through session.
+public final class ScriptedInput: LineSource {
+  var lines: [String]
+  public init(_ lines: [String]) { self.lines = lines }
+  public func readLine() -> String? { lines.isEmpty ? nil : lines.removeFirst() }
+}

@@ -1,0 +1,144 @@
+import Testing
+
+@testable import Notebook
+
+struct ArgumentTests {
+  @Test func everyRunnerFlag() throws {
+    let a = try Arguments.parse([
+      "--list", "--step", "--quick", "--from", "3", "--seed", "42", "--no-color", "--ascii",
+      "--width", "100", "--export", "run.md", "--help",
+    ])
+    #expect(a.list && a.step && a.quick && a.ascii && a.help)
+    #expect(!a.color)
+    #expect(a.from == 3)
+    #expect(a.seed == 42)
+    #expect(a.width == 100)
+    #expect(a.export == "run.md")
+    #expect(try Arguments.parse(["--only=2"]).only == 2)
+    #expect(try Arguments.parse(["--export", "x.ipynb"]).export == "x.ipynb")
+  }
+
+  @Test func knobValuesWaitForTheLesson() throws {
+    var a = try Arguments.parse(["--set", "lr=0.5", "--n", "3", "--level=char"])
+    #expect(a.claim("lr")?.value == "0.5")
+    #expect(a.claim("n")?.value == "3")
+    #expect(a.claim("level")?.value == "char")
+    #expect(a.claim("missing") == nil)
+    #expect(a.pending.isEmpty)
+  }
+
+  @Test(arguments: [
+    (["--from"], "--from needs a value"),
+    (["--from", "x"], "--from must be a whole number from 1 to 10000, got 'x'"),
+    (["--width", "5"], "--width must be a whole number from 20 to 1000, got '5'"),
+    (["--seed", "-1"], "--seed must be a whole number from 0 to 18446744073709551615, got '-1'"),
+    (["--seed", "abc"], "--seed must be a whole number from 0 to 18446744073709551615, got 'abc'"),
+    (["--export", "run.txt"], "--export writes a .md or .ipynb file, got 'run.txt'"),
+    (["--set", "lr"], "--set needs name=value, got 'lr'"),
+    (["stray"], "unexpected argument 'stray'"),
+    (["--from", "2", "--only", "3"], "--from and --only cannot be used together"),
+  ])
+  func malformedFlagsAreRefused(_ arguments: [String], _ message: String) {
+    #expect(throws: UsageError(message)) { try Arguments.parse(arguments) }
+  }
+}
+
+/// A small lesson for runtime tests, with one knob of each kind.
+func makeLesson(
+  _ arguments: [String], input: [String] = [], errors: CollectedText = CollectedText()
+) -> (Lesson, CollectedText, Counter) {
+  let output = CollectedText()
+  let counter = Counter()
+  let lesson = Lesson(
+    "Test lesson", summary: "a lesson for tests", introduction: "Intro.", arguments: arguments,
+    command: "test-lesson", output: output, errors: errors, input: ScriptedInput(input))
+  let rate = lesson.knob("rate", default: 0.5, quick: 0.25, range: 0...1, help: "a rate")
+  let size = lesson.knob("size", default: 3, range: 1...10, help: "a size")
+  let mode = lesson.knob("mode", default: "a", choices: ["a", "b"], help: "a mode")
+  let flag = lesson.knob("flag", default: false, help: "a flag")
+  let corpus = lesson.option("corpus", valueName: "FILE", help: "a file")
+  lesson.markdown("## Part one")
+  lesson.cell("First", "Look at the rate.") { out in
+    counter.runs.append(1)
+    out.print("rate", rate, "size", size, "mode", mode, "flag", flag, "corpus", corpus ?? "none")
+  }
+  lesson.cell("Second") { out in
+    counter.runs.append(2)
+    out.print("second")
+  }
+  lesson.cell("Third") { out in
+    counter.runs.append(3)
+    out.printLive("took 0.1 s")
+    out.print("third")
+  }
+  return (lesson, output, counter)
+}
+
+final class Counter {
+  var runs: [Int] = []
+}
+
+struct KnobTests {
+  @Test func defaultsQuickDefaultsAndSetValues() {
+    let (plain, out1, _) = makeLesson([])
+    #expect(plain.execute() == 0)
+    #expect(out1.text.contains("rate 0.5 size 3 mode a flag false corpus none"))
+    let (quick, out2, _) = makeLesson(["--quick"])
+    #expect(quick.execute() == 0)
+    #expect(out2.text.contains("rate 0.25"))
+    let (set, out3, _) = makeLesson([
+      "--set", "rate=0.75", "--size", "7", "--mode=b", "--set", "flag=yes", "--corpus", "my.txt",
+    ])
+    #expect(set.execute() == 0)
+    #expect(out3.text.contains("rate 0.75 size 7 mode b flag true corpus my.txt"))
+  }
+
+  @Test(arguments: [
+    (["--set", "rate=2"], "--set rate=2: rate must be a number from 0.0 to 1.0"),
+    (["--size", "0"], "--size 0: size must be a whole number from 1 to 10"),
+    (["--set", "size=2.5"], "--set size=2.5: size must be a whole number from 1 to 10"),
+    (["--set", "mode=c"], "--set mode=c: mode must be one of a, b"),
+    (["--set", "flag=maybe"], "--set flag=maybe: flag must be yes or no"),
+  ])
+  func badKnobValuesAreRefusedWithTheAllowedRange(_ arguments: [String], _ message: String) {
+    let errors = CollectedText()
+    let (lesson, output, counter) = makeLesson(arguments, errors: errors)
+    #expect(lesson.errors == [message])
+    #expect(lesson.execute() == 2)
+    #expect(counter.runs.isEmpty)
+    #expect(output.text.isEmpty)
+    #expect(errors.text == "error: \(message)\nrun 'test-lesson --help' for the options\n")
+  }
+
+  @Test func unknownKnobsAndOptionsAreRefused() {
+    let (lesson, _, counter) = makeLesson(["--set", "rat=1", "--frobnicate", "3"])
+    #expect(lesson.execute() == 2)
+    #expect(
+      lesson.errors == [
+        "unknown knob 'rat' in '--set rat=1'; this lesson's knobs: rate, size, mode, flag",
+        "unknown option '--frobnicate'",
+      ])
+    #expect(counter.runs.isEmpty)
+  }
+
+  @Test func helpListsOptionsAndKnobs() {
+    let (lesson, output, counter) = makeLesson(["--help"])
+    #expect(lesson.execute() == 0)
+    #expect(counter.runs.isEmpty)
+    #expect(
+      output.text.hasPrefix("Test lesson: a lesson for tests\n\nusage: test-lesson [options]"))
+    #expect(output.text.contains("  --corpus FILE      a file"))
+    #expect(
+      output.text.contains(
+        "  rate  a rate (default 0.5, --quick 0.25)\n        a number from 0.0 to 1.0"))
+    #expect(output.text.contains("  mode  a mode (default a)\n        one of a, b"))
+  }
+
+  @Test func listNumbersTheCells() {
+    let (lesson, output, _) = makeLesson(["--list"])
+    #expect(lesson.execute() == 0)
+    #expect(
+      output.text
+        == "Test lesson: 4 cells\n\n  1. (prose) Part one\n  2. First\n  3. Second\n  4. Third\n")
+  }
+}

@@ -1,0 +1,136 @@
+import Testing
+
+@testable import Notebook
+
+/// Exact text of every plot kind on small inputs, in Unicode and in ASCII.
+struct PlotTests {
+  let unicode = PlotStyle(width: 30)
+  let ascii = PlotStyle(width: 30, ascii: true)
+
+  @Test func linePlotWithTwoSeriesAndALegend() {
+    let plot = LinePlot(
+      [.init("train", [4, 3, 2, 1.5, 1]), .init("valid", [4, 2.5], xs: [0, 4])], height: 4)
+    #expect(
+      plot.render(unicode) == [
+        "4 ┤○○○○○○○○○",
+        "3 ┤    ●●●●●○○○○○○○○○○○○○○○○○",
+        "  │          ●●●●●●●●●●      ○",
+        "1 ┤                    ●●●●●●●",
+        "  └───────────────────────────",
+        "  0                          4",
+        "   ● train  ○ valid",
+      ])
+    #expect(
+      plot.render(ascii) == [
+        "4 +ooooooooo",
+        "3 +    *****ooooooooooooooooo",
+        "  |          **********      o",
+        "1 +                    *******",
+        "  +---------------------------",
+        "  0                          4",
+        "   * train  o valid",
+      ])
+  }
+
+  @Test func linePlotLogScaleLabelsAreTheOriginalValues() {
+    let plot = LinePlot([.init("", [100, 10, 1])], height: 3, logScale: true)
+    let lines = plot.render(PlotStyle(width: 20))
+    #expect(lines[0].hasPrefix("100 ┤●"))
+    #expect(lines[1].hasPrefix(" 10 ┤"))
+    #expect(lines[2].hasPrefix("  1 ┤"))
+    #expect(lines[2].hasSuffix("●"))
+  }
+
+  @Test func linePlotWithoutDataSaysSo() {
+    #expect(
+      LinePlot([.init("a", [Double]())], title: "t").render(unicode) == ["t", "(no data to plot)"])
+  }
+
+  @Test func heatmapShadesAndScale() {
+    let map = Heatmap([[0, 1], [0.5, 0.25]], rowLabels: ["a", "bb"], columnLabels: ["x", "y"])
+    #expect(
+      map.render(unicode) == [
+        "   x  y",
+        "a     ██",
+        "bb ▒▒ ··",
+        "scale: ·0.1 ░0.3 ▒0.5 ▓0.7 █0.9  (0 to 1)",
+      ])
+    #expect(
+      map.render(ascii) == [
+        "   x  y",
+        "a     @@",
+        "bb ++ ::",
+        "scale: .0.0556 :0.167 -0.278 =0.389 +0.5 *0.611 #0.722 %0.833 @0.944  (0 to 1)",
+      ])
+  }
+
+  @Test func heatmapWithValuesAndVerticalLabels() {
+    let values = Heatmap(
+      [[0, 1]], rowLabels: ["a"], columnLabels: ["long", "y"], showValues: true)
+    #expect(values.render(unicode)[0...1] == ["  long  y", "a  0.00 █1.00"])
+    let vertical = Heatmap([[1, 0]], rowLabels: ["r"], columnLabels: ["cat", "a"])
+    #expect(vertical.render(unicode)[0...3] == ["  c  a", "  a", "  t", "r ██"])
+  }
+
+  @Test func barCharts() {
+    #expect(
+      BarChart(labels: ["a", "bb"], values: [1, 0.55]).render(unicode) == [
+        "a  █████████████████████ 1",
+        "bb ███████████▌          0.55",
+      ])
+    #expect(
+      BarChart(labels: ["a", "bb"], values: [1, 0.55]).render(ascii) == [
+        "a  ##################### 1",
+        "bb ############          0.55",
+      ])
+    #expect(
+      BarChart(labels: ["up", "down"], values: [2, -1]).render(unicode) == [
+        "up             │██████████ 2",
+        "down      █████│           -1",
+      ])
+  }
+
+  @Test func histogramCountsIntoBins() {
+    let histogram = Histogram([0, 1, 1, 2, 3, 3, 3, 4], bins: 2)
+    #expect(histogram.counts().counts == [3, 5])
+    #expect(
+      histogram.render(unicode) == [
+        "[0, 2) ████████████         3",
+        "[2, 4] ████████████████████ 5",
+      ])
+  }
+
+  @Test func scatterPlotMarksClasses() {
+    let plot = ScatterPlot(
+      xs: [0, 1, 2], ys: [0, 2, 1], classes: [0, 1, 1], classNames: ["p", "q"], height: 3)
+    #expect(
+      plot.render(unicode) == [
+        "2 ┤             ○",
+        "  │                          ○",
+        "0 ┤●",
+        "  └───────────────────────────",
+        "  0                          2",
+        "   ● p (1)  ○ q (2)",
+      ])
+    #expect(plot.render(ascii)[0] == "2 +             o")
+  }
+
+  @Test func tablesAlignNumbersRight() {
+    let table = Table(header: ["name", "n"], rows: [["a", "1,024"], ["bcd", "7"]])
+    #expect(table.render(unicode) == ["name      n", "────  ─────", "a     1,024", "bcd       7"])
+    #expect(table.render(ascii)[1] == "----  -----")
+  }
+
+  @Test(arguments: [(0, "0"), (7_087_872, "7,087,872"), (-1234, "-1,234"), (999, "999")])
+  func groupedDigitsWritesThousands(_ value: Int, _ text: String) {
+    #expect(groupedDigits(value) == text)
+  }
+
+  @Test(arguments: [
+    (0.0, "0"), (3.14159, "3.14"), (1234.5, "1234"), (0.0123, "0.0123"), (2e-5, "2.00e-05"),
+    (5e7, "5.00e+07"), (-0.5, "-0.5"),
+  ])
+  func axisNumbers(_ value: Double, _ text: String) {
+    #expect(formatNumber(value) == text)
+  }
+}
