@@ -44,6 +44,8 @@ let package = Package(
     .library(name: "NeuralNetwork", targets: ["NeuralNetwork"]),
     .library(name: "Optimizers", targets: ["Optimizers"]),
     .library(name: "Notebook", targets: ["Notebook"]),
+    .library(name: "TextData", targets: ["TextData"]),
+    .library(name: "LanguageModels", targets: ["LanguageModels"]),
   ],
   targets: [
     .target(name: "TensorCore", swiftSettings: swiftSettings),
@@ -52,6 +54,11 @@ let package = Package(
       name: "Optimizers", dependencies: ["TensorCore", "NeuralNetwork"],
       swiftSettings: swiftSettings),
     .target(name: "Notebook", dependencies: ["TensorCore"], swiftSettings: swiftSettings),
+    .target(name: "TextData", dependencies: ["TensorCore"], swiftSettings: swiftSettings),
+    .target(
+      name: "LanguageModels",
+      dependencies: ["TensorCore", "NeuralNetwork", "Optimizers", "TextData"],
+      swiftSettings: swiftSettings),
     .executableTarget(
       name: "lessons", dependencies: ["Notebook"], path: "Lessons/Catalog",
       swiftSettings: swiftSettings),
@@ -68,6 +75,12 @@ let package = Package(
       swiftSettings: swiftSettings),
     .testTarget(
       name: "NotebookTests", dependencies: ["Notebook", "TensorCore"], swiftSettings: swiftSettings),
+    .testTarget(
+      name: "TextDataTests", dependencies: ["TextData", "TensorCore"], swiftSettings: swiftSettings),
+    .testTarget(
+      name: "LanguageModelsTests",
+      dependencies: ["LanguageModels", "TextData", "TensorCore", "NeuralNetwork", "Optimizers"],
+      swiftSettings: swiftSettings),
     .testTarget(
       name: "OptimizersTests", dependencies: ["Optimizers", "NeuralNetwork"],
       swiftSettings: swiftSettings),

@@ -68,6 +68,12 @@ public class RecurrentLayer: Module {
   func recurrent(_ h: Tensor) -> Tensor {
     matmul(h, weightHH, transposeB: true) + biasHH
   }
+
+  /// Runs the layer over a whole sequence `[batch, time, inputSize]`, starting from
+  /// `initialState` (zeros if `nil`). Each kind of layer overrides this.
+  public func callAsFunction(_ input: Tensor, initialState: Tensor? = nil) -> RecurrentOutput {
+    preconditionFailure("RecurrentLayer: use RNN, GRU or LSTM")
+  }
 }
 
 /// The plain (Elman) recurrent network: `hₜ = tanh(xₜ·W_ihᵀ + b_ih + hₜ₋₁·W_hhᵀ + b_hh)`.
@@ -78,7 +84,9 @@ public final class RNN: RecurrentLayer {
     super.init(inputSize: inputSize, hiddenSize: hiddenSize, gates: 1, using: &generator)
   }
 
-  public func callAsFunction(_ input: Tensor, initialState: Tensor? = nil) -> RecurrentOutput {
+  public override func callAsFunction(
+    _ input: Tensor, initialState: Tensor? = nil
+  ) -> RecurrentOutput {
     var h = initial(initialState, batch: input.shape[0], "RNN")
     var states: [Tensor] = []
     for x in projectedSteps(input, "RNN") {
@@ -103,7 +111,9 @@ public final class GRU: RecurrentLayer {
     super.init(inputSize: inputSize, hiddenSize: hiddenSize, gates: 3, using: &generator)
   }
 
-  public func callAsFunction(_ input: Tensor, initialState: Tensor? = nil) -> RecurrentOutput {
+  public override func callAsFunction(
+    _ input: Tensor, initialState: Tensor? = nil
+  ) -> RecurrentOutput {
     var h = initial(initialState, batch: input.shape[0], "GRU")
     var states: [Tensor] = []
     for x in projectedSteps(input, "GRU") {
@@ -133,8 +143,15 @@ public final class LSTM: RecurrentLayer {
     super.init(inputSize: inputSize, hiddenSize: hiddenSize, gates: 4, using: &generator)
   }
 
+  public override func callAsFunction(
+    _ input: Tensor, initialState: Tensor? = nil
+  ) -> RecurrentOutput {
+    callAsFunction(input, initialState: initialState, initialCell: nil)
+  }
+
+  /// Runs over a sequence from a given hidden state and cell state.
   public func callAsFunction(
-    _ input: Tensor, initialState: Tensor? = nil, initialCell: Tensor? = nil
+    _ input: Tensor, initialState: Tensor?, initialCell: Tensor?
   ) -> RecurrentOutput {
     let batch = input.shape[0]
     var h = initial(initialState, batch: batch, "LSTM")

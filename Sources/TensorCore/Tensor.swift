@@ -32,6 +32,10 @@ public final class Tensor {
   var gradFn: GradFn?
   /// Keep `grad` for this intermediate result too (PyTorch's `retain_grad()`).
   var retainsGrad = false
+  /// Bookkeeping of the latest backward pass through this tensor: which pass visited it,
+  /// and its position in that pass's sorted graph.
+  var backwardPass: UInt64 = 0
+  var backwardIndex = 0
 
   init(shape: [Int], storage: Storage, requiresGrad: Bool = false) {
     self.shape = shape

@@ -242,3 +242,54 @@ extension Tensor {
     scatterAdd(axis: 0, indices: [0, 2, 0], source: Tensor.ones([3, 2])).scalars
   }
 }
+
+/// The vectorised transcendental functions against the C library, over a wide range.
+struct FastMathTests {
+  /// Relative error allowed: a few units in the last place of a `Float` (one unit is
+  /// 6e-8 near 1), far below anything a lesson or a gradient check can notice.
+  static let tolerance: Double = 4e-7
+
+  func worst(
+    _ f: (SIMD8<Float>) -> SIMD8<Float>, _ reference: (Double) -> Double,
+    _ range: ClosedRange<Float>
+  ) -> Double {
+    var worst = 0.0
+    let steps = 20_000
+    for i in 0...steps {
+      let x = range.lowerBound + (range.upperBound - range.lowerBound) * Float(i) / Float(steps)
+      let got = Double(FastMath.scalar(x, f))
+      let want = reference(Double(x))
+      let error = Swift.abs(got - want) / Swift.max(Swift.abs(want), 1e-30)
+      worst = Swift.max(worst, error)
+    }
+    return worst
+  }
+
+  @Test func expIsAccurate() {
+    #expect(worst(FastMath.exp, Foundation.exp, -80...80) < Self.tolerance)
+    #expect(worst(FastMath.exp, Foundation.exp, -1...1) < Self.tolerance)
+  }
+
+  @Test func expm1IsAccurateNearZero() {
+    #expect(worst(FastMath.expm1, Foundation.expm1, -2...2) < Self.tolerance)
+    #expect(worst(FastMath.expm1, Foundation.expm1, -1e-3...1e-3) < Self.tolerance)
+  }
+
+  @Test func tanhAndSigmoidAreAccurate() {
+    #expect(worst(FastMath.tanh, Foundation.tanh, -10...10) < Self.tolerance)
+    #expect(worst(FastMath.tanh, Foundation.tanh, -1e-3...1e-3) < Self.tolerance)
+    #expect(worst(FastMath.sigmoid, { 1 / (1 + Foundation.exp(-$0)) }, -30...30) < Self.tolerance)
+  }
+
+  @Test func edgeCases() {
+    #expect(FastMath.scalar(-.infinity, FastMath.exp) == 0)
+    #expect(FastMath.scalar(-100, FastMath.exp) == 0)
+    #expect(FastMath.scalar(100, FastMath.exp) == .infinity)
+    #expect(FastMath.scalar(.nan, FastMath.exp).isNaN)
+    #expect(FastMath.scalar(.nan, FastMath.tanh).isNaN)
+    #expect(FastMath.scalar(.nan, FastMath.sigmoid).isNaN)
+    #expect(FastMath.scalar(50, FastMath.tanh) == 1)
+    #expect(FastMath.scalar(-50, FastMath.sigmoid) > 0)
+    #expect(FastMath.scalar(0, FastMath.tanh) == 0)
+  }
+}

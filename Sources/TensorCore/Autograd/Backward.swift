@@ -1,3 +1,5 @@
+import Foundation
+
 /// One recorded operation: its inputs and how to send a gradient back to them.
 ///
 /// The pullback receives the gradient of the loss with respect to the op's output (same
@@ -95,10 +97,11 @@ extension Tensor {
       "backward: this tensor does not require gradients; set requiresGrad on a parameter "
         + "it was computed from, outside withNoGrad")
     withNoGrad {
-      var gradients = GradientAccumulator()
-      gradients.add(seed, for: self)
-      for node in topologicalOrder().reversed() {
-        guard let g = gradients.take(node) else { continue }
+      let order = topologicalOrder()
+      var gradients = GradientAccumulator(count: order.count)
+      gradients.add(seed, at: backwardIndex)
+      for node in order.reversed() {
+        guard let g = gradients.take(node.backwardIndex) else { continue }
         if node.gradFn == nil || node.retainsGrad {
           node.accumulateGrad(g)
         }
@@ -107,14 +110,14 @@ extension Tensor {
         for (input, inputGradient) in zip(fn.inputs, inputGradients) {
           guard input.requiresGrad, let inputGradient else { continue }
           if let region = fn.slice {
-            gradients.add(inputGradient, for: input, in: region)
+            gradients.add(inputGradient, at: input.backwardIndex, shape: input.shape, in: region)
             continue
           }
           assert(
             inputGradient.shape == input.shape,
             "\(fn.name) backward: gradient shape \(Shape.describe(inputGradient.shape)) "
               + "for an input of shape \(Shape.describe(input.shape))")
-          gradients.add(inputGradient, for: input)
+          gradients.add(inputGradient, at: input.backwardIndex)
         }
       }
     }
@@ -129,28 +132,46 @@ extension Tensor {
     }
   }
 
-  /// Every tensor this one depends on through recorded ops, each after its inputs.
+  /// Every tensor this one depends on through recorded ops, each after its inputs; each
+  /// tensor's `backwardIndex` is set to its position.
   ///
   /// Iterative depth-first search: a recurrent network unrolled over many steps makes
-  /// graphs deep enough to overflow the stack of a recursive one.
+  /// graphs deep enough to overflow the stack of a recursive one. Visited tensors are
+  /// marked with this pass's number rather than kept in a set, which saves hashing every
+  /// node. (So two backward passes through the same tensors must not run at once.)
   func topologicalOrder() -> [Tensor] {
+    let pass = BackwardPass.next()
     var order: [Tensor] = []
-    var visited = Set<ObjectIdentifier>()
     var stack: [(Tensor, Int)] = [(self, 0)]
-    visited.insert(ObjectIdentifier(self))
+    backwardPass = pass
     while let (node, next) = stack.popLast() {
       let inputs = node.gradFn?.inputs ?? []
       if next < inputs.count {
         stack.append((node, next + 1))
         let input = inputs[next]
-        if input.requiresGrad && visited.insert(ObjectIdentifier(input)).inserted {
+        if input.requiresGrad && input.backwardPass != pass {
+          input.backwardPass = pass
           stack.append((input, 0))
         }
       } else {
+        node.backwardIndex = order.count
         order.append(node)
       }
     }
     return order
+  }
+}
+
+/// Numbers backward passes, to mark the tensors each one has visited.
+enum BackwardPass {
+  static let lock = NSLock()
+  nonisolated(unsafe) static var counter: UInt64 = 0
+
+  static func next() -> UInt64 {
+    lock.lock()
+    defer { lock.unlock() }
+    counter += 1
+    return counter
   }
 }
 
@@ -164,48 +185,50 @@ struct SliceRegion {
   let length: Int
 }
 
-/// The gradients collected during one backward pass, keyed by tensor.
+/// The gradients collected during one backward pass, by position in the sorted graph.
 ///
 /// The first contribution to a tensor is kept as it is (it may be shared, for example
 /// `add` passes the same gradient to both inputs). A second contribution makes an owned
 /// sum; later ones are added into it in place, so a tensor used `k` times costs `k`
 /// additions, not `k` allocations.
 struct GradientAccumulator {
-  var gradients: [ObjectIdentifier: Tensor] = [:]
-  var owned: Set<ObjectIdentifier> = []
+  var gradients: [Tensor?]
+  var owned: [Bool]
 
-  mutating func take(_ tensor: Tensor) -> Tensor? {
-    let key = ObjectIdentifier(tensor)
-    owned.remove(key)
-    return gradients.removeValue(forKey: key)
+  init(count: Int) {
+    gradients = Array(repeating: nil, count: count)
+    owned = Array(repeating: false, count: count)
   }
 
-  mutating func add(_ g: Tensor, for tensor: Tensor) {
-    let key = ObjectIdentifier(tensor)
-    guard let existing = gradients[key] else {
-      gradients[key] = g
+  mutating func take(_ index: Int) -> Tensor? {
+    defer { gradients[index] = nil }
+    return gradients[index]
+  }
+
+  mutating func add(_ g: Tensor, at index: Int) {
+    guard let existing = gradients[index] else {
+      gradients[index] = g
       return
     }
-    if owned.contains(key) {
+    if owned[index] {
       Kernels.add(existing.pointer, g.pointer, into: existing.pointer, count: existing.count)
     } else {
-      gradients[key] = existing + g
-      owned.insert(key)
+      gradients[index] = existing + g
+      owned[index] = true
     }
   }
 
-  mutating func add(_ g: Tensor, for tensor: Tensor, in region: SliceRegion) {
-    let key = ObjectIdentifier(tensor)
+  mutating func add(_ g: Tensor, at index: Int, shape: [Int], in region: SliceRegion) {
     let target: Tensor
-    if let existing = gradients[key], owned.contains(key) {
+    if let existing = gradients[index], owned[index] {
       target = existing
-    } else if let existing = gradients[key] {
+    } else if let existing = gradients[index] {
       target = existing.detached()
     } else {
-      target = Tensor.zeros(tensor.shape)
+      target = Tensor.zeros(shape)
     }
-    gradients[key] = target
-    owned.insert(key)
+    gradients[index] = target
+    owned[index] = true
     let width = region.length * region.inner
     for o in 0..<region.outer {
       let dest = target.pointer + (o * region.n + region.start) * region.inner

@@ -41,6 +41,12 @@ public enum Gemm {
     if m == 0 || n == 0 { return }
     scale(c: c, m: m, n: n, ldc: ldc, beta: beta)
     if k == 0 || alpha == 0 { return }
+    if m * n * k <= smallProduct || m < mr {
+      small(
+        transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+        a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
+      return
+    }
     // Split the longer side of C into chunks that are whole multiples of a register tile.
     let splitRows = m >= n
     let tile = splitRows ? mr : nr
@@ -65,6 +71,42 @@ public enum Gemm {
     }
   }
 
+  /// Below this many multiply-adds, packing costs more than it saves.
+  static let smallProduct = 32 * 32 * 32
+
+  /// Small products without packing: each row of `C` accumulates rows of `op(B)` scaled
+  /// by the entries of a row of `op(A)` (contiguous, so the inner loop vectorises), or,
+  /// for `A · Bᵀ`, dot products of contiguous rows. `k` is summed in order for every
+  /// element, as in the packed path, but the two paths may round differently.
+  static func small(
+    transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+    a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+    c: UnsafeMutablePointer<Float>, ldc: Int
+  ) {
+    for i in 0..<m {
+      let row = c + i * ldc
+      if transposeB {
+        for j in 0..<n {
+          let bRow = b + j * ldb
+          var sum: Float = 0
+          if transposeA {
+            for p in 0..<k { sum += a[p * lda + i] * bRow[p] }
+          } else {
+            let aRow = a + i * lda
+            for p in 0..<k { sum += aRow[p] * bRow[p] }
+          }
+          row[j] += alpha * sum
+        }
+      } else {
+        for p in 0..<k {
+          let scale = alpha * (transposeA ? a[p * lda + i] : a[i * lda + p])
+          let bRow = b + p * ldb
+          for j in 0..<n { row[j] += scale * bRow[j] }
+        }
+      }
+    }
+  }
+
   /// `C = beta · C`, with `beta == 0` writing exact zeros (so stale NaNs do not survive).
   static func scale(c: UnsafeMutablePointer<Float>, m: Int, n: Int, ldc: Int, beta: Float) {
     if beta == 1 { return }
@@ -84,11 +126,14 @@ public enum Gemm {
     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
     c: UnsafeMutablePointer<Float>, ldc: Int
   ) {
-    let packedB = UnsafeMutablePointer<Float>.allocate(capacity: kc * (nc + nr))
-    let packedA = UnsafeMutablePointer<Float>.allocate(capacity: kc * (mc + mr))
+    // Packing buffers sized to this product, not to the largest block: small products
+    // (a recurrent step is [32, 128] · [128, 384]) would otherwise pay for megabytes.
+    let kMax = Swift.min(kc, k)
+    let packedB = ScratchPool.take(kMax * ((Swift.min(nc, n) + nr - 1) / nr * nr))
+    let packedA = ScratchPool.take(kMax * ((Swift.min(mc, m) + mr - 1) / mr * mr))
     defer {
-      packedB.deallocate()
-      packedA.deallocate()
+      ScratchPool.give(packedB)
+      ScratchPool.give(packedA)
     }
     var jc = 0
     while jc < n {
@@ -96,13 +141,15 @@ public enum Gemm {
       var pc = 0
       while pc < k {
         let kcb = min(kc, k - pc)
-        packB(transposeB, b, ldb, row: pc, col: jc, k: kcb, n: ncb, into: packedB)
+        packB(transposeB, b, ldb, row: pc, col: jc, k: kcb, n: ncb, into: packedB.pointer)
         var ic = 0
         while ic < m {
           let mcb = min(mc, m - ic)
-          packA(transposeA, a, lda, row: ic, col: pc, m: mcb, k: kcb, alpha: alpha, into: packedA)
+          packA(
+            transposeA, a, lda, row: ic, col: pc, m: mcb, k: kcb, alpha: alpha,
+            into: packedA.pointer)
           macroKernel(
-            m: mcb, n: ncb, k: kcb, packedA: packedA, packedB: packedB,
+            m: mcb, n: ncb, k: kcb, packedA: packedA.pointer, packedB: packedB.pointer,
             c: c + ic * ldc + jc, ldc: ldc)
           ic += mcb
         }
@@ -114,6 +161,10 @@ public enum Gemm {
 
   /// Packs the `k × n` block of `op(B)` at (`row`, `col`) into panels of `nr` columns:
   /// panel `p` holds `k` rows of `nr` floats, zero-padded past `n`.
+  ///
+  /// Packing runs once per block for every product, so for small products it costs as
+  /// much as the arithmetic: the loops use pointer increments (no index overflow checks)
+  /// and copy whole 16-float rows where they can.
   static func packB(
     _ transposed: Bool, _ b: UnsafePointer<Float>, _ ldb: Int, row: Int, col: Int,
     k: Int, n: Int, into out: UnsafeMutablePointer<Float>
@@ -121,24 +172,37 @@ public enum Gemm {
     var dest = out
     var j = 0
     while j < n {
-      let width = min(nr, n - j)
-      for p in 0..<k {
-        if transposed {
-          // op(B)[row + p][col + j + q] = B[col + j + q][row + p]
-          let src = b + (col + j) * ldb + row + p
-          for q in 0..<width { dest[q] = src[q * ldb] }
-        } else {
-          let src = b + (row + p) * ldb + col + j
-          if width == nr {
-            for q in 0..<nr { dest[q] = src[q] }
-          } else {
-            for q in 0..<width { dest[q] = src[q] }
+      let width = Swift.min(nr, n &- j)
+      if transposed {
+        // op(B)[row + p][col + j + q] = B[col + j + q][row + p]: walk each of the `width`
+        // source rows once, writing every nr-th float.
+        if width < nr { dest.update(repeating: 0, count: k &* nr) }
+        for q in 0..<width {
+          var src = b + ((col &+ j &+ q) &* ldb &+ row)
+          var d = dest + q
+          for _ in 0..<k {
+            d.pointee = src.pointee
+            src += 1
+            d += nr
           }
         }
-        if width < nr { for q in width..<nr { dest[q] = 0 } }
-        dest += nr
+        dest += k &* nr
+      } else {
+        var src = b + (row &* ldb &+ col &+ j)
+        for _ in 0..<k {
+          if width == nr {
+            UnsafeMutableRawPointer(dest).storeBytes(
+              of: UnsafeRawPointer(src).loadUnaligned(as: SIMD16<Float>.self),
+              as: SIMD16<Float>.self)
+          } else {
+            dest.update(from: src, count: width)
+            (dest + width).update(repeating: 0, count: nr &- width)
+          }
+          src += ldb
+          dest += nr
+        }
       }
-      j += nr
+      j &+= nr
     }
   }
 
@@ -151,25 +215,31 @@ public enum Gemm {
     var dest = out
     var i = 0
     while i < m {
-      let height = min(mr, m - i)
+      let height = Swift.min(mr, m &- i)
+      if height < mr { dest.update(repeating: 0, count: k &* mr) }
       if transposed {
-        // op(A)[row + i + r][col + p] = A[col + p][row + i + r]
-        for p in 0..<k {
-          let src = a + (col + p) * lda + row + i
-          for r in 0..<height { dest[p * mr + r] = alpha * src[r] }
-          if height < mr { for r in height..<mr { dest[p * mr + r] = 0 } }
+        // op(A)[row + i + r][col + p] = A[col + p][row + i + r]: rows of A are contiguous
+        // in r.
+        var src = a + (col &* lda &+ row &+ i)
+        var d = dest
+        for _ in 0..<k {
+          for r in 0..<height { d[r] = alpha * src[r] }
+          src += lda
+          d += mr
         }
       } else {
         for r in 0..<height {
-          let src = a + (row + i + r) * lda + col
-          for p in 0..<k { dest[p * mr + r] = alpha * src[p] }
-        }
-        if height < mr {
-          for r in height..<mr { for p in 0..<k { dest[p * mr + r] = 0 } }
+          var src = a + ((row &+ i &+ r) &* lda &+ col)
+          var d = dest + r
+          for _ in 0..<k {
+            d.pointee = alpha * src.pointee
+            src += 1
+            d += mr
+          }
         }
       }
-      dest += mr * k
-      i += mr
+      dest += mr &* k
+      i &+= mr
     }
   }
 

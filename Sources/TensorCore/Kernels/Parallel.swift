@@ -12,8 +12,9 @@ public enum Parallelism {
   nonisolated(unsafe) public static var threads: Int = defaultThreads()
 
   /// Below this much work (in multiply-adds or element operations) kernels stay on one
-  /// thread: dispatching costs a few microseconds, more than small loops take.
-  public static let minimumParallelWork = 1 << 20
+  /// thread: waking a second thread costs tens of microseconds, more than a product of
+  /// four million multiply-adds saves.
+  public static let minimumParallelWork = 1 << 22
 
   static func defaultThreads() -> Int {
     max(1, ProcessInfo.processInfo.activeProcessorCount)
@@ -41,5 +42,43 @@ public enum Parallelism {
         for chunk in start..<end { body(chunk) }
       }
     }
+  }
+}
+
+/// Reusable work buffers for kernels (the packed blocks of a matrix product).
+///
+/// Allocating them for every call is not just slow: buffers above the C library's mmap
+/// threshold are mapped and unmapped each time, and unmapping memory in a process with
+/// worker threads makes the kernel interrupt every core to flush its address cache. A
+/// small pool of buffers that only grow avoids all of that.
+enum ScratchPool {
+  struct Buffer {
+    let pointer: UnsafeMutablePointer<Float>
+    let capacity: Int
+  }
+
+  static let lock = NSLock()
+  nonisolated(unsafe) static var free: [Buffer] = []
+
+  /// A buffer of at least `count` floats, uninitialised.
+  static func take(_ count: Int) -> Buffer {
+    lock.lock()
+    if let index = free.lastIndex(where: { $0.capacity >= count }) {
+      let buffer = free.remove(at: index)
+      lock.unlock()
+      return buffer
+    }
+    let replaced = free.isEmpty ? nil : free.removeFirst()
+    lock.unlock()
+    replaced?.pointer.deallocate()
+    let capacity = Swift.max(count, 1024)
+    return Buffer(pointer: .allocate(capacity: capacity), capacity: capacity)
+  }
+
+  /// Returns a buffer for reuse.
+  static func give(_ buffer: Buffer) {
+    lock.lock()
+    free.append(buffer)
+    lock.unlock()
   }
 }

@@ -74,7 +74,8 @@ extension Tensor {
         case .mean: scale = g.pointer[0] / Float(counted)
         }
         let lp = logProbs.pointer + r * classes
-        for c in 0..<classes { row[c] = Foundation.exp(lp[c]) * scale }
+        FastMath.map(lp, into: row, count: classes, FastMath.exp)
+        for c in 0..<classes { row[c] *= scale }
         row[targets[r]] -= scale
       }
       return [gx]

@@ -45,32 +45,57 @@ extension Kernels {
     _ x: UnsafePointer<Float>, outer: Int, n: Int, inner: Int, log: Bool,
     into out: UnsafeMutablePointer<Float>
   ) {
+    if inner == 1 {
+      for o in 0..<outer { softmaxRow(x + o * n, n: n, log: log, into: out + o * n) }
+      return
+    }
+    let row = UnsafeMutablePointer<Float>.allocate(capacity: n)
+    let result = UnsafeMutablePointer<Float>.allocate(capacity: n)
+    defer {
+      row.deallocate()
+      result.deallocate()
+    }
     for o in 0..<outer {
       for i in 0..<inner {
         let base = o * n * inner + i
-        var top = -Float.infinity
-        for k in 0..<n { top = max(top, x[base + k * inner]) }
-        if top == -.infinity { top = 0 }  // a fully masked row: keep it finite
-        var total: Float = 0
-        for k in 0..<n {
-          let e = Foundation.exp(x[base + k * inner] - top)
-          out[base + k * inner] = e
-          total += e
-        }
-        if total == 0 {
-          // Every position was masked out: no distribution exists. Output zeros (log: −∞)
-          // rather than NaN, so a padded row cannot poison the rest of the batch.
-          for k in 0..<n { out[base + k * inner] = log ? -.infinity : 0 }
-        } else if log {
-          // (x − top) − log Σ, not x − (top + log Σ): the latter rounds log Σ to the
-          // coarse spacing of floats near `top` when the logits are large.
-          let logTotal = Foundation.log(total)
-          for k in 0..<n { out[base + k * inner] = (x[base + k * inner] - top) - logTotal }
-        } else {
-          let scale = 1 / total
-          for k in 0..<n { out[base + k * inner] *= scale }
-        }
+        for k in 0..<n { row[k] = x[base + k * inner] }
+        softmaxRow(row, n: n, log: log, into: result)
+        for k in 0..<n { out[base + k * inner] = result[k] }
       }
+    }
+  }
+
+  /// Softmax (or log-softmax) of one contiguous row of `n` values.
+  @inline(__always)
+  static func softmaxRow(
+    _ x: UnsafePointer<Float>, n: Int, log: Bool, into out: UnsafeMutablePointer<Float>
+  ) {
+    var top = -Float.infinity
+    for k in 0..<n { top = max(top, x[k]) }
+    if top == -.infinity { top = 0 }  // a fully masked row: keep it finite
+    for k in 0..<n { out[k] = x[k] - top }
+    if log {
+      let shifted = UnsafeMutablePointer<Float>.allocate(capacity: n)
+      defer { shifted.deallocate() }
+      FastMath.map(out, into: shifted, count: n, FastMath.exp)
+      var total: Float = 0
+      for k in 0..<n { total += shifted[k] }
+      if total == 0 {
+        // Every position was masked out: no distribution exists. Output −∞ rather than
+        // NaN, so a padded row cannot poison the rest of the batch.
+        for k in 0..<n { out[k] = -.infinity }
+        return
+      }
+      // (x − top) − log Σ, not x − (top + log Σ): the latter rounds log Σ to the coarse
+      // spacing of floats near `top` when the logits are large.
+      let logTotal = Foundation.log(total)
+      for k in 0..<n { out[k] -= logTotal }
+    } else {
+      FastMath.map(out, into: out, count: n, FastMath.exp)
+      var total: Float = 0
+      for k in 0..<n { total += out[k] }
+      let scale = total > 0 ? 1 / total : 0  // a fully masked row becomes zeros, not NaN
+      for k in 0..<n { out[k] *= scale }
     }
   }
 
@@ -86,7 +111,7 @@ extension Kernels {
         if log {
           for k in 0..<n { dot += g[base + k * inner] }
           for k in 0..<n {
-            let p = Foundation.exp(y[base + k * inner])
+            let p = FastMath.scalar(y[base + k * inner], FastMath.exp)
             out[base + k * inner] = g[base + k * inner] - p * dot
           }
         } else {

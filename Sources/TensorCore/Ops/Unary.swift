@@ -23,9 +23,26 @@ extension Tensor {
     }
   }
 
+  /// Like `unary`, with a forward computed eight elements at a time (`FastMath`).
+  @inline(__always)
+  func unaryVector(
+    _ name: String, _ f: (SIMD8<Float>) -> SIMD8<Float>,
+    derivative: @escaping (_ x: Float, _ y: Float, _ g: Float) -> Float
+  ) -> Tensor {
+    let out = Tensor(uninitializedShape: shape)
+    FastMath.map(pointer, into: out.pointer, count: count, f)
+    return out.recorded(name, [self]) { g, y in
+      let gx = Tensor(uninitializedShape: self.shape)
+      Kernels.zip3(self.pointer, y.pointer, g.pointer, into: gx.pointer, count: self.count) {
+        derivative($0, $1, $2)
+      }
+      return [gx]
+    }
+  }
+
   /// `eˣ`.
   public func exp() -> Tensor {
-    unary("exp", { Foundation.exp($0) }) { _, y, g in g * y }
+    unaryVector("exp", FastMath.exp) { _, y, g in g * y }
   }
 
   /// The natural logarithm. Gradient `1/x`.
@@ -53,21 +70,19 @@ extension Tensor {
 
   /// The hyperbolic tangent. Gradient `1 − tanh²`, from the output.
   public func tanh() -> Tensor {
-    unary("tanh", { Foundation.tanh($0) }) { _, y, g in g * (1 - y * y) }
+    unaryVector("tanh", FastMath.tanh) { _, y, g in g * (1 - y * y) }
   }
 
   /// The logistic sigmoid `1/(1 + e⁻ˣ)`. Gradient `σ(1 − σ)`, from the output.
   ///
   /// Written as `e^x / (1 + e^x)` for negative `x` so that `e⁻ˣ` never overflows.
   public func sigmoid() -> Tensor {
-    unary("sigmoid", Tensor.sigmoid) { _, y, g in g * y * (1 - y) }
+    unaryVector("sigmoid", FastMath.sigmoid) { _, y, g in g * y * (1 - y) }
   }
 
   @inline(__always)
   static func sigmoid(_ x: Float) -> Float {
-    if x >= 0 { return 1 / (1 + Foundation.exp(-x)) }
-    let e = Foundation.exp(x)
-    return e / (1 + e)
+    FastMath.scalar(x, FastMath.sigmoid)
   }
 
   /// `max(x, 0)`. Gradient 1 where `x > 0`, else 0.
@@ -78,24 +93,35 @@ extension Tensor {
   /// GELU with the tanh approximation used by BERT and GPT-2:
   /// `0.5 · x · (1 + tanh(√(2/π) · (x + 0.044715 · x³)))`.
   public func gelu() -> Tensor {
-    unary("gelu", Tensor.gelu) { x, _, g in g * Tensor.geluDerivative(x) }
+    let out = Tensor(uninitializedShape: shape)
+    FastMath.map(pointer, into: out.pointer, count: count, Tensor.gelu)
+    return out.recorded("gelu", [self]) { g, _ in
+      let gx = Tensor(uninitializedShape: self.shape)
+      FastMath.map(self.pointer, into: gx.pointer, count: self.count, Tensor.geluDerivative)
+      Kernels.zip(gx.pointer, g.pointer, into: gx.pointer, count: self.count, *)
+      return [gx]
+    }
   }
 
   static let geluScale: Float = 0.797_884_6  // √(2/π)
   static let geluCubic: Float = 0.044_715
 
   @inline(__always)
-  static func gelu(_ x: Float) -> Float {
-    let inner = geluScale * (x + geluCubic * x * x * x)
-    return 0.5 * x * (1 + Foundation.tanh(inner))
+  static func gelu(_ x: SIMD8<Float>) -> SIMD8<Float> {
+    let cube: SIMD8<Float> = geluCubic * x * x * x
+    let t: SIMD8<Float> = FastMath.tanh(geluScale * (x + cube))
+    return 0.5 * x * (1 + t)
   }
 
   /// d/dx of the tanh-approximated GELU:
   /// `0.5(1 + t) + 0.5 · x · (1 − t²) · √(2/π) · (1 + 3 · 0.044715 · x²)` with `t = tanh(…)`.
   @inline(__always)
-  static func geluDerivative(_ x: Float) -> Float {
-    let inner = geluScale * (x + geluCubic * x * x * x)
-    let t = Foundation.tanh(inner)
-    return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * geluScale * (1 + 3 * geluCubic * x * x)
+  static func geluDerivative(_ x: SIMD8<Float>) -> SIMD8<Float> {
+    let cube: SIMD8<Float> = geluCubic * x * x * x
+    let t: SIMD8<Float> = FastMath.tanh(geluScale * (x + cube))
+    let slope: SIMD8<Float> = geluScale * (1 + 3 * geluCubic * x * x)
+    let left: SIMD8<Float> = 0.5 * (1 + t)
+    let right: SIMD8<Float> = 0.5 * x * (1 - t * t) * slope
+    return left + right
   }
 }

@@ -1,0 +1,166 @@
+import Foundation
+import TensorCore
+import TextData
+
+/// How an n-gram model spreads probability to sequences it never saw.
+public enum Smoothing: Sendable, Equatable {
+  /// Add-k: `P(w | h) = (c(h, w) + k) / (c(h) + k·V)`, with the full context `h`.
+  case addK(Double)
+  /// Witten–Bell interpolation with every shorter context, down to the uniform
+  /// distribution; see `NGramModel`.
+  case wittenBell
+}
+
+/// An n-gram language model: the probability of the next token given the `n − 1` tokens
+/// before it, estimated by counting.
+///
+/// **Definitions** (exact, so the perplexities can be recomputed by hand):
+/// - Each sentence `w₁ … w_m` is padded to `<s>ⁿ⁻¹ w₁ … w_m </s>`. The model predicts the
+///   `m + 1` tokens `w₁ … w_m </s>`; `<s>` is context only and never predicted.
+/// - `V` is the number of tokens that can be predicted: the vocabulary without `<pad>`,
+///   `<s>`, `[MASK]`, `[CLS]` and `[SEP]` (so it includes `</s>` and `<unk>`).
+/// - For every order `j = 1 … n`, `c(h, w)` counts the training positions where token `w`
+///   follows the `j − 1` tokens `h` in the padded sentence; `c(h) = Σ_w c(h, w)`;
+///   `T(h)` is the number of distinct `w` with `c(h, w) > 0`.
+/// - Add-k: `P(w | h) = (c(h, w) + k) / (c(h) + k·V)` with `h` the `n − 1` previous tokens.
+/// - Witten–Bell: `P₀(w) = 1/V`; for `j = 1 … n` and `h` the `j − 1` previous tokens,
+///   `Pⱼ(w | h) = (c(h, w) + T(h)·Pⱼ₋₁(w | h′)) / (c(h) + T(h))`, where `h′` drops the
+///   oldest token of `h`; if `c(h) = 0`, `Pⱼ(w | h) = Pⱼ₋₁(w | h′)`.
+/// - Perplexity over a set of sentences: `exp(−(1/N) Σ ln P(wᵢ | hᵢ))` over all `N`
+///   predicted tokens (`m + 1` per sentence).
+public struct NGramModel: Sendable {
+  public let order: Int
+  public let smoothing: Smoothing
+  /// The ids that can be predicted, in increasing order.
+  public let predictable: [Int]
+  public let startID: Int
+  /// `counts[j - 1][h][w]` = `c(h, w)` for contexts `h` of length `j − 1`.
+  let counts: [[[Int]: [Int: Int]]]
+  /// `totals[j - 1][h]` = (`c(h)`, `T(h)`).
+  let totals: [[[Int]: (count: Int, distinct: Int)]]
+
+  /// Counts every order up to `order` in `sentences` (token ids without `<s>`/`</s>`).
+  public init(order: Int, smoothing: Smoothing, sentences: [[Int]], vocabulary: Vocabulary) {
+    precondition(order >= 1, "NGramModel: the order must be at least 1")
+    self.order = order
+    self.smoothing = smoothing
+    let excluded: Set<String> = [
+      Vocabulary.pad, Vocabulary.start, Vocabulary.mask, Vocabulary.classification,
+      Vocabulary.separator,
+    ]
+    predictable = (0..<vocabulary.count).filter { !excluded.contains(vocabulary.tokens[$0]) }
+    startID = vocabulary.startID
+    var counts = Array(repeating: [[Int]: [Int: Int]](), count: order)
+    for sentence in sentences {
+      let padded =
+        Array(repeating: vocabulary.startID, count: order - 1) + sentence + [vocabulary.endID]
+      for position in (order - 1)..<padded.count {
+        let w = padded[position]
+        for j in 1...order {
+          let context = Array(padded[(position - j + 1)..<position])
+          counts[j - 1][context, default: [:]][w, default: 0] += 1
+        }
+      }
+    }
+    self.counts = counts
+    totals = counts.map { table in
+      table.mapValues { followers in (followers.values.reduce(0, +), followers.count) }
+    }
+  }
+
+  /// `V`: how many tokens can be predicted.
+  public var vocabularySize: Int { predictable.count }
+
+  /// How many distinct contexts of length `order − 1` were seen in training.
+  public var distinctContexts: Int { counts[order - 1].count }
+
+  /// How many distinct n-grams (context and next token) were seen in training.
+  public var distinctNGrams: Int { counts[order - 1].values.reduce(0) { $0 + $1.count } }
+
+  /// `c(h, w)` for a context of any length up to `order − 1`.
+  public func count(_ context: [Int], _ w: Int) -> Int {
+    counts[context.count][context]?[w] ?? 0
+  }
+
+  /// `P(w | context)`, with `context` the `order − 1` previous tokens (padded with `<s>`).
+  public func probability(_ w: Int, context: [Int]) -> Double {
+    let context = Array(context.suffix(order - 1))
+    switch smoothing {
+    case .addK(let k):
+      let c = Double(count(context, w))
+      let total = Double(totals[context.count][context]?.count ?? 0)
+      return (c + k) / (total + k * Double(vocabularySize))
+    case .wittenBell:
+      var p = 1 / Double(vocabularySize)
+      for j in 1...order {
+        let h = Array(context.suffix(j - 1))
+        guard let (total, distinct) = totals[j - 1][h], total > 0 else { continue }
+        p = (Double(count(h, w)) + Double(distinct) * p) / Double(total + distinct)
+      }
+      return p
+    }
+  }
+
+  /// The distribution over `predictable` after `context`.
+  public func distribution(context: [Int]) -> [Double] {
+    predictable.map { probability($0, context: context) }
+  }
+
+  /// The summed log-probability (natural log) of `sentences` and the number of predicted
+  /// tokens.
+  public func logLikelihood(_ sentences: [[Int]], endID: Int) -> (total: Double, tokens: Int) {
+    var total = 0.0
+    var tokens = 0
+    for sentence in sentences {
+      var context = Array(repeating: startID, count: order - 1)
+      for w in sentence + [endID] {
+        total += Foundation.log(probability(w, context: context))
+        tokens += 1
+        if order > 1 {
+          context.removeFirst()
+          context.append(w)
+        }
+      }
+    }
+    return (total, tokens)
+  }
+
+  /// `exp(−(1/N) Σ ln P)` over `sentences`.
+  public func perplexity(_ sentences: [[Int]], endID: Int) -> Double {
+    let (total, tokens) = logLikelihood(sentences, endID: endID)
+    return Foundation.exp(-total / Double(Swift.max(tokens, 1)))
+  }
+
+  /// The share of the n-grams in `sentences` whose context was never seen in training:
+  /// where an unsmoothed model has nothing to say.
+  public func unseenContextRate(_ sentences: [[Int]], endID: Int) -> Double {
+    var unseen = 0
+    var total = 0
+    for sentence in sentences {
+      let padded = Array(repeating: startID, count: order - 1) + sentence + [endID]
+      for position in (order - 1)..<padded.count {
+        let context = Array(padded[(position - order + 1)..<position])
+        if (totals[order - 1][context]?.count ?? 0) == 0 { unseen += 1 }
+        total += 1
+      }
+    }
+    return total == 0 ? 0 : Double(unseen) / Double(total)
+  }
+
+  /// Draws a sentence token by token until `</s>` or `maximumLength` tokens.
+  public func sample(endID: Int, maximumLength: Int, using generator: inout SplitMix64) -> [Int] {
+    var context = Array(repeating: startID, count: Swift.max(order - 1, 0))
+    var result: [Int] = []
+    while result.count < maximumLength {
+      let weights = distribution(context: context).map { Float($0) }
+      let next = predictable[generator.categorical(weights)]
+      if next == endID { break }
+      result.append(next)
+      if order > 1 {
+        context.removeFirst()
+        context.append(next)
+      }
+    }
+    return result
+  }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import NeuralNetwork
+import TensorCore
+import TextData
+
+/// Which recurrent cell a model uses.
+public enum RecurrentCell: String, Sendable, CaseIterable {
+  case rnn, gru, lstm
+
+  /// Builds the layer.
+  public func make(inputSize: Int, hiddenSize: Int, using generator: inout SplitMix64)
+    -> RecurrentLayer
+  {
+    switch self {
+    case .rnn: return RNN(inputSize: inputSize, hiddenSize: hiddenSize, using: &generator)
+    case .gru: return GRU(inputSize: inputSize, hiddenSize: hiddenSize, using: &generator)
+    case .lstm: return LSTM(inputSize: inputSize, hiddenSize: hiddenSize, using: &generator)
+    }
+  }
+}
+
+/// A recurrent language model: embed each token, run a recurrent layer over the
+/// sequence, and predict the next token from each hidden state.
+///
+///     logits_t = head(h_t),   h_t = cell(embedding(x_t), h_{t−1})
+///
+/// A sentence `w₁ … w_m` is read as `<s> w₁ … w_m` and must predict `w₁ … w_m </s>`: the
+/// same `m + 1` predictions an n-gram model makes, so their perplexities compare.
+public final class RecurrentLanguageModel: Module {
+  public let embedding: Embedding
+  public let recurrent: RecurrentLayer
+  public let head: Linear
+  public let cell: RecurrentCell
+
+  public init(
+    vocabularySize: Int, embeddingSize: Int, hiddenSize: Int, cell: RecurrentCell,
+    using generator: inout SplitMix64
+  ) {
+    embedding = Embedding(vocabularySize, embeddingSize, std: 0.3, using: &generator)
+    recurrent = cell.make(inputSize: embeddingSize, hiddenSize: hiddenSize, using: &generator)
+    head = Linear(hiddenSize, vocabularySize, using: &generator)
+    self.cell = cell
+    super.init()
+  }
+
+  /// The logits `[batch, time, vocabulary]` for a batch of input ids, and the hidden
+  /// state after each step.
+  public func callAsFunction(_ batch: PaddedBatch) -> (logits: Tensor, states: [Tensor]) {
+    let x = embedding(batch.ids, shape: batch.shape)
+    let output = recurrent(x)
+    return (head(output.outputs), output.states)
+  }
+
+  /// The inputs (`<s>` + tokens) and targets (tokens + `</s>`) of `sentences`, padded;
+  /// padded target positions hold `ignoreIndex`.
+  public static func inputsAndTargets(
+    _ sentences: [[Int]], vocabulary: Vocabulary, ignoreIndex: Int = -1
+  ) -> (PaddedBatch, [Int]) {
+    let inputs = PaddedBatch(sentences.map { [vocabulary.startID] + $0 }, padID: vocabulary.padID)
+    let targets = PaddedBatch(sentences.map { $0 + [vocabulary.endID] }, padID: ignoreIndex)
+    return (inputs, targets.ids)
+  }
+
+  /// The mean cross-entropy of predicting every token of `sentences` (and their ends).
+  public func loss(_ sentences: [[Int]], vocabulary: Vocabulary) -> Tensor {
+    let (inputs, targets) = Self.inputsAndTargets(sentences, vocabulary: vocabulary)
+    return Tensor.crossEntropy(self(inputs).logits, targets: targets, ignoreIndex: -1)
+  }
+
+  /// `exp` of the mean cross-entropy per predicted token over `sentences`.
+  public func perplexity(_ sentences: [[Int]], vocabulary: Vocabulary, batchSize: Int = 64)
+    -> Double
+  {
+    withNoGrad {
+      var total = 0.0
+      var tokens = 0
+      for indices in BatchSampler.inOrder(count: sentences.count, batchSize: batchSize) {
+        let batch = indices.map { sentences[$0] }
+        let (inputs, targets) = Self.inputsAndTargets(batch, vocabulary: vocabulary)
+        let sum = Tensor.crossEntropy(
+          self(inputs).logits, targets: targets, ignoreIndex: -1, reduction: .sum)
+        total += Double(sum.item)
+        tokens += targets.filter { $0 != -1 }.count
+      }
+      return Foundation.exp(total / Double(Swift.max(tokens, 1)))
+    }
+  }
+
+  /// Samples a sentence, one token at a time, from `softmax(logits / temperature)`.
+  ///
+  /// A temperature below 1 sharpens the distribution (safer, more repetitive text); above
+  /// 1 flattens it (more varied, more mistakes).
+  public func sample(
+    vocabulary: Vocabulary, temperature: Float, maximumLength: Int,
+    using generator: inout SplitMix64
+  ) -> [Int] {
+    withNoGrad {
+      var tokens: [Int] = []
+      while tokens.count < maximumLength {
+        let batch = PaddedBatch([[vocabulary.startID] + tokens], padID: vocabulary.padID)
+        let logits = self(batch).logits.selected(axis: 1, index: tokens.count).reshaped([-1])
+        let scaled = (logits / temperature).softmax().scalars
+        var weights = scaled
+        for special in [vocabulary.padID, vocabulary.startID, vocabulary.maskID] {
+          weights[special] = 0
+        }
+        let next = generator.categorical(weights)
+        if next == vocabulary.endID { break }
+        tokens.append(next)
+      }
+      return tokens
+    }
+  }
+
+  /// How much gradient reaches each hidden state from the loss at the last position.
+  ///
+  /// The loss is the cross-entropy of the final prediction only, so `‖∂L/∂h_t‖` shows how
+  /// the signal from one error fades (or grows) as it travels back through time.
+  /// - Returns: the mean gradient norm over the batch, for every step.
+  public func gradientNormsThroughTime(_ sentences: [[Int]], vocabulary: Vocabulary) -> [Double] {
+    let inputs = PaddedBatch(sentences.map { [vocabulary.startID] + $0 }, padID: vocabulary.padID)
+    let (logits, states) = self(inputs)
+    for s in states { s.retainGrad() }
+    let last = logits.selected(axis: 1, index: inputs.length - 1)
+    let targets = sentences.map {
+      $0.count == inputs.length - 1 ? vocabulary.endID : $0.last ?? vocabulary.endID
+    }
+    Tensor.crossEntropy(last, targets: targets).backward()
+    let norms = states.map { state -> Double in
+      guard let g = state.grad else { return 0 }
+      let rows = g.shape[0]
+      let width = g.shape[1]
+      let values = g.scalars
+      var total = 0.0
+      for r in 0..<rows {
+        var squares = 0.0
+        for c in 0..<width { squares += Double(values[r * width + c] * values[r * width + c]) }
+        total += squares.squareRoot()
+      }
+      return total / Double(rows)
+    }
+    zeroGrad()
+    return norms
+  }
+}

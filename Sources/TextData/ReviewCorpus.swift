@@ -1,0 +1,95 @@
+import TensorCore
+
+/// A short review with its sentiment: 1 positive, 0 negative.
+public struct Review: Sendable, Equatable {
+  public let text: String
+  public let label: Int
+  /// How the review was built, so a lesson can show which kinds a model gets wrong.
+  public let kind: ReviewKind
+}
+
+/// The constructions the review generator uses.
+public enum ReviewKind: String, Sendable, CaseIterable {
+  /// "the plot was clever ." — the sentiment word decides.
+  case plain
+  /// "the music was really dull ." — an intensifier changes nothing.
+  case intensified
+  /// "the ending was not good ." — negation flips the sentiment word.
+  case negated
+  /// "the acting was good but the story was boring ." — the clause after "but" decides;
+  /// swap the clauses and the label flips, though the bag of words is the same.
+  case contrast
+  /// "i loved the cast ." / "i did not enjoy the film ." — a verb carries the sentiment.
+  case verb
+}
+
+/// Labelled movie reviews generated from templates written for this course.
+///
+/// The label follows fixed rules, so it is always right; what varies is how hard each
+/// construction is for a given model. Counting words handles `plain` and `intensified`;
+/// `negated` needs word pairs; `contrast` needs word order.
+public enum ReviewCorpus {
+  static let things = [
+    "the movie", "the film", "the plot", "the acting", "the music", "the ending", "the story",
+    "the cast", "the dialogue", "the photography",
+  ]
+  static let positive = [
+    "good", "great", "wonderful", "funny", "moving", "clever", "charming", "beautiful",
+    "exciting", "brilliant",
+  ]
+  static let negative = [
+    "bad", "boring", "awful", "dull", "weak", "silly", "clumsy", "predictable", "slow",
+    "terrible",
+  ]
+  static let intensifiers = ["very", "really", "quite", "so", "truly"]
+  static let likes = ["loved", "enjoyed", "liked", "admired"]
+  static let likesBase = ["love", "enjoy", "like", "admire"]
+  static let dislikes = ["hated", "disliked", "regretted"]
+
+  /// `count` reviews; each label is positive with probability ½ and each construction
+  /// has a fixed share (plain 30 %, intensified 15 %, negated 20 %, contrast 20 %,
+  /// verb 15 %).
+  public static func generate(count: Int, using g: inout SplitMix64) -> [Review] {
+    (0..<count).map { _ in review(&g) }
+  }
+
+  static func pick(_ words: [String], _ g: inout SplitMix64) -> String {
+    words[g.index(words.count)]
+  }
+
+  static func review(_ g: inout SplitMix64) -> Review {
+    let label = g.index(2)
+    let roll = g.index(100)
+    func adjective(_ positiveWanted: Bool) -> String {
+      pick(positiveWanted ? positive : negative, &g)
+    }
+    let thing = pick(things, &g)
+    switch roll {
+    case 0..<30:
+      return Review(text: "\(thing) was \(adjective(label == 1)) .", label: label, kind: .plain)
+    case 30..<45:
+      let very = pick(intensifiers, &g)
+      return Review(
+        text: "\(thing) was \(very) \(adjective(label == 1)) .", label: label, kind: .intensified)
+    case 45..<65:
+      return Review(
+        text: "\(thing) was not \(adjective(label == 0)) .", label: label, kind: .negated)
+    case 65..<85:
+      var other = pick(things, &g)
+      while other == thing { other = pick(things, &g) }
+      let first = adjective(label == 0)
+      let second = adjective(label == 1)
+      return Review(
+        text: "\(thing) was \(first) but \(other) was \(second) .", label: label, kind: .contrast)
+    default:
+      if g.index(2) == 0 {
+        let verb = label == 1 ? pick(likes, &g) : pick(dislikes, &g)
+        return Review(text: "i \(verb) \(thing) .", label: label, kind: .verb)
+      }
+      if label == 0 {
+        return Review(text: "i did not \(pick(likesBase, &g)) \(thing) .", label: 0, kind: .verb)
+      }
+      return Review(text: "i did not hate \(thing) at all .", label: 1, kind: .verb)
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import Foundation
+
+/// Reading a student's own text file as a corpus, refusing what cannot be one.
+public enum TextFile {
+  /// The largest file we read: more text than a lesson can use in seconds anyway.
+  public static let maximumBytes = 50 << 20
+
+  /// The non-empty lines of a UTF-8 text file, trimmed of surrounding white space.
+  /// - Throws: `CorpusError` when the file is missing, empty, binary, not UTF-8, or huge.
+  public static func lines(at path: String) throws -> [String] {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      throw CorpusError("\(path): no such file; give the path of a UTF-8 text file")
+    }
+    guard !isDirectory.boolValue else {
+      throw CorpusError("\(path) is a folder; give the path of a UTF-8 text file")
+    }
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw CorpusError("\(path) cannot be read; check its permissions")
+    }
+    guard data.count <= maximumBytes else {
+      throw CorpusError(
+        "\(path) has \(data.count) bytes; the limit is \(maximumBytes) (use a part of it)")
+    }
+    guard !data.isEmpty else {
+      throw CorpusError("\(path) is empty; the corpus needs some text, one sentence per line")
+    }
+    if data.contains(0) {
+      throw CorpusError(
+        "\(path) looks binary (it contains zero bytes); give a plain UTF-8 text file")
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+      throw CorpusError("\(path) is not valid UTF-8; save it as UTF-8 text and try again")
+    }
+    let controls = text.unicodeScalars.filter {
+      $0.properties.generalCategory == .control && !"\n\r\t".unicodeScalars.contains($0)
+    }.count
+    if controls * 100 > text.unicodeScalars.count {
+      throw CorpusError("\(path) looks binary (many control characters); give a plain text file")
+    }
+    let lines = text.components(separatedBy: .newlines)
+      .map { $0.trimmingCharacters(in: .whitespaces) }
+      .filter { !$0.isEmpty }
+    guard !lines.isEmpty else {
+      throw CorpusError("\(path) holds only white space; the corpus needs some text")
+    }
+    return lines
+  }
+}
+
+/// A corpus file that cannot be used, and why; lessons print it and exit with status 2.
+public struct CorpusError: Error, Equatable, CustomStringConvertible {
+  public let message: String
+  public init(_ message: String) { self.message = message }
+  public var description: String { message }
+}

@@ -1,0 +1,206 @@
+import Foundation
+import Testing
+
+@testable import TensorCore
+@testable import TextData
+
+struct TokenizerTests {
+  @Test(arguments: [
+    ("Don't stop!", ["don't", "stop", "!"]),
+    (
+      "The puppies are playing outside the house.",
+      ["the", "puppies", "are", "playing", "outside", "the", "house", "."]
+    ),
+    ("  a,b  ", ["a", ",", "b"]),
+    ("", []),
+    ("R2-D2 (1977)", ["r2", "-", "d2", "(", "1977", ")"]),
+  ])
+  func words(_ text: String, _ expected: [String]) {
+    #expect(Tokenizer.words(text) == expected)
+  }
+
+  @Test func charactersKeepSpacesAndCase() {
+    #expect(Tokenizer.characters("Hi t") == ["H", "i", " ", "t"])
+    #expect(TokenLevel.char.join(["a", " ", "b"]) == "a b")
+    #expect(TokenLevel.word.join(["a", "b"]) == "a b")
+  }
+}
+
+struct VocabularyTests {
+  @Test func specialsFirstThenByFrequencyThenAlphabet() {
+    let vocabulary = Vocabulary([["b", "a", "c", "a"], ["c", "d"]])
+    #expect(Array(vocabulary.tokens.prefix(7)) == Vocabulary.specials)
+    #expect(Array(vocabulary.tokens.dropFirst(7)) == ["a", "c", "b", "d"])
+    #expect(vocabulary.padID == 0 && vocabulary.unknownID == 1 && vocabulary.startID == 2)
+    #expect(vocabulary.endID == 3 && vocabulary.maskID == 4)
+    #expect(vocabulary.encode(["a", "zebra"]) == [7, 1])
+    #expect(vocabulary.decode([8, 9]) == ["c", "b"])
+  }
+
+  @Test func frequencyCutOffAndMaximumSize() {
+    let texts = [["x", "x", "y", "z", "z", "z"]]
+    #expect(Array(Vocabulary(texts, minimumCount: 2).tokens.dropFirst(7)) == ["z", "x"])
+    #expect(Array(Vocabulary(texts, maximumSize: 1).tokens.dropFirst(7)) == ["z"])
+    #expect(Vocabulary(texts, minimumCount: 2).id("y") == 1)
+  }
+}
+
+struct SentenceCorpusTests {
+  @Test func sameSeedSameSentences() {
+    var a = SplitMix64(seed: 3)
+    var b = SplitMix64(seed: 3)
+    var c = SplitMix64(seed: 4)
+    let first = SentenceCorpus.generate(count: 50, using: &a)
+    #expect(first == SentenceCorpus.generate(count: 50, using: &b))
+    #expect(first != SentenceCorpus.generate(count: 50, using: &c))
+  }
+
+  @Test func everySentenceHasProbabilityAndTheyAllSumToOne() {
+    let distribution = SentenceCorpus.distribution()
+    let total = distribution.values.reduce(0, +)
+    #expect(Swift.abs(total - 1) < 1e-9)
+    var g = SplitMix64(seed: 5)
+    for sentence in SentenceCorpus.generate(count: 200, using: &g) {
+      #expect(distribution[sentence.text] != nil, "\(sentence.text)")
+    }
+  }
+
+  @Test func bestPerplexityMatchesASampleEstimate() {
+    // Monte Carlo: the mean surprisal of sampled sentences estimates the entropy; with
+    // 20,000 sentences its standard error is well under 1 %.
+    let distribution = SentenceCorpus.distribution()
+    var g = SplitMix64(seed: 6)
+    var surprisal = 0.0
+    var tokens = 0
+    for sentence in SentenceCorpus.generate(count: 20_000, using: &g) {
+      surprisal -= Foundation.log(distribution[sentence.text]!)
+      tokens += Tokenizer.words(sentence.text).count + 1
+    }
+    let estimate = Foundation.exp(surprisal / Double(tokens))
+    let exact = SentenceCorpus.bestPerplexity(level: .word)
+    #expect(Swift.abs(estimate / exact - 1) < 0.01)
+    #expect(SentenceCorpus.bestPerplexity(level: .char) < exact)
+  }
+}
+
+struct ReviewCorpusTests {
+  /// The label each construction should get, recomputed from the text alone.
+  static func expectedLabel(_ text: String) -> Int {
+    let positive = Set(ReviewCorpus.positive)
+    func polarity(_ clause: String) -> Int {
+      let words = clause.split(separator: " ").map(String.init)
+      let base = words.contains { positive.contains($0) } ? 1 : 0
+      return words.contains("not") ? 1 - base : base
+    }
+    if text.hasPrefix("i ") {
+      if text.contains("did not hate") { return 1 }
+      if text.contains("did not") { return 0 }
+      return ReviewCorpus.likes.contains { text.contains(" \($0) ") } ? 1 : 0
+    }
+    if let but = text.range(of: " but ") { return polarity(String(text[but.upperBound...])) }
+    return polarity(text)
+  }
+
+  @Test func labelsFollowTheRulesAndAreBalanced() {
+    var g = SplitMix64(seed: 7)
+    let reviews = ReviewCorpus.generate(count: 2_000, using: &g)
+    for review in reviews {
+      #expect(review.label == Self.expectedLabel(review.text), "\(review.text)")
+    }
+    let positives = reviews.filter { $0.label == 1 }.count
+    #expect(Swift.abs(positives - 1_000) < 100)
+    for kind in ReviewKind.allCases { #expect(reviews.contains { $0.kind == kind }) }
+  }
+
+  @Test func contrastingReviewsShareABagOfWordsWithTheirMirror() {
+    var g = SplitMix64(seed: 8)
+    let contrast = ReviewCorpus.generate(count: 500, using: &g).first { $0.kind == .contrast }!
+    let clauses = contrast.text.dropLast(2).components(separatedBy: " but ")
+    let swapped = clauses[1] + " but " + clauses[0] + " ."
+    #expect(Self.expectedLabel(swapped) == 1 - contrast.label)
+    #expect(Tokenizer.words(swapped).sorted() == Tokenizer.words(contrast.text).sorted())
+  }
+}
+
+struct SplitAndBatchTests {
+  @Test func splitsPartitionTheItems() {
+    var g = SplitMix64(seed: 9)
+    let splits = Splits(Array(0..<103), using: &g)
+    #expect(splits.train.count == 82 && splits.validation.count == 10 && splits.test.count == 11)
+    #expect((splits.train + splits.validation + splits.test).sorted() == Array(0..<103))
+  }
+
+  @Test func paddedBatchAndMasks() {
+    let batch = PaddedBatch([[5, 6, 7], [8]], padID: 0)
+    #expect(batch.shape == [2, 3])
+    #expect(batch.ids == [5, 6, 7, 8, 0, 0])
+    #expect(batch.mask.scalars == [1, 1, 1, 1, 0, 0])
+    #expect(batch.paddingMask.scalars == [0, 0, 0, 0, 1, 1])
+  }
+
+  @Test func samplerVisitsEveryItemOncePerEpoch() {
+    var g = SplitMix64(seed: 10)
+    var sampler = BatchSampler(count: 10, batchSize: 4, using: &g)
+    let epoch = (0..<3).flatMap { _ in sampler.next() }
+    #expect(epoch.sorted() == Array(0..<10))
+    #expect(BatchSampler.inOrder(count: 5, batchSize: 2) == [[0, 1], [2, 3], [4]])
+  }
+
+  @Test func bagOfWordsCountsAndLosesOrder() {
+    let vocabulary = Vocabulary([["dog", "bites", "man"]])
+    let a = BagOfWords.counts(Tokenizer.words("dog bites man"), vocabulary: vocabulary)
+    let b = BagOfWords.counts(Tokenizer.words("man bites dog"), vocabulary: vocabulary)
+    #expect(a == b)
+    #expect(a.reduce(0, +) == 3)
+    #expect(
+      BagOfWords.matrix([["dog", "dog"]], vocabulary: vocabulary).shape == [1, vocabulary.count])
+  }
+}
+
+struct TextFileTests {
+  func write(_ bytes: [UInt8], _ name: String) -> String {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "textfile-\(ProcessInfo.processInfo.processIdentifier)-\(name)")
+    FileManager.default.createFile(atPath: url.path, contents: Data(bytes))
+    return url.path
+  }
+
+  @Test func readsNonEmptyTrimmedLines() throws {
+    let path = write(Array("  one line \n\n two\r\nthree".utf8), "good.txt")
+    #expect(try TextFile.lines(at: path) == ["one line", "two", "three"])
+  }
+
+  @Test func refusesWhatIsNotACorpus() {
+    let missing = "/nonexistent/corpus.txt"
+    #expect(throws: CorpusError("\(missing): no such file; give the path of a UTF-8 text file")) {
+      try TextFile.lines(at: missing)
+    }
+    let empty = write([], "empty.txt")
+    #expect(
+      throws: CorpusError("\(empty) is empty; the corpus needs some text, one sentence per line")
+    ) {
+      try TextFile.lines(at: empty)
+    }
+    let binary = write([0x7F, 0x45, 0x4C, 0x46, 0, 1, 2], "binary.bin")
+    #expect(
+      throws: CorpusError(
+        "\(binary) looks binary (it contains zero bytes); give a plain UTF-8 text file")
+    ) {
+      try TextFile.lines(at: binary)
+    }
+    let latin1 = write([0x63, 0x61, 0x66, 0xE9], "latin1.txt")
+    #expect(
+      throws: CorpusError("\(latin1) is not valid UTF-8; save it as UTF-8 text and try again")
+    ) {
+      try TextFile.lines(at: latin1)
+    }
+    let blank = write(Array("  \n \n".utf8), "blank.txt")
+    #expect(throws: CorpusError("\(blank) holds only white space; the corpus needs some text")) {
+      try TextFile.lines(at: blank)
+    }
+    let folder = FileManager.default.temporaryDirectory.path
+    #expect(throws: CorpusError("\(folder) is a folder; give the path of a UTF-8 text file")) {
+      try TextFile.lines(at: folder)
+    }
+  }
+}
