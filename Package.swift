@@ -37,6 +37,11 @@ let swiftSettings: [SwiftSetting] =
       .define("FUSED_MULTIPLY_ADD"),
     ] : [])
 
+/// What every lesson may import.
+let lessonDependencies: [Target.Dependency] = [
+  "TensorCore", "NeuralNetwork", "Optimizers", "Notebook", "TextData", "LanguageModels",
+]
+
 let package = Package(
   name: "LanguageModelsCourse",
   products: [

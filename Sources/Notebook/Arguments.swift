@@ -115,7 +115,8 @@ public struct Arguments: Equatable {
   }
 }
 
-/// A command-line mistake: printed with a pointer to `--help`, exit code 2.
+/// A command-line mistake: printed with a pointer to `--help`, exit code 2. A cell may
+/// throw one too, for input it can only check when it runs (a checkpoint file).
 public struct UsageError: Error, Equatable, CustomStringConvertible {
   public let message: String
   public init(_ message: String) { self.message = message }

@@ -12,6 +12,15 @@ public enum Catalog {
   public static let lessons: [CatalogEntry] = [
     CatalogEntry(
       number: 0, executable: "tour", title: "Using the lessons",
-      summary: "cells, stepping, knobs, plots and export: the runtime's own tour")
+      summary: "cells, stepping, knobs, plots and export: the runtime's own tour"),
+    CatalogEntry(
+      number: 1, executable: "bag-of-words", title: "Bag of words",
+      summary: "count the words of a review, learn its sentiment, see what counting misses"),
+    CatalogEntry(
+      number: 2, executable: "ngrams", title: "n-gram language models",
+      summary: "predict the next word by counting what followed the last few words"),
+    CatalogEntry(
+      number: 3, executable: "rnn", title: "Recurrent networks",
+      summary: "a learned state carries the past: RNN, GRU and LSTM language models"),
   ]
 }

@@ -12,6 +12,8 @@ public final class CellOutput {
   public let style: PlotStyle
   let progressEnabled: Bool
   public private(set) var recorded: [String] = []
+  /// Claims made with `check` that turned out false.
+  public private(set) var failedChecks: [String] = []
 
   init(sink: TextSink?, style: PlotStyle, progressEnabled: Bool) {
     self.sink = sink
@@ -47,6 +49,17 @@ public final class CellOutput {
   /// Shows an aligned table.
   public func table(_ header: [String], _ rows: [[String]], title: String? = nil) {
     plot(Table(header: header, rows: rows, title: title))
+  }
+
+  /// States a claim the lesson makes with numbers, and checks it: `✓ claim` when it
+  /// holds; `✗ claim` when it does not, and the run then ends with status 1.
+  ///
+  /// A lesson's point ("the classifier beats the majority baseline") is thus tested every
+  /// time the lesson runs, with whatever knobs and seed the student chose.
+  public func check(_ condition: Bool, _ claim: String) {
+    let mark = condition ? (style.ascii ? "[ok]" : "✓") : (style.ascii ? "[FAILED]" : "✗")
+    emit("\(mark) \(claim)")
+    if !condition { failedChecks.append(claim) }
   }
 
   /// Prints on the console only: for timings, which differ from run to run and would

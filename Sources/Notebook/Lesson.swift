@@ -99,6 +99,12 @@ public final class Lesson {
     return SplitMix64(seed: mixer.next())
   }
 
+  /// Refuses to run, with `message`, before any cell runs (exit status 2): for inputs the
+  /// lesson checks itself, such as a corpus file.
+  public func refuse(_ message: String) {
+    errors.append(message)
+  }
+
   /// Adds a prose cell (Markdown).
   public func markdown(_ text: String) {
     cells.append(Cell(kind: .markdown, title: "", prose: text, source: [], body: nil))

@@ -6,6 +6,7 @@ struct Runner {
   var transcript: Transcript
   /// How many cells have run so far (the next cell to run has index `ran`).
   var ran = 0
+  var failedChecks: [String] = []
 
   init(lesson: Lesson) {
     self.lesson = lesson
@@ -34,9 +35,15 @@ struct Runner {
       try export()
     } catch let failure as CellFailure {
       lesson.errorOutput.write("\(failure.message)\n")
-      return 1
+      return failure.status
     } catch {
       lesson.errorOutput.write("error: \(error)\n")
+      return 1
+    }
+    if !failedChecks.isEmpty {
+      lesson.errorOutput.write(
+        failedChecks.map { "check failed: \($0)\n" }.joined()
+          + "the lesson's claims did not hold with these settings (see the ✗ lines)\n")
       return 1
     }
     return 0
@@ -91,6 +98,7 @@ struct Runner {
     let output = CellOutput(
       sink: lesson.console, style: style, progressEnabled: lesson.progressEnabled)
     try execute(index, output)
+    failedChecks += output.failedChecks
     write("\n")
     transcript.entries.append(
       .code(
@@ -103,6 +111,8 @@ struct Runner {
     guard let body = cells[index].body else { return }
     do {
       try body(output)
+    } catch let usage as UsageError {
+      throw CellFailure(message: "error: \(usage.message)", status: 2)
     } catch {
       throw CellFailure(message: "error in cell \(index + 1) (\(cells[index].title)): \(error)")
     }
@@ -149,6 +159,7 @@ struct Runner {
 
 struct CellFailure: Error {
   let message: String
+  var status: Int32 = 1
 }
 
 extension Lesson {

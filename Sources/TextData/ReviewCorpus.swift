@@ -2,6 +2,12 @@ import TensorCore
 
 /// A short review with its sentiment: 1 positive, 0 negative.
 public struct Review: Sendable, Equatable {
+  public init(text: String, label: Int, kind: ReviewKind) {
+    self.text = text
+    self.label = label
+    self.kind = kind
+  }
+
   public let text: String
   public let label: Int
   /// How the review was built, so a lesson can show which kinds a model gets wrong.

@@ -142,3 +142,39 @@ struct TensorDisplayTests {
 enum TensorCoreBridge {
   static func matrix() -> Tensor { Tensor([[1, 2], [3, 4]]) }
 }
+
+struct CheckTests {
+  @Test func failedChecksEndTheRunWithStatusOne() {
+    let errors = CollectedText()
+    let output = CollectedText()
+    let lesson = Lesson(
+      "Checks", summary: "", introduction: "", arguments: ["--ascii"], command: "x",
+      output: output, errors: errors, input: ScriptedInput([]))
+    lesson.cell("Claims") { out in
+      out.check(1 < 2, "one is less than two")
+      out.check(2 < 1, "two is less than one")
+    }
+    #expect(lesson.execute() == 1)
+    #expect(output.text.contains("[ok] one is less than two\n[FAILED] two is less than one\n"))
+    #expect(errors.text.hasPrefix("check failed: two is less than one\n"))
+  }
+
+  @Test func usageErrorsFromCellsExitWithTwo() {
+    let errors = CollectedText()
+    let lesson = Lesson(
+      "Usage", summary: "", introduction: "", arguments: [], command: "x",
+      output: CollectedText(), errors: errors, input: ScriptedInput([]))
+    lesson.cell("Load") { _ in throw UsageError("cannot load model.safetensors: not a checkpoint") }
+    #expect(lesson.execute() == 2)
+    #expect(errors.text == "error: cannot load model.safetensors: not a checkpoint\n")
+  }
+
+  @Test func refuseStopsBeforeAnyCell() {
+    let errors = CollectedText()
+    let (lesson, _, counter) = makeLesson([], errors: errors)
+    lesson.refuse("corpus.txt is empty")
+    #expect(lesson.execute() == 2)
+    #expect(counter.runs.isEmpty)
+    #expect(errors.text.hasPrefix("error: corpus.txt is empty\n"))
+  }
+}

@@ -161,7 +161,7 @@ struct TextFileTests {
   func write(_ bytes: [UInt8], _ name: String) -> String {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent(
       "textfile-\(ProcessInfo.processInfo.processIdentifier)-\(name)")
-    FileManager.default.createFile(atPath: url.path, contents: Data(bytes))
+    _ = FileManager.default.createFile(atPath: url.path, contents: Data(bytes))
     return url.path
   }
 
