@@ -71,6 +71,9 @@ let package = Package(
       name: "tour", dependencies: ["TensorCore", "NeuralNetwork", "Optimizers", "Notebook"],
       path: "Lessons/0-Tour", swiftSettings: swiftSettings),
     .executableTarget(
+      name: "attention", dependencies: lessonDependencies, path: "Lessons/4-Attention",
+      swiftSettings: swiftSettings),
+    .executableTarget(
       name: "xor", dependencies: ["TensorCore"], path: "Lessons/Examples/XOR",
       swiftSettings: swiftSettings),
     .testTarget(

@@ -22,5 +22,8 @@ public enum Catalog {
     CatalogEntry(
       number: 3, executable: "rnn", title: "Recurrent networks",
       summary: "a learned state carries the past: RNN, GRU and LSTM language models"),
+    CatalogEntry(
+      number: 4, executable: "attention", title: "Attention",
+      summary: "every position looks back directly at every other, weighted by relevance"),
   ]
 }

@@ -92,8 +92,10 @@ public struct Heatmap: Sendable {
     if shown < columnLabels.count {
       lines.append("(\(columnLabels.count - shown) more columns not shown at this width)")
     }
-    let steps = ramp.indices.dropFirst().map { i in
-      ramp[i] + formatNumber(low + (high - low) * (Double(i) - 0.5) / Double(ramp.count - 1))
+    let steps = ramp.indices.dropFirst().map { i -> String in
+      var value = low + (high - low) * (Double(i) - 0.5) / Double(ramp.count - 1)
+      if Swift.abs(value) < 1e-9 * Swift.max(high - low, 1e-300) { value = 0 }  // rounding noise
+      return ramp[i] + formatNumber(value)
     }
     lines.append(
       "scale: " + steps.joined(separator: " ") + "  (\(formatNumber(low)) to \(formatNumber(high)))"
