@@ -74,6 +74,9 @@ let package = Package(
       name: "attention", dependencies: lessonDependencies, path: "Lessons/4-Attention",
       swiftSettings: swiftSettings),
     .executableTarget(
+      name: "denoising", dependencies: lessonDependencies, path: "Lessons/5-Denoising",
+      swiftSettings: swiftSettings),
+    .executableTarget(
       name: "xor", dependencies: ["TensorCore"], path: "Lessons/Examples/XOR",
       swiftSettings: swiftSettings),
     .testTarget(

@@ -106,6 +106,8 @@ public final class RNN: RecurrentLayer {
 ///
 /// When `z` is near 1 the state is copied forward unchanged, and so is its gradient:
 /// that path is why a GRU remembers over longer distances than a plain RNN.
+///
+/// Each step is one fused op, `Tensor.gruCell`, with a hand-written backward pass.
 public final class GRU: RecurrentLayer {
   public init(inputSize: Int, hiddenSize: Int, using generator: inout SplitMix64) {
     super.init(inputSize: inputSize, hiddenSize: hiddenSize, gates: 3, using: &generator)
@@ -117,12 +119,7 @@ public final class GRU: RecurrentLayer {
     var h = initial(initialState, batch: input.shape[0], "GRU")
     var states: [Tensor] = []
     for x in projectedSteps(input, "GRU") {
-      let xg = x.split(parts: 3, axis: 1)
-      let hg = recurrent(h).split(parts: 3, axis: 1)
-      let r = (xg[0] + hg[0]).sigmoid()
-      let z = (xg[1] + hg[1]).sigmoid()
-      let n = (xg[2] + r * hg[2]).tanh()
-      h = n + z * (h - n)
+      h = Tensor.gruCell(inputGates: x, hidden: h, weight: weightHH, bias: biasHH)
       states.append(h)
     }
     return RecurrentOutput(outputs: Tensor.stack(states, axis: 1), states: states, lastCell: nil)

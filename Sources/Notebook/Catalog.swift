@@ -25,5 +25,8 @@ public enum Catalog {
     CatalogEntry(
       number: 4, executable: "attention", title: "Attention",
       summary: "every position looks back directly at every other, weighted by relevance"),
+    CatalogEntry(
+      number: 5, executable: "denoising", title: "Denoising autoencoders",
+      summary: "compress sentences to codes, then learn by restoring corrupted text"),
   ]
 }

@@ -94,8 +94,9 @@ public struct TrainingLoop {
   ) throws -> TrainingHistory {
     var history = TrainingHistory()
     let parameters = optimizer.parameters
+    // Switching modes walks the whole module tree, so do it only when the mode changes.
+    model?.train()
     for step in 0..<steps {
-      model?.train()
       let factor = schedule.factor(atStep: step)
       optimizer.learningRateScale = factor
       optimizer.zeroGrad()

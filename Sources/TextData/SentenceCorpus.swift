@@ -138,6 +138,81 @@ public enum SentenceCorpus {
     ],
   ]
 
+  /// A piece of an echo: a part of the template (by index) or fixed text.
+  enum EchoPiece {
+    case part(Int)
+    case text(String)
+  }
+
+  /// For every template, the same content in another order: a second sentence that repeats
+  /// each slot's word. Used for the denoising lesson's documents, where a word hidden in
+  /// one sentence can be found again in the other.
+  static let echoes: [[[EchoPiece]]] = [
+    [
+      [.part(4), .text(","), .part(0), .part(1), .part(2), .part(3), .part(5)],
+      [.part(4), .text(","), .part(0), .part(1), .part(2), .part(3), .part(5)],
+      [
+        .text("the"), .part(3), .part(4), .text("the"), .part(1), .text("and they"), .part(5),
+        .part(6), .part(7),
+      ],
+      [
+        .text("the"), .part(3), .part(4), .text("the"), .part(1), .text("and it"), .part(5),
+        .part(6), .part(7),
+      ],
+    ],
+    [
+      [.part(4), .part(5), .text(","), .part(0), .part(1), .part(2), .part(3), .part(6)],
+      [.part(4), .part(5), .text(","), .part(0), .part(1), .part(2), .part(3), .part(6)],
+      [.text("today it is"), .part(1), .text("and"), .part(3), .text(".")],
+    ],
+    [
+      [.text("for"), .part(3), .text(", we are cooking"), .part(1), .part(4)],
+      [.text("on the"), .part(3), .text(", the"), .part(1), .part(4), .part(5), .part(6)],
+      [
+        .text("the"), .part(3), .text("was made by the"), .part(1), .text("and they are"), .part(5),
+        .part(6),
+      ],
+    ],
+    [
+      [.part(5), .part(6), .text(","), .part(0), .part(1), .part(2), .part(3), .part(4), .part(7)],
+      [.part(5), .part(6), .text(","), .part(0), .part(1), .part(2), .part(3), .part(4), .part(7)],
+      [
+        .text("the"), .part(3), .part(4), .text("the"), .part(1), .text("and they are"), .part(6),
+        .part(7),
+      ],
+    ],
+    [
+      [.part(4), .part(5), .text(","), .part(0), .part(1), .part(2), .part(3), .part(6)],
+      [.part(4), .part(5), .text(","), .part(0), .part(1), .part(2), .part(3), .part(6)],
+      [.text("at"), .part(5), .text(", the"), .part(1), .part(2), .part(3), .text("opens .")],
+    ],
+  ]
+
+  /// `count` two-sentence documents: a sentence from the grammar followed by its echo,
+  /// which says the same with the words in another order ("the puppies are playing in the
+  /// garden . in the garden , the puppies are playing ."). Every chosen word appears in
+  /// both sentences.
+  public static func documents(count: Int, using generator: inout SplitMix64) -> [Sentence] {
+    (0..<count).map { _ in
+      let topic = generator.index(topics.count)
+      let templates = grammar[topic]
+      let index = generator.index(templates.count)
+      let parts = templates[index].map { part -> String in
+        switch part {
+        case .text(let text): return text
+        case .slot(let choices): return choices[generator.index(choices.count)]
+        }
+      }
+      let echo = echoes[topic][index].map { piece -> String in
+        switch piece {
+        case .part(let i): return parts[i]
+        case .text(let text): return text
+        }
+      }
+      return Sentence(text: (parts + echo).joined(separator: " "), topic: topic)
+    }
+  }
+
   /// `count` sentences drawn from the grammar.
   public static func generate(count: Int, using generator: inout SplitMix64) -> [Sentence] {
     (0..<count).map { _ in

@@ -179,3 +179,13 @@ func gradientMatchesFiniteDifferences(_ testCase: GradientCase) {
   #expect(!result.passed(tolerance: gradientTolerance))
   #expect(result.maxError > 0.1)
 }
+
+@Test func fusedGRUCellGradients() {
+  let inputs = GradientCase("gruCell", [[2, 9], [2, 3], [9, 3], [9]]) {
+    Tensor.gruCell(inputGates: $0[0], hidden: $0[1], weight: $0[2], bias: $0[3])
+  }.inputs(seed: 7)
+  let result = GradientCheck.check(inputs) {
+    Tensor.gruCell(inputGates: inputs[0], hidden: inputs[1], weight: inputs[2], bias: inputs[3])
+  }
+  #expect(result.passed(tolerance: gradientTolerance), "\(result)")
+}

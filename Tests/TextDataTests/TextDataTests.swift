@@ -204,3 +204,70 @@ struct TextFileTests {
     }
   }
 }
+
+struct CorruptionTests {
+  let document = Tokenizer.words(
+    "the puppies are playing in the garden . in the garden , the puppies are playing .")
+
+  @Test func exactOutputsForASeed() {
+    var g = SplitMix64(seed: 11)
+    let masked = Corruption.tokenMasking.apply(document, rate: 0.3, using: &g)
+    var h = SplitMix64(seed: 11)
+    // Recompute the same draws by hand: a token is masked when its uniform draw is < 0.3.
+    let expected = document.map { h.nextUnit() < 0.3 ? Vocabulary.mask : $0 }
+    #expect(masked == expected)
+    #expect(masked.contains(Vocabulary.mask))
+    var r = SplitMix64(seed: 3)
+    let rotated = Corruption.documentRotation.apply(["a", "b", "c", "d"], using: &r)
+    var r2 = SplitMix64(seed: 3)
+    let start = r2.index(4)
+    #expect(rotated == Array((["a", "b", "c", "d"][start...] + ["a", "b", "c", "d"][..<start])))
+  }
+
+  @Test func invariantsOverManyDocuments() {
+    var g = SplitMix64(seed: 12)
+    for _ in 0..<200 {
+      #expect(Corruption.tokenMasking.apply(document, using: &g).count == document.count)
+      #expect(Corruption.tokenDeletion.apply(document, using: &g).count <= document.count)
+      #expect(Corruption.spanMasking.apply(document, using: &g).count <= document.count)
+      let permuted = Corruption.sentencePermutation.apply(document, using: &g)
+      #expect(
+        Corruption.sentences(permuted).map { $0.joined(separator: " ") }.sorted()
+          == Corruption.sentences(document).map { $0.joined(separator: " ") }.sorted())
+      let rotated = Corruption.documentRotation.apply(document, using: &g)
+      let doubled = (rotated + rotated).joined(separator: " ")
+      #expect(doubled.contains(document.joined(separator: " ")))
+      let infilled = Corruption.textInfilling.apply(document, rate: 0.3, using: &g)
+      let unmasked = infilled.filter { $0 != Vocabulary.mask }
+      #expect(unmasked.count <= document.count)
+    }
+    var d = SplitMix64(seed: 13)
+    let deletedSomewhere = (0..<50).contains { _ in
+      Corruption.tokenDeletion.apply(document, using: &d).count < document.count
+    }
+    #expect(deletedSomewhere)
+  }
+
+  @Test func poissonHasTheRightMean() {
+    var g = SplitMix64(seed: 14)
+    let draws = (0..<20_000).map { _ in Corruption.poisson(mean: 3, using: &g) }
+    let mean = Double(draws.reduce(0, +)) / Double(draws.count)
+    // The standard error is √3/√20000 ≈ 0.012.
+    #expect(Swift.abs(mean - 3) < 0.06)
+    #expect(draws.contains(0))
+  }
+
+  @Test func documentsRepeatEveryChosenWord() {
+    var g = SplitMix64(seed: 15)
+    for doc in SentenceCorpus.documents(count: 100, using: &g) {
+      let sentences = Corruption.sentences(Tokenizer.words(doc.text))
+      #expect(sentences.count == 2, "\(doc.text)")
+      let first = Set(sentences[0])
+      let second = Set(sentences[1])
+      let fixed: Set<String> = [
+        "the", "is", "are", "that", "who", "and", "it", "we", "for", "on", ".", ",",
+      ]
+      #expect(first.subtracting(fixed).isSubset(of: second), "\(doc.text)")
+    }
+  }
+}

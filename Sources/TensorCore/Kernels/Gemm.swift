@@ -72,36 +72,71 @@ public enum Gemm {
   }
 
   /// Below this many multiply-adds, packing costs more than it saves.
-  static let smallProduct = 32 * 32 * 32
+  static let smallProduct = 48 * 48 * 48
 
-  /// Small products without packing: each row of `C` accumulates rows of `op(B)` scaled
-  /// by the entries of a row of `op(A)` (contiguous, so the inner loop vectorises), or,
-  /// for `A · Bᵀ`, dot products of contiguous rows. `k` is summed in order for every
-  /// element, as in the packed path, but the two paths may round differently.
+  /// Small products without packing, as attention makes them (one per batch entry and
+  /// head, each a few dozen rows).
+  ///
+  /// - `op(B)` rows contiguous (`B` not transposed): eight columns of a row of `C` stay in
+  ///   one SIMD register while `k` rows of `B`, scaled by entries of `op(A)`, are added.
+  /// - `A · Bᵀ`: each element is a dot product of two contiguous rows, summed eight lanes
+  ///   at a time.
+  ///
+  /// Every element is a sum over `k` in a fixed order, so results do not depend on
+  /// threads; they may round differently from the packed path.
   static func small(
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
     c: UnsafeMutablePointer<Float>, ldc: Int
   ) {
+    typealias V = SIMD8<Float>
+    let bRaw = UnsafeRawPointer(b)
     for i in 0..<m {
-      let row = c + i * ldc
+      let row = c + i &* ldc
+      let rowRaw = UnsafeMutableRawPointer(row)
+      // The entry of op(A) at (i, p).
+      let aStride = transposeA ? lda : 1
+      let aStart = transposeA ? a + i : a + i &* lda
       if transposeB {
         for j in 0..<n {
-          let bRow = b + j * ldb
-          var sum: Float = 0
-          if transposeA {
-            for p in 0..<k { sum += a[p * lda + i] * bRow[p] }
-          } else {
-            let aRow = a + i * lda
-            for p in 0..<k { sum += aRow[p] * bRow[p] }
+          let bRow = b + j &* ldb
+          var acc = V()
+          var p = 0
+          if !transposeA {
+            let aRaw = UnsafeRawPointer(aStart)
+            let bRowRaw = UnsafeRawPointer(bRow)
+            while p &+ 8 <= k {
+              acc = fma(
+                acc, aRaw.loadUnaligned(fromByteOffset: p &* 4, as: V.self),
+                bRowRaw.loadUnaligned(fromByteOffset: p &* 4, as: V.self))
+              p &+= 8
+            }
+          }
+          var sum = acc.sum()
+          while p < k {
+            sum += aStart[p &* aStride] * bRow[p]
+            p &+= 1
           }
           row[j] += alpha * sum
         }
       } else {
-        for p in 0..<k {
-          let scale = alpha * (transposeA ? a[p * lda + i] : a[i * lda + p])
-          let bRow = b + p * ldb
-          for j in 0..<n { row[j] += scale * bRow[j] }
+        var j = 0
+        while j &+ 8 <= n {
+          var acc = V()
+          for p in 0..<k {
+            let scale = V(repeating: aStart[p &* aStride])
+            acc = fma(
+              acc, scale, bRaw.loadUnaligned(fromByteOffset: (p &* ldb &+ j) &* 4, as: V.self))
+          }
+          let old = rowRaw.loadUnaligned(fromByteOffset: j &* 4, as: V.self)
+          rowRaw.storeBytes(of: old + alpha * acc, toByteOffset: j &* 4, as: V.self)
+          j &+= 8
+        }
+        while j < n {
+          var sum: Float = 0
+          for p in 0..<k { sum += aStart[p &* aStride] * b[p &* ldb &+ j] }
+          row[j] += alpha * sum
+          j &+= 1
         }
       }
     }

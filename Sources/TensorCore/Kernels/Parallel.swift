@@ -12,9 +12,9 @@ public enum Parallelism {
   nonisolated(unsafe) public static var threads: Int = defaultThreads()
 
   /// Below this much work (in multiply-adds or element operations) kernels stay on one
-  /// thread: waking a second thread costs tens of microseconds, more than a product of
-  /// four million multiply-adds saves.
-  public static let minimumParallelWork = 1 << 22
+  /// thread: waking a second thread costs tens of microseconds, and for products below
+  /// about sixteen million multiply-adds the wake-ups cost more than they save.
+  public static let minimumParallelWork = 1 << 24
 
   static func defaultThreads() -> Int {
     max(1, ProcessInfo.processInfo.activeProcessorCount)

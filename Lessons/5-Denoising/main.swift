@@ -1,0 +1,451 @@
+// Lesson 5: denoising autoencoders.
+//
+//     swift run -c release denoising
+//
+// z = encoder(x), x̂ = decoder(z), L = loss(x, x̂): what a sentence code holds, and how
+// an encoder-decoder transformer learns by restoring corrupted text.
+import Foundation
+import LanguageModels
+import NeuralNetwork
+import Notebook
+import Optimizers
+import TensorCore
+import TextData
+
+let lesson = Lesson(
+  "Lesson 5: denoising autoencoders",
+  summary: "compress sentences to codes, then learn by restoring corrupted text",
+  introduction: """
+    An *autoencoder* learns without labels: an encoder squeezes the input into a small \
+    code `z = encoder(x)`, a decoder rebuilds it, `x̂ = decoder(z)`, and training lowers \
+    the reconstruction loss `L = loss(x, x̂)`. A *denoising* autoencoder first damages the \
+    input and must rebuild the original — it cannot just copy, it must understand. By the \
+    end of this lesson you will be able to train a sentence autoencoder and explore its \
+    code space (neighbours, a 2-D map, interpolation, sampling, codes as features), apply \
+    the six corruptions used to pre-train BART, and train an encoder–decoder transformer \
+    that restores masked words.
+
+    It builds on lesson 3 (recurrent networks, teacher forcing) and lesson 4 (attention).
+    """)
+
+let aeSteps = lesson.knob(
+  "ae-steps", default: 600, quick: 250, range: 1...100_000, help: "autoencoder training steps")
+let latentSize = lesson.knob(
+  "latent", default: 16, range: 2...256, help: "size of the sentence code z")
+let steps = lesson.knob(
+  "steps", default: 500, quick: 150, range: 1...100_000,
+  help: "denoising transformer training steps")
+let layers = lesson.knob("layers", default: 1, range: 1...6, help: "encoder and decoder layers")
+let corruptionName = lesson.knob(
+  "corruption", default: Corruption.tokenMasking.rawValue,
+  choices: Corruption.allCases.map { $0.rawValue },
+  help: "the corruption the transformer trains on")
+let rate = lesson.knob("rate", default: 0.15, range: 0.01...0.9, help: "share of tokens corrupted")
+let documentCount = lesson.knob(
+  "documents", default: 1500, quick: 1000, range: 100...100_000,
+  help: "two-sentence documents to generate")
+let corruption = Corruption(rawValue: corruptionName)!
+
+// MARK: Part 1 — the plain autoencoder
+
+var vocabulary: Vocabulary!
+var sentences: Splits<Sentence>!
+var reviews: Splits<Review>!
+var autoencoder: SentenceAutoencoder!
+
+func ids(_ text: String) -> [Int] { vocabulary.encode(Tokenizer.words(text)) }
+func words(_ ids: [Int]) -> String { vocabulary.decode(ids).joined(separator: " ") }
+
+lesson.cell(
+  "Sentences and reviews",
+  """
+  The autoencoder reads the topic sentences of lessons 2 and 3 and the reviews of lesson \
+  1, without their topics or labels: it learns from text alone. We keep the labels aside \
+  to see later what the codes captured.
+  """
+) { out in
+  var generator = lesson.random("text")
+  sentences = Splits(
+    SentenceCorpus.generate(count: lesson.isQuick ? 800 : 2000, using: &generator),
+    using: &generator)
+  reviews = Splits(
+    ReviewCorpus.generate(count: lesson.isQuick ? 600 : 1500, using: &generator), using: &generator)
+  vocabulary = Vocabulary(
+    sentences.train.map { Tokenizer.words($0.text) }
+      + reviews.train.map { Tokenizer.words($0.text) })
+  out.print(
+    "\(sentences.train.count) sentences and \(reviews.train.count) reviews to train on; vocabulary \(vocabulary.count)"
+  )
+}
+
+lesson.cell(
+  "Train the sentence autoencoder",
+  """
+  A GRU encoder turns a sentence into a code of \(latentSize) numbers; a GRU decoder, \
+  starting from the code and reading it again at every step, rebuilds the sentence with \
+  *teacher forcing* (it reads the true previous word at each step). The code is the only \
+  path from input to output, so everything the decoder needs must fit in it. Look at the reconstructions: mostly right, \
+  with slips where two words are interchangeable.
+  """
+) { out in
+  var generator = lesson.random("autoencoder")
+  autoencoder = SentenceAutoencoder(
+    vocabularySize: vocabulary.count, embeddingSize: 32, hiddenSize: 64, latentSize: latentSize,
+    using: &generator)
+  let texts = sentences.train.map { ids($0.text) } + reviews.train.map { ids($0.text) }
+  var sampler = BatchSampler(count: texts.count, batchSize: 32, using: &generator)
+  let progress = out.progress("autoencoder", total: aeSteps)
+  let history = try TrainingLoop(
+    steps: aeSteps, clipNorm: 1, schedule: .cosine(totalSteps: aeSteps, minimumFactor: 0.1)
+  ).run(
+    model: autoencoder, optimizer: Adam(autoencoder.parameters(), learningRate: 0.01),
+    loss: { _ in autoencoder.loss(sampler.next().map { texts[$0] }, vocabulary: vocabulary) },
+    onStep: { progress.update($0.step + 1, loss: $0.loss) })
+  out.plot(
+    LinePlot(
+      [.init("train", history.smoothedTrainLoss(window: Swift.max(aeSteps / 60, 1)))],
+      title: "reconstruction loss per sentence", height: 6, logScale: true))
+  for sentence in sentences.validation.prefix(3) {
+    let code = autoencoder.encode([ids(sentence.text)], vocabulary: vocabulary).reshaped([-1])
+    out.print(
+      "\(sentence.text)\n  → \(words(autoencoder.decode(code, vocabulary: vocabulary, maximumLength: 20)))"
+    )
+  }
+}
+
+func codes(_ texts: [String]) -> [[Double]] {
+  withNoGrad {
+    let z = autoencoder.encode(texts.map(ids), vocabulary: vocabulary)
+    return (0..<texts.count).map { i in (0..<latentSize).map { Double(z[i, $0]) } }
+  }
+}
+
+lesson.cell(
+  "Similar sentences lie close",
+  """
+  For a sentence, the validation sentences whose codes (centred on their mean) point in \
+  the most similar direction (cosine similarity). Neighbours share topic and structure, even words the \
+  model was never told were related.
+  """
+) { out in
+  let pool = sentences.validation.map { $0.text }
+  // Centre the codes: every code shares a large common part, which would make all
+  // cosines close to 1 and hide the differences we care about.
+  let raw = codes(pool)
+  let centre = (0..<latentSize).map { j in raw.reduce(0) { $0 + $1[j] } / Double(raw.count) }
+  let pooled = raw.map { code in zip(code, centre).map { $0 - $1 } }
+  func cosine(_ a: [Double], _ b: [Double]) -> Double {
+    let dot = zip(a, b).reduce(0) { $0 + $1.0 * $1.1 }
+    let na = a.reduce(0) { $0 + $1 * $1 }.squareRoot()
+    let nb = b.reduce(0) { $0 + $1 * $1 }.squareRoot()
+    return dot / Swift.max(na * nb, 1e-12)
+  }
+  var sameTopic = 0
+  for q in 0..<2 {
+    let ranked = pool.indices.filter { $0 != q }.sorted {
+      cosine(pooled[q], pooled[$0]) > cosine(pooled[q], pooled[$1])
+    }
+    out.print("\(pool[q])")
+    for i in ranked.prefix(3) {
+      out.print(String(format: "  %.2f  ", cosine(pooled[q], pooled[i])) + pool[i])
+      if sentences.validation[i].topic == sentences.validation[q].topic { sameTopic += 1 }
+    }
+  }
+  out.check(sameTopic >= 4, "most nearest neighbours (\(sameTopic) of 6) share the query's topic")
+}
+
+lesson.cell(
+  "A map of the codes",
+  """
+  The codes have \(latentSize) dimensions; *principal component analysis* finds the two \
+  directions along which they vary most, and we plot every validation sentence there, \
+  marked by the topic it came from (which the model never saw).
+  """
+) { out in
+  let projected = PCA.project(codes(sentences.validation.map { $0.text }))
+  out.plot(
+    ScatterPlot(
+      xs: projected.map { $0[0] }, ys: projected.map { $0[1] },
+      classes: sentences.validation.map { $0.topic },
+      classNames: SentenceCorpus.topics, title: "sentence codes, first two principal components",
+      height: 14))
+}
+
+lesson.cell(
+  "Between two sentences, and out of nowhere",
+  """
+  Decoding codes on the straight line between two sentences' codes, and codes drawn at \
+  random (each dimension from a normal distribution fitted to the training codes): the \
+  decoder writes new sentences that were never in the data, mostly well formed.
+  """
+) { out in
+  let ends = [sentences.validation[0].text, sentences.validation[1].text]
+  let pair = withNoGrad { autoencoder.encode(ends.map(ids), vocabulary: vocabulary) }
+  for t in stride(from: 0.0, through: 1.0, by: 0.25) {
+    let z = withNoGrad {
+      pair.selected(axis: 0, index: 0) * Float(1 - t) + pair.selected(axis: 0, index: 1) * Float(t)
+    }
+    out.print(
+      String(format: "t = %.2f  ", t)
+        + words(autoencoder.decode(z, vocabulary: vocabulary, maximumLength: 20)))
+  }
+  let training = codes(sentences.train.prefix(500).map { $0.text })
+  var mean = [Double](repeating: 0, count: latentSize)
+  var std = [Double](repeating: 0, count: latentSize)
+  for code in training { for j in 0..<latentSize { mean[j] += code[j] / Double(training.count) } }
+  for code in training {
+    for j in 0..<latentSize {
+      let deviation: Double = code[j] - mean[j]
+      std[j] += deviation * deviation / Double(training.count)
+    }
+  }
+  std = std.map { $0.squareRoot() }
+  var generator = lesson.random("samples")
+  for _ in 0..<3 {
+    let noise = Tensor.normal([latentSize], using: &generator).scalars
+    let z = Tensor(
+      (0..<latentSize).map { Float(mean[$0] + std[$0] * Double(noise[$0])) }, shape: [latentSize])
+    out.print(
+      "sampled   " + words(autoencoder.decode(z, vocabulary: vocabulary, maximumLength: 20)))
+  }
+}
+
+lesson.cell(
+  "The code as features",
+  """
+  The autoencoder never saw a sentiment label. Yet if the code keeps the words that \
+  matter, a logistic regression on the \(latentSize) numbers of a review's code can learn \
+  its sentiment — a first taste of *pre-training*: learn representations from unlabelled \
+  text, then use them for a task with few labels.
+  """
+) { out in
+  let train = withNoGrad {
+    autoencoder.encode(reviews.train.map { ids($0.text) }, vocabulary: vocabulary)
+  }
+  let test = withNoGrad {
+    autoencoder.encode(reviews.test.map { ids($0.text) }, vocabulary: vocabulary)
+  }
+  let labels = Tensor(reviews.train.map { Float($0.label) }, shape: [reviews.train.count, 1])
+  var generator = lesson.random("probe")
+  let probe = Linear(latentSize, 1, using: &generator)
+  try TrainingLoop(steps: 300).run(
+    optimizer: Adam(probe.parameters(), learningRate: 0.05),
+    loss: { _ in Tensor.binaryCrossEntropyWithLogits(probe(train), labels) })
+  let predicted = withNoGrad { probe(test).scalars.map { $0 > 0 ? 1 : 0 } }
+  let actual = reviews.test.map { $0.label }
+  let accuracy = BinaryMetrics(predicted: predicted, actual: actual).accuracy
+  let baseline = majorityBaseline(trainLabels: reviews.train.map { $0.label }, labels: actual)
+  out.table(
+    ["features", "test accuracy"],
+    [
+      ["none (majority baseline)", String(format: "%.1f %%", 100 * baseline)],
+      ["\(latentSize)-number code", String(format: "%.1f %%", 100 * accuracy)],
+    ])
+  out.check(
+    accuracy > baseline + 0.05, "the code carries sentiment the autoencoder was never taught")
+}
+
+// MARK: Part 2 — denoising
+
+lesson.markdown(
+  """
+  ## Learning by restoring
+
+  A denoising autoencoder reads a *corrupted* text and writes the original. Our \
+  documents are two sentences saying the same thing in two orders ("the puppies are \
+  playing in the garden . in the garden , the puppies are playing ."), so a hidden word \
+  can be found again — if the model learns where to look. BART, an encoder–decoder \
+  transformer, was pre-trained with a family of corruptions; here they all are, on one \
+  document.
+  """)
+
+var documents: Splits<[String]>!
+
+lesson.cell(
+  "Six ways to corrupt a text",
+  """
+  Masking keeps the length; span masking and text infilling hide several words behind \
+  one `[MASK]` (how many?); deletion leaves no trace of where words were; permutation \
+  shuffles the sentences; rotation starts the text at a random word.
+  """
+) { out in
+  var generator = lesson.random("documents")
+  let all = SentenceCorpus.documents(count: documentCount, using: &generator).map {
+    Tokenizer.words($0.text)
+  }
+  documents = Splits(all, using: &generator)
+  let example = documents.validation[0]
+  var shown = lesson.random("show")
+  out.print("original              " + example.joined(separator: " "))
+  for kind in Corruption.allCases {
+    out.print(
+      kind.rawValue.padding(toLength: 22, withPad: " ", startingAt: 0)
+        + kind.apply(example, rate: 0.3, using: &shown).joined(separator: " "))
+  }
+}
+
+var transformer: DenoisingTransformer!
+var documentVocabulary: Vocabulary!
+
+func corrupt(_ texts: [[String]], with kind: Corruption, _ generator: inout SplitMix64) -> [[Int]] {
+  texts.map { documentVocabulary.encode(kind.apply($0, rate: rate, using: &generator)) }
+}
+
+func trainTransformer(_ kind: Corruption, steps: Int, purpose: String, out: CellOutput) throws -> (
+  DenoisingTransformer, TrainingHistory
+) {
+  var generator = lesson.random(purpose)
+  let model = DenoisingTransformer(
+    vocabularySize: documentVocabulary.count, dimension: 32, heads: 4, layers: layers,
+    maxLength: 64, using: &generator)
+  let clean = documents.train.map(documentVocabulary.encode)
+  var sampler = BatchSampler(count: clean.count, batchSize: 32, using: &generator)
+  let progress = out.progress(kind.rawValue, total: steps)
+  let history = try TrainingLoop(
+    steps: steps, clipNorm: 1,
+    schedule: .cosine(totalSteps: steps, warmupSteps: steps / 20, minimumFactor: 0.1)
+  ).run(
+    model: model, optimizer: Adam(model.parameters(), learningRate: 0.01),
+    loss: { _ in
+      let batch = sampler.next()
+      return model.loss(
+        corrupted: corrupt(batch.map { documents.train[$0] }, with: kind, &generator),
+        original: batch.map { clean[$0] },
+        vocabulary: documentVocabulary)
+    },
+    onStep: { progress.update($0.step + 1, loss: $0.loss) })
+  return (model, history)
+}
+
+lesson.cell(
+  "Train the encoder–decoder",
+  """
+  The encoder reads the corrupted document (\(corruption.rawValue), \(Int(rate * 100)) %); \
+  the decoder writes the original token by token, with teacher forcing, attending to the \
+  encoder through cross-attention. The loss of a document is the *sum* of its tokens' \
+  losses: by the chain rule, `P(document) = Π P(tokenₜ | tokens before t, input)`, so the \
+  sum of `−log P(tokenₜ | …)` is exactly `−log P(document)`. Summing (rather than \
+  averaging) gives every token, in a long document or a short one, the same weight.
+  """
+) { out in
+  documentVocabulary = Vocabulary(documents.train)
+  let (model, history) = try trainTransformer(
+    corruption, steps: steps, purpose: "transformer", out: out)
+  transformer = model
+  out.print("parameters: \(groupedDigits(model.parameterCount))")
+  out.plot(
+    LinePlot(
+      [.init("train", history.smoothedTrainLoss(window: Swift.max(steps / 60, 1)))],
+      title: "sequence loss (sum over tokens)", height: 6, logScale: true))
+  let example = documentVocabulary.encode(documents.validation[0])
+  let (source, inputs, targets) = (
+    PaddedBatch([example], padID: documentVocabulary.padID),
+    PaddedBatch([[documentVocabulary.startID] + example], padID: documentVocabulary.padID),
+    example + [documentVocabulary.endID]
+  )
+  let perToken = withNoGrad {
+    Tensor.crossEntropy(
+      transformer(source: source, targetInputs: inputs), targets: targets, reduction: .none
+    ).scalars
+  }
+  let total = perToken.reduce(0, +)
+  out.print(
+    "per-token losses of an uncorrupted validation document: "
+      + perToken.prefix(8).map { String(format: "%.3f", $0) }.joined(separator: " ") + " …")
+  out.print(String(format: "their sum, the sequence loss: %.3f = −log P(document)", total))
+}
+
+lesson.cell(
+  "Restoring masked words",
+  """
+  On held-out documents, each token hidden with probability \(Int(rate * 100)) %: how often \
+  is the model's first choice at a `[MASK]` the original word? Then whole documents \
+  restored by greedy decoding, beside their corrupted input.
+  """
+) { out in
+  var generator = lesson.random("evaluation")
+  let clean = documents.validation.map(documentVocabulary.encode)
+  let noisy = corrupt(documents.validation, with: .tokenMasking, &generator)
+  let (right, total) = transformer.maskedTokenAccuracy(
+    corrupted: noisy, original: clean, vocabulary: documentVocabulary)
+  let accuracy = Double(right) / Double(Swift.max(total, 1))
+  out.print(
+    "masked tokens restored: \(right) of \(total) (\(String(format: "%.1f %%", 100 * accuracy)))")
+  var shown = lesson.random("shown")
+  for i in 0..<3 {
+    let corrupted = corruption.apply(documents.validation[i], rate: rate, using: &shown)
+    let restored = transformer.restore(
+      documentVocabulary.encode(corrupted), vocabulary: documentVocabulary, maximumLength: 40)
+    out.print("input     " + corrupted.joined(separator: " "))
+    out.print("restored  " + documentVocabulary.decode(restored).joined(separator: " "))
+  }
+  if corruption == .tokenMasking {
+    out.check(
+      accuracy >= 0.9, "the model restores at least 90 % of masked tokens on held-out documents")
+  }
+}
+
+lesson.cell(
+  "What each corruption teaches",
+  """
+  A fresh model per corruption, each trained for a third of the steps, then measured two \
+  ways on held-out documents: the share of documents it restores exactly from its own \
+  corruption, and its accuracy on masked tokens. Masking teaches filling in words; \
+  deletion and infilling also teach *where* something is missing; permutation and \
+  rotation teach the order of a text — and so help less with single words.
+  """
+) { out in
+  if lesson.isQuick {
+    out.print("skipped under --quick (it trains six models)")
+    return
+  }
+  var rows: [[String]] = []
+  for kind in Corruption.allCases {
+    let (model, _) = try trainTransformer(
+      kind, steps: Swift.max(steps / 3, 1), purpose: "compare", out: out)
+    var generator = lesson.random("compare evaluation")
+    let sample = Array(documents.validation.prefix(30))
+    let clean = sample.map(documentVocabulary.encode)
+    let corrupted = corrupt(sample, with: kind, &generator)
+    let exact = zip(corrupted, clean).filter {
+      model.restore($0, vocabulary: documentVocabulary, maximumLength: 40) == $1
+    }.count
+    let masked = model.maskedTokenAccuracy(
+      corrupted: corrupt(sample, with: .tokenMasking, &generator), original: clean,
+      vocabulary: documentVocabulary)
+    rows.append([
+      kind.rawValue, String(format: "%.0f %%", 100 * Double(exact) / Double(sample.count)),
+      String(format: "%.0f %%", 100 * Double(masked.right) / Double(Swift.max(masked.total, 1))),
+    ])
+  }
+  out.table(["trained on", "restored exactly", "masked-token accuracy"], rows)
+}
+
+lesson.markdown(
+  """
+  ## Summary
+
+  - An autoencoder learns a **code** `z = encoder(x)` from which `decoder(z)` rebuilds \
+  `x`; training lowers `L = loss(x, x̂)` with teacher forcing.
+  - Its code space is organised: **neighbours** are similar sentences, topics form \
+  regions, **interpolating** and **sampling** codes write new sentences, and the code is \
+  a useful **feature** for a task it never saw.
+  - A **denoising** autoencoder restores corrupted input: token masking, span masking, \
+  deletion, text infilling, sentence permutation, document rotation.
+  - The **sequence loss** is the sum of per-token losses, `−log P(sequence)`.
+  - An encoder–decoder transformer restores masked words by attending to where else they \
+  appear.
+
+  **What it cannot do cheaply.** Models like this grow large fast: most parameters sit in \
+  the embedding table and in layer after layer of weights. Lesson 6 makes them lean: \
+  ALBERT factorizes the embedding and shares one layer across the stack.
+
+  ## Try this
+
+  - `swift run -c release denoising --set corruption=text-infilling`: train on infilling. How \
+  do the restorations change?
+  - `swift run -c release denoising --set latent=2`: a two-number code. What survives?
+  - `swift run -c release denoising --set rate=0.5`: hide half of the words.
+  """)
+
+lesson.run()

@@ -1,0 +1,122 @@
+import Foundation
+import NeuralNetwork
+import TensorCore
+import TextData
+
+/// An encoder–decoder transformer trained to restore corrupted text (as BART is).
+///
+/// The encoder reads the corrupted tokens with self-attention; the decoder writes the
+/// original text one token at a time, attending causally to what it has written and,
+/// through cross-attention, to everything the encoder read. Trained with teacher forcing:
+/// the decoder reads the true previous tokens. A sequence's loss is the sum of its
+/// tokens' cross-entropies.
+public final class DenoisingTransformer: Module {
+  public let embedding: Embedding
+  public let positions: LearnedPositionalEncoding
+  public let encoderLayers: [TransformerEncoderLayer]
+  public let encoderNorm: LayerNorm
+  public let decoderLayers: [TransformerDecoderLayer]
+  public let decoderNorm: LayerNorm
+  public let head: Linear
+
+  public init(
+    vocabularySize: Int, dimension: Int, heads: Int, layers: Int, maxLength: Int,
+    using generator: inout SplitMix64
+  ) {
+    embedding = Embedding(vocabularySize, dimension, std: 0.1, using: &generator)
+    positions = LearnedPositionalEncoding(
+      maxLength: maxLength, dimension: dimension, std: 0.1, using: &generator)
+    encoderLayers = (0..<layers).map { _ in
+      TransformerEncoderLayer(
+        dimension: dimension, heads: heads, feedForwardSize: 2 * dimension, using: &generator)
+    }
+    encoderNorm = LayerNorm(dimension)
+    decoderLayers = (0..<layers).map { _ in
+      TransformerDecoderLayer(
+        dimension: dimension, heads: heads, feedForwardSize: 2 * dimension, using: &generator)
+    }
+    decoderNorm = LayerNorm(dimension)
+    head = Linear(dimension, vocabularySize, using: &generator)
+    super.init()
+  }
+
+  /// The encoder's output `[batch, source length, dimension]`.
+  public func encode(_ source: PaddedBatch) -> Tensor {
+    var h = positions(embedding(source.ids, shape: source.shape))
+    let padding = source.paddingMask
+    for layer in encoderLayers { h = layer(h, keyPaddingMask: padding) }
+    return encoderNorm(h)
+  }
+
+  /// Logits `[batch, target length, vocabulary]` for the next token at every target
+  /// position, given the decoder's inputs (`<s>` and the original tokens).
+  public func callAsFunction(source: PaddedBatch, targetInputs: PaddedBatch) -> Tensor {
+    let memory = encode(source)
+    var y = positions(embedding(targetInputs.ids, shape: targetInputs.shape))
+    let padding = source.paddingMask
+    for layer in decoderLayers { y = layer(y, memory: memory, memoryPaddingMask: padding) }
+    return head(decoderNorm(y))
+  }
+
+  /// The sequence loss: the sum over target tokens of their cross-entropies, averaged
+  /// over the batch.
+  public func loss(corrupted: [[Int]], original: [[Int]], vocabulary: Vocabulary) -> Tensor {
+    let (source, inputs, targets) = Self.batches(corrupted, original, vocabulary)
+    let logits = self(source: source, targetInputs: inputs)
+    return Tensor.crossEntropy(logits, targets: targets, ignoreIndex: -1, reduction: .sum)
+      / Float(original.count)
+  }
+
+  static func batches(
+    _ corrupted: [[Int]], _ original: [[Int]], _ vocabulary: Vocabulary
+  ) -> (PaddedBatch, PaddedBatch, [Int]) {
+    let source = PaddedBatch(corrupted, padID: vocabulary.padID)
+    let inputs = PaddedBatch(original.map { [vocabulary.startID] + $0 }, padID: vocabulary.padID)
+    let targets = PaddedBatch(original.map { $0 + [vocabulary.endID] }, padID: -1)
+    return (source, inputs, targets.ids)
+  }
+
+  /// With teacher forcing, the share of `[MASK]` positions whose original token is the
+  /// model's top guess. Needs a length-keeping corruption (token masking), so that the
+  /// masked position in the source is the same position in the target.
+  public func maskedTokenAccuracy(corrupted: [[Int]], original: [[Int]], vocabulary: Vocabulary)
+    -> (right: Int, total: Int)
+  {
+    withNoGrad {
+      let (source, inputs, _) = Self.batches(corrupted, original, vocabulary)
+      let guesses = self(source: source, targetInputs: inputs).argmax(axis: -1)
+      var right = 0
+      var total = 0
+      for (b, (noisy, clean)) in zip(corrupted, original).enumerated()
+      where noisy.count == clean.count {
+        for t in clean.indices where noisy[t] == vocabulary.maskID {
+          total += 1
+          if guesses[b * inputs.length + t] == clean[t] { right += 1 }
+        }
+      }
+      return (right, total)
+    }
+  }
+
+  /// Writes the restored text for one corrupted sequence, choosing the likeliest token at
+  /// each step (greedy decoding).
+  public func restore(_ corrupted: [Int], vocabulary: Vocabulary, maximumLength: Int) -> [Int] {
+    withNoGrad {
+      let source = PaddedBatch([corrupted], padID: vocabulary.padID)
+      var tokens: [Int] = []
+      while tokens.count < maximumLength {
+        let inputs = PaddedBatch([[vocabulary.startID] + tokens], padID: vocabulary.padID)
+        var scores = self(source: source, targetInputs: inputs).selected(
+          axis: 1, index: tokens.count
+        ).reshaped([-1]).scalars
+        for special in [vocabulary.padID, vocabulary.startID, vocabulary.maskID] {
+          scores[special] = -.infinity
+        }
+        let next = scores.indices.max { scores[$0] < scores[$1] }!
+        if next == vocabulary.endID { break }
+        tokens.append(next)
+      }
+      return tokens
+    }
+  }
+}
