@@ -77,6 +77,9 @@ let package = Package(
       name: "denoising", dependencies: lessonDependencies, path: "Lessons/5-Denoising",
       swiftSettings: swiftSettings),
     .executableTarget(
+      name: "albert", dependencies: lessonDependencies, path: "Lessons/6-ALBERT",
+      swiftSettings: swiftSettings),
+    .executableTarget(
       name: "xor", dependencies: ["TensorCore"], path: "Lessons/Examples/XOR",
       swiftSettings: swiftSettings),
     .testTarget(

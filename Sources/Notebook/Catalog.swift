@@ -28,5 +28,8 @@ public enum Catalog {
     CatalogEntry(
       number: 5, executable: "denoising", title: "Denoising autoencoders",
       summary: "compress sentences to codes, then learn by restoring corrupted text"),
+    CatalogEntry(
+      number: 6, executable: "albert", title: "ALBERT",
+      summary: "factorize the embedding, share the layers, pre-train with MLM and SOP, fine-tune"),
   ]
 }

@@ -1,0 +1,88 @@
+import Testing
+
+@testable import LanguageModels
+@testable import NeuralNetwork
+@testable import TensorCore
+@testable import TextData
+
+struct AlbertTests {
+  /// The parameter count of a configuration, by arithmetic alone:
+  /// embeddings V·E + 512·E + 2·E + 2·E (layer norm) + E·H + H (projection, when E ≠ H);
+  /// one layer 4·(H² + H) + (H·F + F) + (F·H + H) + 2·2·H; L layers, or one when shared;
+  /// the pooler H² + H.
+  static func expectedCount(v: Int, e: Int, h: Int, l: Int, shared: Bool) -> Int {
+    let f = 4 * h
+    var embeddings = v * e + 512 * e + 2 * e + 2 * e
+    if e != h { embeddings += e * h + h }
+    let attention = 4 * (h * h + h)
+    let feedForward = (h * f + f) + (f * h + h)
+    let layer = attention + feedForward + 4 * h
+    let encoder = shared ? layer : l * layer
+    return embeddings + encoder + (h * h + h)
+  }
+
+  @Test(arguments: [
+    ("BERT-base", 30_000, 768, 768, 12, false, 109_081_344),
+    ("BERT-large", 30_000, 1024, 1024, 24, false, 334_607_360),
+    ("ALBERT-base", 30_000, 128, 768, 12, true, 11_683_584),
+    ("ALBERT-large", 30_000, 128, 1024, 24, true, 17_683_968),
+    ("ALBERT-xlarge", 30_000, 128, 2048, 24, true, 58_724_864),
+    ("ALBERT-xxlarge", 30_000, 128, 4096, 12, true, 222_595_584),
+  ])
+  func publishedConfigurationsHaveTheirExactCounts(
+    _ name: String, _ v: Int, _ e: Int, _ h: Int, _ l: Int, _ shared: Bool, _ total: Int
+  ) {
+    #expect(Self.expectedCount(v: v, e: e, h: h, l: l, shared: shared) == total)
+    let configuration = EncoderConfiguration.published.first { $0.name == name }!
+    let model = withMetaTensors {
+      var g = SplitMix64(seed: 0)
+      return TransformerEncoderModel(configuration, using: &g)
+    }
+    #expect(model.parameterCount == total, "\(name)")
+    // The paper's rounded figure is within 10 % of ours (it may leave out the pooler).
+    let reported = Double(EncoderConfiguration.reportedMillions[name]!) * 1e6
+    #expect(Swift.abs(Double(total) - reported) / reported < 0.1)
+  }
+
+  @Test func sharedLayersAreOneObjectWithSummedGradients() {
+    var g = SplitMix64(seed: 1)
+    let c = EncoderConfiguration(
+      name: "tiny", vocabularySize: 12, embeddingSize: 3, hiddenSize: 4, layers: 3, heads: 2,
+      feedForwardSize: 8, sharedLayers: true, maxLength: 8)
+    let model = PretrainingModel(c, using: &g)
+    #expect(model.encoder.layers[0] === model.encoder.layers[2])
+    let vocabulary = Vocabulary(tokens: Vocabulary.specials + ["a", "b", "c", ".", "d"])
+    var data = SplitMix64(seed: 2)
+    let batch = PretrainingData.batch(
+      [["a", "b", ".", "c", "."], ["d", ".", "a", "."]], task: .sentenceOrder,
+      vocabulary: vocabulary, maskRate: 0.3, using: &data)
+    // Layer norms over only 3 values are strongly curved, so central differences need a
+    // smaller step than usual: the error fell from 0.36 to 0.0012 as ε went from 1e-2 to
+    // 3e-4, the signature of truncation error rather than a wrong gradient.
+    let check = GradientCheck.check(model.parameters(), epsilon: 3e-4) {
+      let (tokens, order) = model(batch.inputs, segments: batch.segments)
+      return Tensor.crossEntropy(tokens, targets: batch.maskedTargets.map { $0 < 0 ? 0 : $0 })
+        + Tensor.crossEntropy(order, targets: batch.labels)
+    }
+    #expect(check.passed(tolerance: 5e-3), "\(check)")
+  }
+
+  @Test func pretrainingBatchesLabelAndMask() {
+    let vocabulary = Vocabulary(tokens: Vocabulary.specials + ["a", "b", "c", "."])
+    var g = SplitMix64(seed: 3)
+    let batch = PretrainingData.batch(
+      [["a", "b", ".", "c", "."]], task: .sentenceOrder, vocabulary: vocabulary, maskRate: 0,
+      using: &g)
+    let ids = batch.inputs.ids
+    #expect(ids.first == vocabulary.classificationID)
+    #expect(batch.maskedTargets.allSatisfy { $0 == -1 })
+    let expected =
+      batch.labels[0] == 1
+      ? ["[CLS]", "a", "b", ".", "[SEP]", "c", ".", "[SEP]"]
+      : ["[CLS]", "c", ".", "[SEP]", "a", "b", ".", "[SEP]"]
+    #expect(vocabulary.decode(ids) == expected)
+    #expect(
+      batch.segments
+        == (batch.labels[0] == 1 ? [0, 0, 0, 0, 0, 1, 1, 1] : [0, 0, 0, 0, 1, 1, 1, 1]))
+  }
+}
