@@ -31,7 +31,7 @@ let lesson = Lesson(
     """)
 
 let steps = lesson.knob(
-  "steps", default: 200, quick: 30, range: 1...100_000, help: "pre-training steps per model")
+  "steps", default: 200, quick: 15, range: 1...100_000, help: "pre-training steps per model")
 let hidden = lesson.knob(
   "hidden", default: 48, range: 8...512, help: "hidden size H of the small models")
 let embedding = lesson.knob(
@@ -40,7 +40,7 @@ let depth = lesson.knob("layers", default: 3, range: 1...12, help: "layers L of 
 let labels = lesson.knob(
   "labels", default: 100, range: 10...1000, help: "labelled reviews for fine-tuning")
 let fineTuneSteps = lesson.knob(
-  "finetune-steps", default: 150, quick: 40, range: 1...100_000, help: "fine-tuning steps")
+  "finetune-steps", default: 150, quick: 25, range: 1...100_000, help: "fine-tuning steps")
 let decay = lesson.knob(
   "decay", default: Float(0.8), range: 0.1...1, help: "layer-wise learning-rate decay")
 if hidden % 4 != 0 {
