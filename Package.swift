@@ -80,6 +80,9 @@ let package = Package(
       name: "albert", dependencies: lessonDependencies, path: "Lessons/6-ALBERT",
       swiftSettings: swiftSettings),
     .executableTarget(
+      name: "bench", dependencies: ["TensorCore", "NeuralNetwork", "Optimizers"],
+      path: "Sources/Benchmark", swiftSettings: swiftSettings),
+    .executableTarget(
       name: "xor", dependencies: ["TensorCore"], path: "Lessons/Examples/XOR",
       swiftSettings: swiftSettings),
     .testTarget(
