@@ -76,7 +76,8 @@ public class RecurrentLayer: Module {
   }
 }
 
-/// The plain (Elman) recurrent network: `hₜ = tanh(xₜ·W_ihᵀ + b_ih + hₜ₋₁·W_hhᵀ + b_hh)`.
+/// The plain (Elman) recurrent network: `hₜ = tanh(xₜ·W_ihᵀ + b_ih + hₜ₋₁·W_hhᵀ + b_hh)`,
+/// each step one fused op (`Tensor.rnnCell`).
 ///
 /// - Shape: input `[batch, time, inputSize]`, states `[batch, hiddenSize]`.
 public final class RNN: RecurrentLayer {
@@ -90,7 +91,7 @@ public final class RNN: RecurrentLayer {
     var h = initial(initialState, batch: input.shape[0], "RNN")
     var states: [Tensor] = []
     for x in projectedSteps(input, "RNN") {
-      h = (x + recurrent(h)).tanh()
+      h = Tensor.rnnCell(input: x, hidden: h, weight: weightHH, bias: biasHH)
       states.append(h)
     }
     return RecurrentOutput(outputs: Tensor.stack(states, axis: 1), states: states, lastCell: nil)

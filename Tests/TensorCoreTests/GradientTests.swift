@@ -189,3 +189,12 @@ func gradientMatchesFiniteDifferences(_ testCase: GradientCase) {
   }
   #expect(result.passed(tolerance: gradientTolerance), "\(result)")
 }
+
+@Test func fusedRNNCellGradients() {
+  let inputs = GradientCase("rnnCell", [[2, 3], [2, 3], [3, 3], [3]]) { _ in Tensor(0) }
+    .inputs(seed: 8)
+  let result = GradientCheck.check(inputs) {
+    Tensor.rnnCell(input: inputs[0], hidden: inputs[1], weight: inputs[2], bias: inputs[3])
+  }
+  #expect(result.passed(tolerance: gradientTolerance), "\(result)")
+}

@@ -116,3 +116,69 @@ extension Tensor {
     }
   }
 }
+
+/// One step of a plain (Elman) recurrent network as a single fused op.
+///
+///     h′ = tanh(xh + h · W_hhᵀ + b_hh)
+///
+/// with the input part `xh = x · W_ihᵀ + b_ih` computed for all steps beforehand.
+/// Backward, from `g = ∂L/∂h′`: `da = g ⊙ (1 − h′²)`, then `dxh = da`,
+/// `dh = da · W_hh`, `dW_hh = daᵀ · h`, `db_hh = Σ_batch da`.
+extension Tensor {
+  /// The next hidden state of a tanh RNN.
+  /// - Parameters:
+  ///   - input: `x · W_ihᵀ + b_ih`, `[batch, hidden]`.
+  ///   - hidden: the previous state `[batch, hidden]`.
+  ///   - weight: `W_hh`, `[hidden, hidden]`.
+  ///   - bias: `b_hh`, `[hidden]`.
+  public static func rnnCell(input: Tensor, hidden: Tensor, weight: Tensor, bias: Tensor) -> Tensor
+  {
+    let batch = hidden.shape[0]
+    let size = hidden.shape[1]
+    check(
+      input.shape == [batch, size] && weight.shape == [size, size] && bias.shape == [size]
+        ? nil
+        : "rnnCell: input \(Shape.describe(input.shape)), hidden \(Shape.describe(hidden.shape)), "
+          + "weight \(Shape.describe(weight.shape)) and bias \(Shape.describe(bias.shape)) do not "
+          + "fit an RNN of hidden size \(size)")
+    let out = Tensor(uninitializedShape: [batch, size])
+    for b in 0..<batch {
+      let row = out.pointer + b * size
+      Kernels.add(input.pointer + b * size, bias.pointer, into: row, count: size)
+    }
+    Gemm.multiply(
+      transposeA: false, transposeB: true, m: batch, n: size, k: size,
+      a: hidden.pointer, lda: size, b: weight.pointer, ldb: size, beta: 1, c: out.pointer, ldc: size
+    )
+    FastMath.map(out.pointer, into: out.pointer, count: batch * size, FastMath.tanh)
+    return out.recorded("rnnCell", [input, hidden, weight, bias]) { g, y in
+      let da = Tensor(uninitializedShape: [batch, size])
+      Kernels.zip(g.pointer, y.pointer, into: da.pointer, count: batch * size) {
+        $0 * (1 - $1 * $1)
+      }
+      var dHidden: Tensor? = nil
+      var dWeight: Tensor? = nil
+      var dBias: Tensor? = nil
+      if hidden.requiresGrad {
+        let dh = Tensor(uninitializedShape: [batch, size])
+        Gemm.multiply(
+          transposeA: false, transposeB: false, m: batch, n: size, k: size,
+          a: da.pointer, lda: size, b: weight.pointer, ldb: size, c: dh.pointer, ldc: size)
+        dHidden = dh
+      }
+      if weight.requiresGrad {
+        let w = Tensor(uninitializedShape: [size, size])
+        Gemm.multiply(
+          transposeA: true, transposeB: false, m: size, n: size, k: batch,
+          a: da.pointer, lda: size, b: hidden.pointer, ldb: size, c: w.pointer, ldc: size)
+        dWeight = w
+      }
+      if bias.requiresGrad {
+        let s = Tensor(uninitializedShape: [size])
+        Kernels.sumAxis(da.pointer, outer: 1, n: batch, inner: size, into: s.pointer)
+        dBias = s
+      }
+      return [input.requiresGrad ? da : nil, dHidden, dWeight, dBias]
+    }
+  }
+}
