@@ -82,6 +82,14 @@ let package = Package(
     .executableTarget(
       name: "bench", dependencies: ["TensorCore", "NeuralNetwork", "Optimizers"],
       path: "Sources/Benchmark", swiftSettings: swiftSettings),
+    .target(
+      name: "Exercises",
+      dependencies: ["TensorCore", "NeuralNetwork", "TextData", "LanguageModels"],
+      swiftSettings: swiftSettings),
+    .target(name: "ExerciseSolutions", dependencies: ["Exercises", "TensorCore"], swiftSettings: swiftSettings),
+    .executableTarget(
+      name: "exercises", dependencies: ["Exercises", "TensorCore"], path: "Lessons/Exercises",
+      swiftSettings: swiftSettings),
     .executableTarget(
       name: "xor", dependencies: ["TensorCore"], path: "Lessons/Examples/XOR",
       swiftSettings: swiftSettings),
@@ -97,6 +105,9 @@ let package = Package(
     .testTarget(
       name: "LanguageModelsTests",
       dependencies: ["LanguageModels", "TextData", "TensorCore", "NeuralNetwork", "Optimizers"],
+      swiftSettings: swiftSettings),
+    .testTarget(
+      name: "ExercisesTests", dependencies: ["Exercises", "ExerciseSolutions", "TensorCore"],
       swiftSettings: swiftSettings),
     .testTarget(
       name: "OptimizersTests", dependencies: ["Optimizers", "NeuralNetwork"],

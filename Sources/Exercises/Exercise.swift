@@ -1,0 +1,79 @@
+import Foundation
+import TensorCore
+
+/// The outcome of checking one exercise.
+public enum Verdict: Equatable, Sendable {
+  /// The stub still returns `nil`: nothing to check yet.
+  case notAttempted
+  /// The first case where the attempt differs: its inputs, the expected and the actual
+  /// answer, all as text a student can read.
+  case wrong(input: String, expected: String, got: String)
+  case correct
+
+  public var isCorrect: Bool { self == .correct }
+}
+
+/// One exercise: what to write, and how to check it.
+public struct Exercise: Sendable {
+  /// A short id, unique within its lesson (`bigram-counts`).
+  public let id: String
+  /// The lesson it belongs to: `bag-of-words`, `ngrams`, `rnn`, `attention`, `denoising`, `albert`.
+  public let lesson: String
+  public let title: String
+  /// What to implement, in a sentence or two.
+  public let task: String
+  /// Runs the student's attempt on fixed and random cases.
+  public let check: @Sendable () -> Verdict
+
+  public init(
+    id: String, lesson: String, title: String, task: String,
+    check: @escaping @Sendable () -> Verdict
+  ) {
+    self.id = id
+    self.lesson = lesson
+    self.title = title
+    self.task = task
+    self.check = check
+  }
+}
+
+/// Compares answers case by case, stopping at the first difference.
+///
+/// `attempt` returns `nil` while the stub is untouched. Numbers are compared with a
+/// relative tolerance (`tolerance · max(1, |expected|)`), because a correct answer may sum
+/// in a different order and round differently.
+public func compare<Input, Output>(
+  cases: [Input], describe: (Input) -> String, expected: (Input) -> Output,
+  attempt: (Input) -> Output?, equal: (Output, Output) -> Bool, show: (Output) -> String
+) -> Verdict {
+  for input in cases {
+    guard let got = attempt(input) else { return .notAttempted }
+    let want = expected(input)
+    if !equal(want, got) {
+      return .wrong(input: describe(input), expected: show(want), got: show(got))
+    }
+  }
+  return .correct
+}
+
+/// Whether two numbers agree to `tolerance`, relative to the larger of 1 and `|a|`.
+public func close(_ a: Double, _ b: Double, tolerance: Double = 1e-5) -> Bool {
+  a.isFinite && b.isFinite && Swift.abs(a - b) <= tolerance * Swift.max(1, Swift.abs(a))
+}
+
+/// Whether two arrays of numbers agree element by element.
+public func close(_ a: [Float], _ b: [Float], tolerance: Double = 1e-4) -> Bool {
+  a.count == b.count && zip(a, b).allSatisfy { close(Double($0), Double($1), tolerance: tolerance) }
+}
+
+/// Formats numbers for a verdict: at most eight, four decimals.
+public func show(_ values: [Float]) -> String {
+  let shown = values.prefix(8).map { String(format: "%.4f", $0) }.joined(separator: ", ")
+  return "[" + shown + (values.count > 8 ? ", … (\(values.count) values)" : "") + "]"
+}
+
+/// Random test inputs, the same on every run.
+func randomMatrix(_ rows: Int, _ columns: Int, seed: UInt64) -> [[Float]] {
+  var g = SplitMix64(seed: seed)
+  return (0..<rows).map { _ in (0..<columns).map { _ in g.uniform(-2, 2) } }
+}
