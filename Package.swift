@@ -86,7 +86,9 @@ let package = Package(
       name: "Exercises",
       dependencies: ["TensorCore", "NeuralNetwork", "TextData", "LanguageModels"],
       swiftSettings: swiftSettings),
-    .target(name: "ExerciseSolutions", dependencies: ["Exercises", "TensorCore"], swiftSettings: swiftSettings),
+    .target(
+      name: "ExerciseSolutions", dependencies: ["Exercises", "TensorCore"],
+      swiftSettings: swiftSettings),
     .executableTarget(
       name: "exercises", dependencies: ["Exercises", "TensorCore"], path: "Lessons/Exercises",
       swiftSettings: swiftSettings),
