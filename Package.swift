@@ -71,6 +71,15 @@ let package = Package(
       name: "tour", dependencies: ["TensorCore", "NeuralNetwork", "Optimizers", "Notebook"],
       path: "Lessons/0-Tour", swiftSettings: swiftSettings),
     .executableTarget(
+      name: "bag-of-words", dependencies: lessonDependencies, path: "Lessons/1-BagOfWords",
+      swiftSettings: swiftSettings),
+    .executableTarget(
+      name: "ngrams", dependencies: lessonDependencies, path: "Lessons/2-NGrams",
+      swiftSettings: swiftSettings),
+    .executableTarget(
+      name: "rnn", dependencies: lessonDependencies, path: "Lessons/3-RNN",
+      swiftSettings: swiftSettings),
+    .executableTarget(
       name: "attention", dependencies: lessonDependencies, path: "Lessons/4-Attention",
       swiftSettings: swiftSettings),
     .executableTarget(

@@ -336,4 +336,34 @@ lesson.markdown(
   - `swift run -c release bag-of-words --set lr=5`: too large a step. Watch the loss curve.
   """)
 
+lesson.quiz([
+  Question(
+    "Why do \"dog bites man\" and \"man bites dog\" get the same bag-of-words vector?",
+    choices: [
+      "they have the same words with the same counts", "the vocabulary is too small",
+      "the classifier is linear",
+    ],
+    answer: 0, explanation: "A count vector records which words occur and how often, never where."),
+  Question(
+    "A classifier predicts 10 reviews positive; 8 of them are. What is its precision?",
+    number: 0.8, tolerance: 1e-9, explanation: "Precision is TP / (TP + FP) = 8 / 10."),
+  Question(
+    "Why compare a classifier's accuracy with the majority baseline?",
+    choices: [
+      "to know how much of it is more than guessing the common label",
+      "because accuracy needs a denominator", "to tune the learning rate",
+    ],
+    answer: 0,
+    explanation: "With 90 % positive reviews, 90 % accuracy is what always saying positive gets."),
+  Question(
+    "Why can a hidden layer help with \"not good\" when logistic regression cannot?",
+    choices: [
+      "a hidden unit can respond to \"not\" and \"good\" together", "it sees the word order",
+      "it has a larger vocabulary",
+    ],
+    answer: 0,
+    explanation:
+      "Logistic regression adds independent word weights; a hidden unit can combine them."),
+])
+
 lesson.run()

@@ -291,4 +291,30 @@ lesson.markdown(
   - `swift run -c release ngrams --corpus my-text.txt`: your own text, one sentence per line.
   """)
 
+lesson.quiz([
+  Question(
+    "A uniform model over V = 50 tokens: what is its perplexity?",
+    number: 50, tolerance: 1e-9,
+    explanation: "Every token has probability 1/50, so exp(−ln(1/50)) = 50."),
+  Question(
+    "Why does an unsmoothed n-gram model give infinite held-out perplexity?",
+    choices: [
+      "one unseen n-gram has probability 0, and ln 0 = −∞", "the vocabulary grows",
+      "the training text is too long",
+    ],
+    answer: 0,
+    explanation: "Perplexity averages −ln P over every token; a single zero makes it infinite."),
+  Question(
+    "With add-k smoothing, c(h, w) = 1, c(h) = 3, k = 1 and V = 4: what is P(w | h)?",
+    number: 2.0 / 7, tolerance: 1e-6, explanation: "(1 + 1) / (3 + 1·4) = 2/7."),
+  Question(
+    "Why does held-out perplexity rise again for large n?",
+    choices: [
+      "long contexts are rarely seen, so most predictions fall back on smoothing",
+      "the model forgets short contexts", "training perplexity rises too",
+    ],
+    answer: 0,
+    explanation: "The number of possible contexts grows exponentially with n; the data does not."),
+])
+
 lesson.run()

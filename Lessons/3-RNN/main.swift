@@ -370,4 +370,36 @@ lesson.markdown(
   - `swift run -c release rnn --save gru.safetensors`, then `--load gru.safetensors` to sample without training.
   """)
 
+lesson.quiz([
+  Question(
+    "What does backpropagation through time differentiate?",
+    choices: [
+      "the network unrolled over every step of the sequence", "only the last step",
+      "each step separately",
+    ],
+    answer: 0,
+    explanation:
+      "The same weights act at every step, so their gradient sums over all steps of the unrolled graph."
+  ),
+  Question(
+    "Why does a plain RNN's gradient fade over long distances?",
+    choices: [
+      "each step multiplies it by W_hh and tanh′ ≤ 1, usually shrinking it",
+      "the learning rate decays", "the loss ignores early tokens",
+    ],
+    answer: 0,
+    explanation: "Repeated multiplication by factors below 1 shrinks the signal geometrically."),
+  Question(
+    "What does gradient clipping with a maximum norm of 1 do to a gradient of norm 5?",
+    choices: [
+      "scales it by 1/5, keeping its direction", "sets it to zero", "clips each element to [−1, 1]",
+    ],
+    answer: 0, explanation: "All gradients are multiplied by max_norm / norm together."),
+  Question(
+    "Sampling at temperature 0.5 instead of 1 makes the text…",
+    choices: ["safer and more repetitive", "more varied and more error-prone", "exactly the same"],
+    answer: 0,
+    explanation: "Dividing logits by T < 1 sharpens the distribution towards the likeliest tokens."),
+])
+
 lesson.run()

@@ -296,4 +296,34 @@ lesson.markdown(
   - `swift run -c release attention --set steps=3000`: give the GRU more time.
   """)
 
+lesson.quiz([
+  Question(
+    "Why are attention scores divided by √d?",
+    choices: [
+      "dot products of d-dimensional vectors grow like √d and would saturate the softmax",
+      "to normalise the values", "to make the weights sum to 1",
+    ],
+    answer: 0,
+    explanation: "Unscaled, large scores give one-hot weights whose gradient nearly vanishes."),
+  Question(
+    "In a causal mask for 4 positions, how many (query, key) pairs are hidden?",
+    number: 6, tolerance: 1e-9, explanation: "The pairs with key after query: 3 + 2 + 1 = 6."),
+  Question(
+    "Without position codes, what happens if you shuffle the input tokens?",
+    choices: [
+      "the outputs are shuffled the same way and nothing else changes",
+      "the outputs change completely", "attention fails with an error",
+    ],
+    answer: 0, explanation: "Attention compares contents only: it is permutation-equivariant."),
+  Question(
+    "Why does attention solve key–value recall faster than a GRU of the same size?",
+    choices: [
+      "the query looks the key up directly instead of carrying every pair in one state",
+      "it has more parameters", "it trains with a larger learning rate",
+    ],
+    answer: 0,
+    explanation:
+      "Attention reaches any position in one step; the GRU must store all pairs until the query."),
+])
+
 lesson.run()

@@ -448,4 +448,35 @@ lesson.markdown(
   - `swift run -c release denoising --set rate=0.5`: hide half of the words.
   """)
 
+lesson.quiz([
+  Question(
+    "Why is the training loss computed for each token the decoder generates?",
+    choices: [
+      "the chain rule makes −log P(sequence) the sum of −log P(token | previous tokens)",
+      "to make the loss smaller", "because the encoder needs it",
+    ],
+    answer: 0, explanation: "Each term scores one prediction; their sum scores the whole sequence."),
+  Question(
+    "What is teacher forcing?",
+    choices: [
+      "the decoder reads the true previous token during training, not its own guess",
+      "the teacher labels the data", "training with a larger model first",
+    ],
+    answer: 0,
+    explanation: "It keeps early mistakes from derailing the rest of a training sequence."),
+  Question(
+    "Which corruption keeps the length of the input?",
+    choices: ["token masking", "token deletion", "text infilling"],
+    answer: 0,
+    explanation: "Each masked token is replaced by one [MASK]; nothing is removed or merged."),
+  Question(
+    "Why must the code z be small for the autoencoder to be useful?",
+    choices: [
+      "so the model must compress, keeping what matters and placing similar inputs close",
+      "to train faster", "so that the decoder can be bigger",
+    ],
+    answer: 0,
+    explanation: "A code as large as the input could copy it without learning anything about it."),
+])
+
 lesson.run()

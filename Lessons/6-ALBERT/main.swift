@@ -357,4 +357,26 @@ lesson.markdown(
   - `swift run -c release albert --set decay=0.5`: a steep decay. Which layers can still learn?
   """)
 
+lesson.quiz([
+  Question(
+    "With V = 30000, E = 128 and H = 768, how many numbers does the factorized word embedding hold (V·E + E·H, no bias)?",
+    number: 3_938_304, tolerance: 0.5, explanation: "30000 · 128 + 128 · 768 = 3,840,000 + 98,304."),
+  Question(
+    "Cross-layer sharing divides the parameters of L layers by L. What does it do to the computation?",
+    choices: ["nothing: every layer is still applied", "divides it by L", "doubles it"],
+    answer: 0, explanation: "The shared layer runs L times; only the weights are stored once."),
+  Question(
+    "Why is sentence-order prediction harder to shortcut than next-sentence prediction?",
+    choices: [
+      "both segments come from one document, so topic cannot tell them apart",
+      "it has more classes", "it uses longer inputs",
+    ],
+    answer: 0,
+    explanation:
+      "NSP negatives often differ in topic; SOP negatives are the same sentences swapped."),
+  Question(
+    "With layer-wise decay 0.5 and a top learning rate of 0.001, what rate does the layer two below the top get?",
+    number: 0.00025, tolerance: 1e-12, explanation: "0.001 · 0.5² = 0.00025."),
+])
+
 lesson.run()

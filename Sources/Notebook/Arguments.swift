@@ -15,6 +15,8 @@ public struct Arguments: Equatable {
   public var ascii = false
   public var width: Int?
   public var export: String?
+  public var quiz = false
+  public var answers = false
   /// `--set name=value` pairs and `--name value` pairs not yet claimed by a knob or option.
   var pending: [(name: String, value: String, spelling: String)] = []
 
@@ -22,6 +24,7 @@ public struct Arguments: Equatable {
     a.help == b.help && a.list == b.list && a.step == b.step && a.quick == b.quick
       && a.from == b.from && a.only == b.only && a.seed == b.seed && a.color == b.color
       && a.ascii == b.ascii && a.width == b.width && a.export == b.export
+      && a.quiz == b.quiz && a.answers == b.answers
       && a.pending.map { "\($0)" } == b.pending.map { "\($0)" }
   }
 
@@ -68,6 +71,8 @@ public struct Arguments: Equatable {
       case "--quick": result.quick = true
       case "--no-color": result.color = false
       case "--ascii": result.ascii = true
+      case "--quiz": result.quiz = true
+      case "--answers": result.answers = true
       case "--from": result.from = try integer(flag, takeValue(), 1...10_000)
       case "--only": result.only = try integer(flag, takeValue(), 1...10_000)
       case "--width": result.width = try integer(flag, takeValue(), 20...1_000)
@@ -99,6 +104,9 @@ public struct Arguments: Equatable {
         result.pending.append((name, text, "\(flag) \(text)"))
       }
       i += 1
+    }
+    if result.answers && !result.quiz {
+      throw UsageError("--answers goes with --quiz (it prints the quiz with its answers)")
     }
     if result.from != nil && result.only != nil {
       throw UsageError("--from and --only cannot be used together")

@@ -33,6 +33,7 @@ public final class Lesson {
   var knobs: [Knob] = []
   var options: [Knob] = []
   var errors: [String] = []
+  var questions: [Question] = []
   let console: TextSink
   let errorOutput: TextSink
   let input: LineSource
@@ -158,6 +159,7 @@ public final class Lesson {
       console.write(listText())
       return 0
     }
+    if arguments.quiz { return runQuiz() }
     var runner = Runner(lesson: self)
     return runner.run()
   }

@@ -178,6 +178,7 @@ extension Lesson {
       "  --width N          plot width in characters (default: the terminal's, else 80)",
       "  --ascii            draw with ASCII characters only",
       "  --no-color         no colour (also when NO_COLOR is set or output is not a terminal)",
+      "  --quiz             take the lesson's quiz (--quiz --answers prints it with answers)",
       "  --help             show this help",
     ]
     if !options.isEmpty {

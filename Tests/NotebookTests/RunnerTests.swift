@@ -178,3 +178,49 @@ struct CheckTests {
     #expect(errors.text.hasPrefix("error: corpus.txt is empty\n"))
   }
 }
+
+struct QuizTests {
+  func quizLesson(_ arguments: [String], input: [String]) -> (Lesson, CollectedText) {
+    let output = CollectedText()
+    let lesson = Lesson(
+      "Quiz lesson", summary: "", introduction: "", arguments: arguments, command: "x",
+      output: output, errors: CollectedText(), input: ScriptedInput(input))
+    lesson.quiz([
+      Question("Two plus two", choices: ["three", "four"], answer: 1, explanation: "Count them."),
+      Question("Half of one?", number: 0.5, tolerance: 1e-9, explanation: "1 / 2."),
+    ])
+    return (lesson, output)
+  }
+
+  @Test func scoresScriptedAnswersWithFeedback() {
+    let (lesson, output) = quizLesson(["--quiz"], input: ["B", "0.25"])
+    #expect(lesson.execute() == 0)
+    #expect(output.text.contains("right. Count them."))
+    #expect(output.text.contains("not quite: the answer is 0.5. 1 / 2."))
+    #expect(output.text.hasSuffix("score: 1 of 2\n"))
+  }
+
+  @Test func answersForTeachers() {
+    let (lesson, output) = quizLesson(["--quiz", "--answers"], input: [])
+    #expect(lesson.execute() == 0)
+    #expect(
+      output.text.contains(
+        "1. Two plus two?\n  a) three\n  b) four\n   answer: b) four\n   Count them."))
+  }
+
+  @Test func choicesAreRotatedByThePromptLength() {
+    let q = Question("abc", choices: ["x", "y", "z"], answer: 0, explanation: "")
+    // "abc" has 3 bytes, 3 mod 3 = 0: no rotation.
+    #expect(q.choices == ["x", "y", "z"] && q.accepts("a"))
+    let r = Question("abcd", choices: ["x", "y", "z"], answer: 0, explanation: "")
+    // 4 mod 3 = 1: shown y, z, x, so the answer x is now c.
+    #expect(r.choices == ["y", "z", "x"] && r.accepts("c") && !r.accepts("a"))
+  }
+
+  @Test func answersWithoutQuizIsAUsageError() {
+    #expect(throws: UsageError("--answers goes with --quiz (it prints the quiz with its answers)"))
+    {
+      try Arguments.parse(["--answers"])
+    }
+  }
+}

@@ -1,0 +1,104 @@
+import Foundation
+
+/// A quiz question: multiple choice, or a number within a tolerance.
+public struct Question: Sendable {
+  public enum Answer: Sendable {
+    /// The index of the right choice among `choices`.
+    case choice(Int)
+    /// A number, accepted within `tolerance`.
+    case number(Double, tolerance: Double)
+  }
+
+  public let prompt: String
+  public let choices: [String]
+  public let answer: Answer
+  /// Why the answer is right: shown after every attempt, right or wrong.
+  public let explanation: String
+
+  /// A multiple-choice question; `answer` is the index of the right choice.
+  ///
+  /// The choices are shown rotated by an amount fixed by the prompt's length, so that the
+  /// right answer is not always in the same place, yet the quiz is the same every run.
+  public init(_ prompt: String, choices: [String], answer: Int, explanation: String) {
+    precondition(
+      choices.indices.contains(answer), "Question: the answer must be one of the choices")
+    let shift = prompt.utf8.count % choices.count
+    self.prompt = prompt
+    self.choices = Array(choices[shift...] + choices[..<shift])
+    self.answer = .choice((answer - shift + choices.count) % choices.count)
+    self.explanation = explanation
+  }
+
+  /// A question whose answer is a number.
+  public init(_ prompt: String, number: Double, tolerance: Double = 1e-6, explanation: String) {
+    self.prompt = prompt
+    self.choices = []
+    self.answer = .number(number, tolerance: tolerance)
+    self.explanation = explanation
+  }
+
+  static let letters = ["a", "b", "c", "d", "e", "f"]
+
+  /// Whether `reply` (a letter, or a number) is right.
+  func accepts(_ reply: String) -> Bool {
+    let reply = reply.trimmingCharacters(in: .whitespaces).lowercased()
+    switch answer {
+    case .choice(let index): return reply == Self.letters[index]
+    case .number(let value, let tolerance):
+      guard let given = Double(reply) else { return false }
+      return Swift.abs(given - value) <= tolerance
+    }
+  }
+
+  /// The right answer, written out.
+  var answerText: String {
+    switch answer {
+    case .choice(let index): return "\(Self.letters[index])) \(choices[index])"
+    case .number(let value, _): return formatNumber(value, digits: 6)
+    }
+  }
+
+  var lines: [String] {
+    [prompt] + choices.enumerated().map { "  \(Self.letters[$0.offset])) \($0.element)" }
+  }
+}
+
+extension Lesson {
+  /// Sets the lesson's quiz, asked with `--quiz`.
+  public func quiz(_ questions: [Question]) {
+    self.questions = questions
+  }
+
+  /// Asks every question, reading answers from the console, with feedback after each and
+  /// a score at the end; with `--answers`, prints the questions with their answers instead.
+  func runQuiz() -> Int32 {
+    guard !questions.isEmpty else {
+      errorOutput.write("error: this lesson has no quiz\n")
+      return 2
+    }
+    console.write("# Quiz: \(title)\n\n")
+    if arguments.answers {
+      for (i, q) in questions.enumerated() {
+        console.write("\(i + 1). " + q.lines.joined(separator: "\n") + "\n")
+        console.write("   answer: \(q.answerText)\n   \(q.explanation)\n\n")
+      }
+      return 0
+    }
+    var score = 0
+    for (i, q) in questions.enumerated() {
+      console.write("\(i + 1). " + q.lines.joined(separator: "\n") + "\n> ")
+      guard let reply = input.readLine() else {
+        console.write("\n")
+        break
+      }
+      if q.accepts(reply) {
+        score += 1
+        console.write("right. \(q.explanation)\n\n")
+      } else {
+        console.write("not quite: the answer is \(q.answerText). \(q.explanation)\n\n")
+      }
+    }
+    console.write("score: \(score) of \(questions.count)\n")
+    return 0
+  }
+}
