@@ -205,7 +205,7 @@ struct QuizTests {
     #expect(lesson.execute() == 0)
     #expect(
       output.text.contains(
-        "1. Two plus two?\n  a) three\n  b) four\n   answer: b) four\n   Count them."))
+        "1. Two plus two\n  a) three\n  b) four\n   answer: b) four\n   Count them."))
   }
 
   @Test func choicesAreRotatedByThePromptLength() {
