@@ -103,20 +103,29 @@ public final class DenoisingTransformer: Module {
   public func restore(_ corrupted: [Int], vocabulary: Vocabulary, maximumLength: Int) -> [Int] {
     withNoGrad {
       let source = PaddedBatch([corrupted], padID: vocabulary.padID)
-      var tokens: [Int] = []
-      while tokens.count < maximumLength {
+      return greedyDecode(vocabulary: vocabulary, maximumLength: maximumLength) { tokens in
         let inputs = PaddedBatch([[vocabulary.startID] + tokens], padID: vocabulary.padID)
-        var scores = self(source: source, targetInputs: inputs).selected(
-          axis: 1, index: tokens.count
-        ).reshaped([-1]).scalars
-        for special in [vocabulary.padID, vocabulary.startID, vocabulary.maskID] {
-          scores[special] = -.infinity
-        }
-        let next = scores.indices.max { scores[$0] < scores[$1] }!
-        if next == vocabulary.endID { break }
-        tokens.append(next)
+        return self(source: source, targetInputs: inputs).selected(axis: 1, index: tokens.count)
       }
-      return tokens
     }
   }
+}
+
+/// Writes a sequence one token at a time, always taking the likeliest next token
+/// (never `<pad>`, `<s>` or `[MASK]`), until `</s>` or `maximumLength` tokens.
+/// - Parameter nextLogits: the scores of the next token after the tokens so far, `[1, V]`.
+func greedyDecode(
+  vocabulary: Vocabulary, maximumLength: Int, nextLogits: ([Int]) -> Tensor
+) -> [Int] {
+  var tokens: [Int] = []
+  while tokens.count < maximumLength {
+    var scores = nextLogits(tokens).reshaped([-1]).scalars
+    for special in [vocabulary.padID, vocabulary.startID, vocabulary.maskID] {
+      scores[special] = -.infinity
+    }
+    let next = scores.indices.max { scores[$0] < scores[$1] }!
+    if next == vocabulary.endID { break }
+    tokens.append(next)
+  }
+  return tokens
 }

@@ -82,19 +82,10 @@ public final class SentenceAutoencoder: Module {
   /// each step (greedy decoding).
   public func decode(_ code: Tensor, vocabulary: Vocabulary, maximumLength: Int) -> [Int] {
     withNoGrad {
-      var tokens: [Int] = []
       let codes = code.reshaped([1, latentSize])
-      while tokens.count < maximumLength {
-        let logits = decodeLogits(codes, [tokens], vocabulary: vocabulary)
-        var scores = logits.selected(axis: 1, index: tokens.count).reshaped([-1]).scalars
-        for special in [vocabulary.padID, vocabulary.startID, vocabulary.maskID] {
-          scores[special] = -.infinity
-        }
-        let next = scores.indices.max { scores[$0] < scores[$1] }!
-        if next == vocabulary.endID { break }
-        tokens.append(next)
+      return greedyDecode(vocabulary: vocabulary, maximumLength: maximumLength) { tokens in
+        decodeLogits(codes, [tokens], vocabulary: vocabulary).selected(axis: 1, index: tokens.count)
       }
-      return tokens
     }
   }
 }
