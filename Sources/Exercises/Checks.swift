@@ -300,7 +300,7 @@ public func allExercises(_ implementations: Implementations) -> [Exercise] {
         cases: cases,
         describe: { "V = \($0.0), E = \($0.1), H = \($0.2)" },
         expected: { (v: Int, e: Int, h: Int) -> Int in e == h ? v * h : v * e + e * h + h },
-        attempt: { f.embeddingParameters($0.0, $0.1, $0.2) }, equal: ==, show: { groupedCount($0) })
+        attempt: { f.embeddingParameters($0.0, $0.1, $0.2) }, equal: ==, show: { "\($0)" })
     },
     Exercise(
       id: "layer-parameters", lesson: "albert", title: "Transformer layer parameters",
@@ -316,7 +316,7 @@ public func allExercises(_ implementations: Implementations) -> [Exercise] {
               .parameterCount
           }
         },
-        attempt: { f.layerParameters($0.0, $0.1) }, equal: ==, show: { groupedCount($0) })
+        attempt: { f.layerParameters($0.0, $0.1) }, equal: ==, show: { "\($0)" })
     },
     Exercise(
       id: "layerwise-rates", lesson: "albert", title: "Layer-wise learning rates",
@@ -336,14 +336,4 @@ public func allExercises(_ implementations: Implementations) -> [Exercise] {
         show: { "\($0)" })
     },
   ]
-}
-
-func groupedCount(_ n: Int) -> String {
-  let digits = String(n)
-  var out = ""
-  for (i, c) in digits.enumerated() {
-    if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
-    out.append(c)
-  }
-  return out
 }

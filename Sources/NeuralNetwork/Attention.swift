@@ -14,15 +14,17 @@ import TensorCore
 ///   - value: `[…, Tk, dv]`.
 ///   - mask: broadcastable to `[…, Tq, Tk]`; non-zero entries are hidden (their score
 ///     becomes −∞, their weight 0).
+///   - dropout: applied to the weights before they average the values (training only).
 /// - Returns: the output `[…, Tq, dv]` and the weights `[…, Tq, Tk]`.
 public func scaledDotProductAttention(
-  query: Tensor, key: Tensor, value: Tensor, mask: Tensor? = nil
+  query: Tensor, key: Tensor, value: Tensor, mask: Tensor? = nil,
+  dropout: ((Tensor) -> Tensor)? = nil
 ) -> (output: Tensor, weights: Tensor) {
   let d = query.shape[query.rank - 1]
   var scores = matmul(query, key, transposeB: true) * (1 / Float(d).squareRoot())
   if let mask { scores = scores.maskedFill(mask, -.infinity) }
   let weights = scores.softmax(axis: -1)
-  return (matmul(weights, value), weights)
+  return (matmul(dropout.map { $0(weights) } ?? weights, value), weights)
 }
 
 extension Tensor {
@@ -114,11 +116,8 @@ public final class MultiHeadAttention: Module {
         mask = padding
       }
     }
-    let headSizeScale = 1 / Float(headSize).squareRoot()
-    var scores = matmul(q, k, transposeB: true) * headSizeScale
-    if let mask { scores = scores.maskedFill(mask, -.infinity) }
-    let weights = scores.softmax(axis: -1)
-    let attended = matmul(dropout.map { $0(weights) } ?? weights, v)
+    let (attended, weights) = scaledDotProductAttention(
+      query: q, key: k, value: v, mask: mask, dropout: dropout.map { layer in { layer($0) } })
     let joined = attended.permuted([0, 2, 1, 3]).reshaped([batch, tq, d])
     return (output(joined), weights)
   }

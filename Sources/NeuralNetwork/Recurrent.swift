@@ -64,6 +64,20 @@ public class RecurrentLayer: Module {
     return state
   }
 
+  /// Runs `step(input projection, previous state)` over every time step from the initial
+  /// state, collecting the states: the loop RNN and GRU share.
+  func unrolled(
+    _ input: Tensor, initialState: Tensor?, _ name: String, step: (Tensor, Tensor) -> Tensor
+  ) -> RecurrentOutput {
+    var h = initial(initialState, batch: input.shape[0], name)
+    var states: [Tensor] = []
+    for x in projectedSteps(input, name) {
+      h = step(x, h)
+      states.append(h)
+    }
+    return RecurrentOutput(outputs: Tensor.stack(states, axis: 1), states: states, lastCell: nil)
+  }
+
   /// `h · weightHHᵀ + biasHH`: the previous state's contribution to the gates.
   func recurrent(_ h: Tensor) -> Tensor {
     matmul(h, weightHH, transposeB: true) + biasHH
@@ -88,13 +102,9 @@ public final class RNN: RecurrentLayer {
   public override func callAsFunction(
     _ input: Tensor, initialState: Tensor? = nil
   ) -> RecurrentOutput {
-    var h = initial(initialState, batch: input.shape[0], "RNN")
-    var states: [Tensor] = []
-    for x in projectedSteps(input, "RNN") {
-      h = Tensor.rnnCell(input: x, hidden: h, weight: weightHH, bias: biasHH)
-      states.append(h)
+    unrolled(input, initialState: initialState, "RNN") { x, h in
+      Tensor.rnnCell(input: x, hidden: h, weight: weightHH, bias: biasHH)
     }
-    return RecurrentOutput(outputs: Tensor.stack(states, axis: 1), states: states, lastCell: nil)
   }
 }
 
@@ -117,13 +127,9 @@ public final class GRU: RecurrentLayer {
   public override func callAsFunction(
     _ input: Tensor, initialState: Tensor? = nil
   ) -> RecurrentOutput {
-    var h = initial(initialState, batch: input.shape[0], "GRU")
-    var states: [Tensor] = []
-    for x in projectedSteps(input, "GRU") {
-      h = Tensor.gruCell(inputGates: x, hidden: h, weight: weightHH, bias: biasHH)
-      states.append(h)
+    unrolled(input, initialState: initialState, "GRU") { x, h in
+      Tensor.gruCell(inputGates: x, hidden: h, weight: weightHH, bias: biasHH)
     }
-    return RecurrentOutput(outputs: Tensor.stack(states, axis: 1), states: states, lastCell: nil)
   }
 }
 

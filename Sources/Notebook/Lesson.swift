@@ -134,14 +134,12 @@ public final class Lesson {
   /// Runs the lesson as the command line asks and returns the exit status: 0 on
   /// success, 1 when a cell fails, 2 for a usage error.
   public func execute() -> Int32 {
+    let known = knobs.map { $0.name }.joined(separator: ", ")
     for leftover in arguments.pending {
-      if knobs.isEmpty && options.isEmpty || leftover.spelling.hasPrefix("--set") {
-        let known = knobs.map { $0.name }.joined(separator: ", ")
+      if leftover.spelling.hasPrefix("--set") {
         errors.append(
-          leftover.spelling.hasPrefix("--set")
-            ? "unknown knob '\(leftover.name)' in '\(leftover.spelling)'; "
-              + (known.isEmpty ? "this lesson has no knobs" : "this lesson's knobs: \(known)")
-            : "unknown option '--\(leftover.name)'")
+          "unknown knob '\(leftover.name)' in '\(leftover.spelling)'; "
+            + (known.isEmpty ? "this lesson has no knobs" : "this lesson's knobs: \(known)"))
       } else {
         errors.append("unknown option '--\(leftover.name)'")
       }

@@ -36,7 +36,6 @@ extension Tensor: CustomStringConvertible {
   public func formatted(_ format: TensorFormat) -> String {
     if isMeta { return "tensor(<meta>), shape \(Shape.describe(shape))" }
     let shown = shownIndices(format)
-    let visible = shown.flatMap { $0 }
     let values = scalars
     let candidates: [Float] = rank == 0 ? values : collectVisible(values, shown)
     let finite = candidates.filter { $0.isFinite }
@@ -50,7 +49,6 @@ extension Tensor: CustomStringConvertible {
     }
     let width = candidates.map { text($0).count }.max() ?? 1
     let ellipsis = format.ascii ? "..." : "…"
-    _ = visible
     if rank == 0 {
       return "tensor(\(text(values.first ?? 0))), shape []"
     }

@@ -283,30 +283,30 @@ public enum Gemm {
     m: Int, n: Int, k: Int, packedA: UnsafePointer<Float>, packedB: UnsafePointer<Float>,
     c: UnsafeMutablePointer<Float>, ldc: Int
   ) {
-    var edge = (0..<(mr * nr)).map { _ in Float(0) }
-    var j = 0
-    while j < n {
-      let width = min(nr, n - j)
-      let bPanel = packedB + j * k
-      var i = 0
-      while i < m {
-        let height = min(mr, m - i)
-        let aPanel = packedA + i * k
-        if width == nr && height == mr {
-          microKernel(k: k, a: aPanel, b: bPanel, c: c + i * ldc + j, ldc: ldc)
-        } else {
-          edge.withUnsafeMutableBufferPointer { tile in
-            let t = tile.baseAddress!
-            t.update(repeating: 0, count: mr * nr)
-            microKernel(k: k, a: aPanel, b: bPanel, c: t, ldc: nr)
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: mr * nr) { tile in
+      let edge = tile.baseAddress!
+      var j = 0
+      while j < n {
+        let width = min(nr, n - j)
+        let bPanel = packedB + j * k
+        var i = 0
+        while i < m {
+          let height = min(mr, m - i)
+          let aPanel = packedA + i * k
+          if width == nr && height == mr {
+            microKernel(k: k, a: aPanel, b: bPanel, c: c + i * ldc + j, ldc: ldc)
+          } else {
+            // A partial tile: compute the whole 6 × 16 tile on the side, add what fits.
+            edge.update(repeating: 0, count: mr * nr)
+            microKernel(k: k, a: aPanel, b: bPanel, c: edge, ldc: nr)
             for r in 0..<height {
-              for q in 0..<width { c[(i + r) * ldc + j + q] += t[r * nr + q] }
+              for q in 0..<width { c[(i + r) * ldc + j + q] += edge[r * nr + q] }
             }
           }
+          i += mr
         }
-        i += mr
+        j += nr
       }
-      j += nr
     }
   }
 

@@ -74,12 +74,10 @@ extension Kernels {
     for k in 0..<n { top = max(top, x[k]) }
     if top == -.infinity { top = 0 }  // a fully masked row: keep it finite
     for k in 0..<n { out[k] = x[k] - top }
+    FastMath.map(out, into: out, count: n, FastMath.exp)
+    var total: Float = 0
+    for k in 0..<n { total += out[k] }
     if log {
-      let shifted = UnsafeMutablePointer<Float>.allocate(capacity: n)
-      defer { shifted.deallocate() }
-      FastMath.map(out, into: shifted, count: n, FastMath.exp)
-      var total: Float = 0
-      for k in 0..<n { total += shifted[k] }
       if total == 0 {
         // Every position was masked out: no distribution exists. Output −∞ rather than
         // NaN, so a padded row cannot poison the rest of the batch.
@@ -89,11 +87,8 @@ extension Kernels {
       // (x − top) − log Σ, not x − (top + log Σ): the latter rounds log Σ to the coarse
       // spacing of floats near `top` when the logits are large.
       let logTotal = Foundation.log(total)
-      for k in 0..<n { out[k] -= logTotal }
+      for k in 0..<n { out[k] = (x[k] - top) - logTotal }
     } else {
-      FastMath.map(out, into: out, count: n, FastMath.exp)
-      var total: Float = 0
-      for k in 0..<n { total += out[k] }
       let scale = total > 0 ? 1 / total : 0  // a fully masked row becomes zeros, not NaN
       for k in 0..<n { out[k] *= scale }
     }

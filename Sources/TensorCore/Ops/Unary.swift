@@ -14,13 +14,7 @@ extension Tensor {
   ) -> Tensor {
     let out = Tensor(uninitializedShape: shape)
     Kernels.map(pointer, into: out.pointer, count: count, f)
-    return out.recorded(name, [self]) { g, y in
-      let gx = Tensor(uninitializedShape: self.shape)
-      Kernels.zip3(self.pointer, y.pointer, g.pointer, into: gx.pointer, count: self.count) {
-        derivative($0, $1, $2)
-      }
-      return [gx]
-    }
+    return recordElementwise(name, out, derivative)
   }
 
   /// Like `unary`, with a forward computed eight elements at a time (`FastMath`).
@@ -31,7 +25,17 @@ extension Tensor {
   ) -> Tensor {
     let out = Tensor(uninitializedShape: shape)
     FastMath.map(pointer, into: out.pointer, count: count, f)
-    return out.recorded(name, [self]) { g, y in
+    return recordElementwise(name, out, derivative)
+  }
+
+  /// Records the pullback of an elementwise function: `gx = derivative(x, y, g)` in one
+  /// pass over the input, the output and the upstream gradient.
+  @inline(__always)
+  func recordElementwise(
+    _ name: String, _ out: Tensor,
+    _ derivative: @escaping (_ x: Float, _ y: Float, _ g: Float) -> Float
+  ) -> Tensor {
+    out.recorded(name, [self]) { g, y in
       let gx = Tensor(uninitializedShape: self.shape)
       Kernels.zip3(self.pointer, y.pointer, g.pointer, into: gx.pointer, count: self.count) {
         derivative($0, $1, $2)
