@@ -174,12 +174,23 @@ public final class PretrainingModel: Module {
     super.init()
   }
 
-  /// MLM logits `[batch, length, V]` and order logits `[batch, 2]`.
-  public func callAsFunction(_ batch: PaddedBatch, segments: [Int]) -> (
-    tokens: Tensor, order: Tensor
-  ) {
+  /// MLM logits and order logits `[batch, 2]`. The MLM logits are `[batch, length, V]`,
+  /// or, given `positions` (indices into the flattened `batch × length` grid, as
+  /// `PretrainingData.Batch.maskedPositions`), `[positions.count, V]` for those alone.
+  ///
+  /// Only the masked positions enter the MLM loss, and the head's output layer is the
+  /// widest product of the model (`V` columns), so training asks for them alone: with
+  /// 15 % masked that is about a sixth of the work.
+  public func callAsFunction(
+    _ batch: PaddedBatch, segments: [Int], predictingAt positions: [Int]? = nil
+  )
+    -> (tokens: Tensor, order: Tensor)
+  {
     let (states, pooled) = encoder(batch, segments: segments)
-    let transformed = transformNorm(transform(states).gelu())
+    let hidden = encoder.configuration.hiddenSize
+    let read =
+      positions.map { states.reshaped([-1, hidden]).indexSelect(axis: 0, indices: $0) } ?? states
+    let transformed = transformNorm(transform(read).gelu())
     let tokens = matmul(transformed, encoder.embeddings.word.weight, transposeB: true) + outputBias
     return (tokens, orderHead(pooled))
   }
@@ -211,6 +222,9 @@ public enum PretrainingData {
     public let maskedTargets: [Int]
     /// 1 when the pair is in its original order (SOP) or is a true continuation (NSP).
     public let labels: [Int]
+
+    /// The masked positions, as indices into the flattened `batch × length` grid.
+    public var maskedPositions: [Int] { maskedTargets.indices.filter { maskedTargets[$0] >= 0 } }
   }
 
   public enum Task: String, Sendable {

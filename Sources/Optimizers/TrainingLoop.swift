@@ -31,8 +31,15 @@ public struct TrainingHistory: Sendable {
 
   /// The mean training loss over each run of `window` steps: a smoother curve to plot.
   public func smoothedTrainLoss(window: Int) -> [Float] {
-    stride(from: 0, to: trainLoss.count, by: Swift.max(window, 1)).map { start in
-      let slice = trainLoss[start..<Swift.min(start + window, trainLoss.count)]
+    Self.smoothed(trainLoss, window: window)
+  }
+
+  /// The mean of each run of `window` values of any per-step series (an accuracy, a
+  /// learning rate), the last run possibly shorter.
+  public static func smoothed(_ values: [Float], window: Int) -> [Float] {
+    let window = Swift.max(window, 1)
+    return stride(from: 0, to: values.count, by: window).map { start in
+      let slice = values[start..<Swift.min(start + window, values.count)]
       return slice.reduce(0, +) / Float(slice.count)
     }
   }

@@ -59,6 +59,46 @@ public enum ReviewCorpus {
     (0..<count).map { _ in review(&g) }
   }
 
+  /// Closing sentences that agree with a positive review, then with a negative one.
+  /// Their words never occur in reviews, so a model that fills a gap in one from the
+  /// other has to have worked out the sentiment.
+  static let verdicts = [
+    [
+      "i would watch it again .", "i will tell my friends .", "it was worth the ticket .",
+      "we left smiling .",
+    ],
+    [
+      "i want my money back .", "i nearly fell asleep .", "it was a waste of time .",
+      "we left early .",
+    ],
+  ]
+
+  /// A closing sentence for a review with `label`, chosen uniformly among its verdicts.
+  public static func verdict(label: Int, using g: inout SplitMix64) -> String {
+    pick(verdicts[1 - label], &g)
+  }
+
+  /// An unlabelled two-sentence review for pre-training: a review, then a verdict that
+  /// agrees with it. Half of the reviews pair two adjectives of one sentiment ("the
+  /// music was clever and charming ."), as people write; the other half come from
+  /// `generate`, negations and contrasts included.
+  public static func document(using g: inout SplitMix64) -> String {
+    let label = g.index(2)
+    let text: String
+    if g.index(2) == 0 {
+      let words = label == 1 ? positive : negative
+      let first = g.index(words.count)
+      var second = g.index(words.count - 1)
+      if second >= first { second += 1 }
+      text = "\(pick(things, &g)) was \(words[first]) and \(words[second]) ."
+    } else {
+      var review = review(&g)
+      while review.label != label { review = self.review(&g) }
+      text = review.text
+    }
+    return text + " " + verdict(label: label, using: &g)
+  }
+
   static func pick(_ words: [String], _ g: inout SplitMix64) -> String {
     words[g.index(words.count)]
   }

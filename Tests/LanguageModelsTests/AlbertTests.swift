@@ -86,3 +86,31 @@ struct AlbertTests {
         == (batch.labels[0] == 1 ? [0, 0, 0, 0, 0, 1, 1, 1] : [0, 0, 0, 0, 1, 1, 1, 1]))
   }
 }
+
+struct MaskedPredictionTests {
+  @Test func predictingAtMaskedPositionsGivesThoseRowsOfTheFullOutput() {
+    var g = SplitMix64(seed: 4)
+    let c = EncoderConfiguration(
+      name: "tiny", vocabularySize: 12, embeddingSize: 4, hiddenSize: 8, layers: 2, heads: 2,
+      feedForwardSize: 16, sharedLayers: false, maxLength: 16)
+    let model = PretrainingModel(c, using: &g)
+    let vocabulary = Vocabulary(tokens: Vocabulary.specials + ["a", "b", "c", ".", "d"])
+    var data = SplitMix64(seed: 5)
+    let batch = PretrainingData.batch(
+      [["a", "b", ".", "c", "."], ["d", ".", "a", "b", "c", "."]], task: .sentenceOrder,
+      vocabulary: vocabulary, maskRate: 0.4, using: &data)
+    let positions = batch.maskedPositions
+    #expect(!positions.isEmpty)
+    #expect(positions.allSatisfy { batch.inputs.ids[$0] == vocabulary.maskID })
+    #expect(
+      batch.maskedTargets.indices.filter { !positions.contains($0) }.allSatisfy {
+        batch.maskedTargets[$0] == -1
+      })
+    let full = model(batch.inputs, segments: batch.segments).tokens.reshaped([-1, 12])
+    let picked = model(batch.inputs, segments: batch.segments, predictingAt: positions).tokens
+    #expect(picked.shape == [positions.count, 12])
+    for (row, position) in positions.enumerated() {
+      for v in 0..<12 { #expect(Swift.abs(picked[row, v] - full[position, v]) < 1e-5) }
+    }
+  }
+}

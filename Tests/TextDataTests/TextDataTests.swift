@@ -271,3 +271,74 @@ struct CorruptionTests {
     }
   }
 }
+
+struct StoryCorpusTests {
+  @Test func storiesKeepTheirPeopleAndThingAndFollowThePlot() {
+    var g = SplitMix64(seed: 21)
+    let stories = StoryCorpus.generate(count: 500, using: &g)
+    var pairs = Set<[Int]>()
+    for story in stories {
+      let plot = StoryCorpus.plots[story.topic]
+      #expect(story.stages.0 < story.stages.1)
+      pairs.insert([story.stages.0, story.stages.1])
+      // Same shape, one word apart: the stage word, at the template's stage slot.
+      #expect(story.first.count == plot.template.count && story.second.count == story.first.count)
+      let slot = plot.template.firstIndex(of: "{s}")!
+      let differing = story.first.indices.filter { story.first[$0] != story.second[$0] }
+      #expect(differing == [slot], "\(story.tokens)")
+      #expect(story.first[slot] == plot.stages[story.stages.0])
+      #expect(story.second[slot] == plot.stages[story.stages.1])
+      #expect(story.first.last == "." && Corruption.sentences(story.tokens).count == 2)
+    }
+    // All six ordered pairs of four stages occur, and every topic.
+    #expect(pairs.count == 6)
+    #expect(Set(stories.map(\.topic)).count == StoryCorpus.plots.count)
+  }
+
+  @Test func aSeedGivesExactlyTheseStories() {
+    var g = SplitMix64(seed: 22)
+    let first = StoryCorpus.generate(count: 2, using: &g)
+    var again = SplitMix64(seed: 22)
+    #expect(StoryCorpus.generate(count: 2, using: &again) == first)
+    // Recompute the first story from the generator's draws, in the documented order.
+    var h = SplitMix64(seed: 22)
+    let topic = h.index(StoryCorpus.plots.count)
+    let plot = StoryCorpus.plots[topic]
+    let actor = plot.actors[h.index(plot.actors.count)]
+    let thing = plot.things[h.index(plot.things.count)]
+    let pair = [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)][h.index(6)]
+    #expect(first[0].topic == topic && first[0].stages == pair)
+    #expect(first[0].first.contains(actor) && first[0].first.contains(thing))
+  }
+}
+
+struct ReviewDocumentTests {
+  @Test func verdictsAgreeWithTheReview() {
+    var g = SplitMix64(seed: 23)
+    let positiveVerdicts = Set(ReviewCorpus.verdicts[0])
+    let negativeVerdicts = Set(ReviewCorpus.verdicts[1])
+    var pairedAdjectives = 0
+    for _ in 0..<400 {
+      let text = ReviewCorpus.document(using: &g)
+      let sentences = Corruption.sentences(Tokenizer.words(text)).map {
+        $0.joined(separator: " ")
+      }
+      #expect(sentences.count == 2, "\(text)")
+      let review = sentences[0]
+      let verdict = sentences[1]
+      let label: Int
+      if let and = review.range(of: " and ") {
+        pairedAdjectives += 1
+        let first = String(review[..<and.lowerBound].split(separator: " ").last!)
+        let second = String(review[and.upperBound...].split(separator: " ").first!)
+        #expect(first != second)
+        #expect(ReviewCorpus.positive.contains(first) == ReviewCorpus.positive.contains(second))
+        label = ReviewCorpus.positive.contains(first) ? 1 : 0
+      } else {
+        label = ReviewCorpusTests.expectedLabel(review)
+      }
+      #expect((label == 1 ? positiveVerdicts : negativeVerdicts).contains(verdict), "\(text)")
+    }
+    #expect(pairedAdjectives > 150 && pairedAdjectives < 250)
+  }
+}
