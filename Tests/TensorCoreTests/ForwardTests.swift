@@ -166,6 +166,35 @@ struct ForwardTests {
     #expect(allMasked == [0, 0])
   }
 
+  /// Rows shorter than, equal to and longer than the eight SIMD lanes, with a masked
+  /// entry: forward and backward against the formulas in Double.
+  @Test(arguments: [1, 7, 8, 9, 23])
+  func softmaxRowsOfEveryLengthMatchTheFormulas(_ n: Int) {
+    var g = SplitMix64(seed: UInt64(n))
+    var values = (0..<(2 * n)).map { _ in Float(g.uniform(-4, 4)) }
+    if n > 1 { values[n + 1] = -.infinity }
+    let upstream = (0..<(2 * n)).map { _ in Double(g.uniform(-1, 1)) }
+    for log in [false, true] {
+      let x = Tensor(values, shape: [2, n], requiresGrad: true)
+      let y = log ? x.logSoftmax() : x.softmax()
+      (y * Tensor(upstream.map { Float($0) }, shape: [2, n])).sum().backward()
+      for row in 0..<2 {
+        let xs = (0..<n).map { Double(values[row * n + $0]) }
+        let top = xs.max()!
+        let total = xs.map { Foundation.exp($0 - top) }.reduce(0, +)
+        let p = xs.map { Foundation.exp($0 - top) / total }
+        let gs = (0..<n).map { upstream[row * n + $0] }
+        let dot = log ? gs.reduce(0, +) : zip(gs, p).map { $0 * $1 }.reduce(0, +)
+        for k in 0..<n where xs[k].isFinite {
+          let expected = log ? (xs[k] - top) - Foundation.log(total) : p[k]
+          #expect(Swift.abs(Double(y[row, k]) - expected) < 1e-5, "n \(n) log \(log)")
+          let gradient = log ? gs[k] - p[k] * dot : p[k] * (gs[k] - dot)
+          #expect(Swift.abs(Double(x.grad![row, k]) - gradient) < 1e-5, "n \(n) log \(log)")
+        }
+      }
+    }
+  }
+
   @Test func crossEntropyValues() {
     // Row 0: logits [0, 0] → −log ½ = 0.693147; row 1: logits [0, ln 3], target 1 →
     // −log(3/4) = 0.287682; row 2 is ignored.

@@ -84,7 +84,19 @@ enum Kernels {
         let n = outShape.last ?? 1
         let sa = aStrides.last ?? 0
         let sb = bStrides.last ?? 0
-        for j in 0..<n { out[outOffset + j] = f(a[ai + j * sa], b[bi + j * sb]) }
+        // Contiguous or repeated inner rows (an attention mask added to every query's
+        // scores) get loops the compiler can vectorise.
+        if sa == 1 && sb == 1 {
+          zip(a + ai, b + bi, into: out + outOffset, count: n, f)
+        } else if sa == 1 && sb == 0 {
+          let y = b[bi]
+          for j in 0..<n { out[outOffset + j] = f(a[ai + j], y) }
+        } else if sa == 0 && sb == 1 {
+          let x = a[ai]
+          for j in 0..<n { out[outOffset + j] = f(x, b[bi + j]) }
+        } else {
+          for j in 0..<n { out[outOffset + j] = f(a[ai + j * sa], b[bi + j * sb]) }
+        }
       }
     }
   }
@@ -130,10 +142,27 @@ enum Kernels {
       return
     }
     if isSuffix(to, of: from) {
+      // A bias's gradient: the rows of `g` summed, eight columns at a time (each column
+      // still sums its rows in order, so the result is the same as one at a time).
+      typealias V = SIMD8<Float>
+      let full = outCount & ~7
+      let gRaw = UnsafeRawPointer(g)
+      let outRaw = UnsafeMutableRawPointer(out)
       var row = 0
       while row < total {
-        for i in 0..<outCount { out[i] += g[row + i] }
-        row += outCount
+        var i = 0
+        while i < full {
+          let sum =
+            outRaw.loadUnaligned(fromByteOffset: i &* 4, as: V.self)
+            + gRaw.loadUnaligned(fromByteOffset: (row &+ i) &* 4, as: V.self)
+          outRaw.storeBytes(of: sum, toByteOffset: i &* 4, as: V.self)
+          i &+= 8
+        }
+        while i < outCount {
+          out[i] += g[row &+ i]
+          i &+= 1
+        }
+        row &+= outCount
       }
       return
     }

@@ -66,17 +66,57 @@ extension Kernels {
   }
 
   /// Softmax (or log-softmax) of one contiguous row of `n` values.
+  ///
+  /// Eight lanes at a time: the maximum, then `e^{x − max}` stored and summed in one pass,
+  /// then the scaling. Attention makes many short rows (one per query and head), so the
+  /// per-element work, not the loop overhead, has to be small.
   @inline(__always)
   static func softmaxRow(
     _ x: UnsafePointer<Float>, n: Int, log: Bool, into out: UnsafeMutablePointer<Float>
   ) {
-    var top = -Float.infinity
-    for k in 0..<n { top = max(top, x[k]) }
+    typealias V = SIMD8<Float>
+    let full = n & ~7
+    let rest = n &- full
+    /// Lanes `0..<rest` of the tail, `fill` in the others.
+    func tail(_ p: UnsafePointer<Float>, fill: Float) -> V {
+      var v = V(repeating: fill)
+      for j in 0..<rest { v[j] = p[full &+ j] }
+      return v
+    }
+    let xRaw = UnsafeRawPointer(x)
+    let outRaw = UnsafeMutableRawPointer(out)
+    // Lane-wise maxima by comparison and select: the generic `pointwiseMax` and `max()`
+    // are not specialised by the compiler and cost more than the rest of the row.
+    var highest = V(repeating: -.infinity)
+    var k = 0
+    while k < full {
+      let v = xRaw.loadUnaligned(fromByteOffset: k &* 4, as: V.self)
+      highest.replace(with: v, where: v .> highest)
+      k &+= 8
+    }
+    if rest > 0 {
+      let v = tail(x, fill: -.infinity)
+      highest.replace(with: v, where: v .> highest)
+    }
+    var top = highest[0]
+    for lane in 1..<8 where highest[lane] > top { top = highest[lane] }
     if top == -.infinity { top = 0 }  // a fully masked row: keep it finite
-    for k in 0..<n { out[k] = x[k] - top }
-    FastMath.map(out, into: out, count: n, FastMath.exp)
-    var total: Float = 0
-    for k in 0..<n { total += out[k] }
+    let shift = V(repeating: top)
+    var sums = V()
+    k = 0
+    while k < full {
+      let e = FastMath.exp(xRaw.loadUnaligned(fromByteOffset: k &* 4, as: V.self) - shift)
+      outRaw.storeBytes(of: e, toByteOffset: k &* 4, as: V.self)
+      sums += e
+      k &+= 8
+    }
+    if rest > 0 {
+      // The padding lanes hold −∞, whose exponential is exactly 0.
+      let e = FastMath.exp(tail(x, fill: -.infinity) - shift)
+      for j in 0..<rest { out[full &+ j] = e[j] }
+      sums += e
+    }
+    let total = sums.sum()
     if log {
       if total == 0 {
         // Every position was masked out: no distribution exists. Output −∞ rather than
@@ -90,7 +130,17 @@ extension Kernels {
       for k in 0..<n { out[k] = (x[k] - top) - logTotal }
     } else {
       let scale = total > 0 ? 1 / total : 0  // a fully masked row becomes zeros, not NaN
-      for k in 0..<n { out[k] *= scale }
+      let factor = V(repeating: scale)
+      k = 0
+      while k < full {
+        let v = outRaw.loadUnaligned(fromByteOffset: k &* 4, as: V.self)
+        outRaw.storeBytes(of: v * factor, toByteOffset: k &* 4, as: V.self)
+        k &+= 8
+      }
+      while k < n {
+        out[k] *= scale
+        k &+= 1
+      }
     }
   }
 
@@ -99,6 +149,12 @@ extension Kernels {
     _ g: UnsafePointer<Float>, _ y: UnsafePointer<Float>, outer: Int, n: Int, inner: Int,
     log: Bool, into out: UnsafeMutablePointer<Float>
   ) {
+    if inner == 1 {
+      for o in 0..<outer {
+        softmaxBackwardRow(g + o &* n, y + o &* n, n: n, log: log, into: out + o &* n)
+      }
+      return
+    }
     for o in 0..<outer {
       for i in 0..<inner {
         let base = o * n * inner + i
@@ -116,6 +172,46 @@ extension Kernels {
           }
         }
       }
+    }
+  }
+
+  /// The pullback of one contiguous row, eight lanes at a time.
+  @inline(__always)
+  static func softmaxBackwardRow(
+    _ g: UnsafePointer<Float>, _ y: UnsafePointer<Float>, n: Int, log: Bool,
+    into out: UnsafeMutablePointer<Float>
+  ) {
+    typealias V = SIMD8<Float>
+    let full = n & ~7
+    let gRaw = UnsafeRawPointer(g)
+    let yRaw = UnsafeRawPointer(y)
+    let outRaw = UnsafeMutableRawPointer(out)
+    var sums = V()
+    var dot: Float = 0
+    var k = 0
+    while k < full {
+      let gv = gRaw.loadUnaligned(fromByteOffset: k &* 4, as: V.self)
+      sums += log ? gv : gv * yRaw.loadUnaligned(fromByteOffset: k &* 4, as: V.self)
+      k &+= 8
+    }
+    while k < n {
+      dot += log ? g[k] : g[k] * y[k]
+      k &+= 1
+    }
+    dot += sums.sum()
+    let d = V(repeating: dot)
+    k = 0
+    while k < full {
+      let gv = gRaw.loadUnaligned(fromByteOffset: k &* 4, as: V.self)
+      let yv = yRaw.loadUnaligned(fromByteOffset: k &* 4, as: V.self)
+      // log-softmax: y holds log p, so p = e^y.
+      let result = log ? gv - FastMath.exp(yv) * d : yv * (gv - d)
+      outRaw.storeBytes(of: result, toByteOffset: k &* 4, as: V.self)
+      k &+= 8
+    }
+    while k < n {
+      out[k] = log ? g[k] - FastMath.scalar(y[k], FastMath.exp) * dot : y[k] * (g[k] - dot)
+      k &+= 1
     }
   }
 }
