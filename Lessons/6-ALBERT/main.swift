@@ -168,8 +168,17 @@ func configuration(shared: Bool) -> EncoderConfiguration {
 /// What pre-training recorded: the losses, and whether each step's pair guesses were right.
 struct Pretraining {
   var history: TrainingHistory
-  /// The share of the batch's segment-pair questions answered right, per step.
-  var pairAccuracy: [Float]
+  /// Per step: the two losses that make up the total, and the share of the batch's
+  /// segment-pair questions answered right.
+  var mlmLoss: [Float] = []
+  var pairLoss: [Float] = []
+  var pairAccuracy: [Float] = []
+
+  /// The mean of the last ten values of a per-step series.
+  static func final(_ values: [Float]) -> Float {
+    let tail = values.suffix(10)
+    return tail.reduce(0, +) / Float(Swift.max(tail.count, 1))
+  }
 }
 
 /// Pre-trains a model with MLM plus a two-way segment task, the same batches for every model.
@@ -178,7 +187,7 @@ func pretrain(_ model: PretrainingModel, task: PretrainingData.Task, out: CellOu
 {
   var generator = lesson.random("pretraining")
   let progress = out.progress(label, total: steps)
-  var pairAccuracy: [Float] = []
+  var record = Pretraining(history: TrainingHistory())
   let history = try TrainingLoop(
     steps: steps, clipNorm: 1,
     schedule: .cosine(totalSteps: steps, warmupSteps: Swift.max(steps / 10, 1), minimumFactor: 0.1)
@@ -193,12 +202,16 @@ func pretrain(_ model: PretrainingModel, task: PretrainingData.Task, out: CellOu
       let masked = batch.maskedPositions
       let (tokens, order) = model(batch.inputs, segments: batch.segments, predictingAt: masked)
       let right = zip(order.argmax(axis: -1), batch.labels).filter { $0 == $1 }.count
-      pairAccuracy.append(Float(right) / Float(batch.labels.count))
-      return Tensor.crossEntropy(tokens, targets: masked.map { batch.maskedTargets[$0] })
-        + Tensor.crossEntropy(order, targets: batch.labels)
+      let mlmLoss = Tensor.crossEntropy(tokens, targets: masked.map { batch.maskedTargets[$0] })
+      let pairLoss = Tensor.crossEntropy(order, targets: batch.labels)
+      record.mlmLoss.append(mlmLoss.item)
+      record.pairLoss.append(pairLoss.item)
+      record.pairAccuracy.append(Float(right) / Float(batch.labels.count))
+      return mlmLoss + pairLoss
     },
     onStep: { progress.update($0.step + 1, loss: $0.loss) })
-  return Pretraining(history: history, pairAccuracy: pairAccuracy)
+  record.history = history
+  return record
 }
 
 /// MLM accuracy and the accuracy on a segment task, on the held-out stories.
@@ -245,15 +258,17 @@ lesson.cell(
     let run = try pretrain(model, task: .sentenceOrder, out: out, label: name)
     if model === albert { albertPretraining = run }
     let (mlm, sop) = evaluate(model, task: .sentenceOrder)
-    let loss = run.history.trainLoss.suffix(10)
     rows.append([
       name, groupedDigits(model.encoder.parameterCount),
-      String(format: "%.3f", loss.reduce(0, +) / Float(loss.count)), percent(mlm), percent(sop),
+      String(format: "%.3f", Pretraining.final(run.mlmLoss)),
+      String(format: "%.3f", Pretraining.final(run.pairLoss)), percent(mlm), percent(sop),
     ])
     series.append(.init(name, run.history.smoothedTrainLoss(window: steps / 40)))
   }
   out.plot(LinePlot(series, title: "pre-training loss (MLM + SOP)", height: 7))
-  out.table(["model", "encoder parameters", "final loss", "MLM accuracy", "SOP accuracy"], rows)
+  out.table(
+    ["model", "encoder parameters", "MLM loss", "SOP loss", "MLM accuracy", "SOP accuracy"], rows)
+  out.print("losses: the last ten training steps; accuracies: the held-out stories")
   out.check(
     albert.encoder.parameterCount * 2 < bert.encoder.parameterCount,
     "ALBERT-small has less than half of BERT-small's parameters")
