@@ -58,8 +58,12 @@ struct ForwardTests {
     #expect(Tensor([[1, 2], [3, 4]]).reshaped([2, 1, 2]).sum(axes: [0, 2]).scalars == [10])
   }
 
+  /// Shapes for every path: the small-product row loop (rows and columns past whole
+  /// blocks, `Bᵀ` laid out in a buffer when `k` is short), its dot products (`k` long),
+  /// fewer rows than a register tile, and the packed kernel.
   @Test(arguments: [
-    (1, 1, 1), (2, 3, 4), (7, 17, 5), (6, 16, 256), (13, 33, 300), (100, 70, 65),
+    (1, 1, 1), (2, 3, 4), (7, 17, 5), (22, 22, 8), (5, 9, 64), (3, 40, 8), (1, 200, 16),
+    (2, 300, 100), (6, 16, 256), (13, 33, 300), (100, 70, 65),
   ])
   func matmulAgreesWithANaiveLoop(_ m: Int, _ n: Int, _ k: Int) {
     var g = SplitMix64(seed: UInt64(m * 1000 + n * 10 + k))

@@ -77,10 +77,12 @@ public enum Gemm {
   /// Small products without packing, as attention makes them (one per batch entry and
   /// head, each a few dozen rows).
   ///
-  /// - `op(B)` rows contiguous (`B` not transposed): eight columns of a row of `C` stay in
-  ///   one SIMD register while `k` rows of `B`, scaled by entries of `op(A)`, are added.
-  /// - `A · Bᵀ`: each element is a dot product of two contiguous rows, summed eight lanes
-  ///   at a time.
+  /// - `op(B)` rows contiguous (`B` not transposed, or transposed into a small buffer
+  ///   first when `k` is short): four rows of `C` at a time, eight columns in a SIMD
+  ///   register each, so four independent multiply-add chains share every load of `B`.
+  ///   (A single chain of `k` dependent multiply-adds would wait on each one.)
+  /// - `A · Bᵀ` with a long `k`: each element is a dot product of two contiguous rows,
+  ///   summed eight lanes at a time.
   ///
   /// Every element is a sum over `k` in a fixed order, so results do not depend on
   /// threads; they may round differently from the packed path.
@@ -89,56 +91,126 @@ public enum Gemm {
     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
     c: UnsafeMutablePointer<Float>, ldc: Int
   ) {
+    if !transposeB {
+      rowsTimesPanel(
+        transposeA: transposeA, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+        c: c, ldc: ldc)
+      return
+    }
+    // Scores of attention are Q · Kᵀ with k the head size (8 to 64): too short for dot
+    // products to pay for their horizontal sums. Lay Bᵀ out as k rows of n (padded to
+    // whole SIMD registers) and use the row loop.
+    let width = (n + 7) & ~7
+    if k <= 64 && k * width <= 4096 {
+      withUnsafeTemporaryAllocation(of: Float.self, capacity: k * width) { buffer in
+        let bt = buffer.baseAddress!
+        for p in 0..<k {
+          let row = bt + p &* width
+          for j in 0..<n { row[j] = b[j &* ldb &+ p] }
+          for j in n..<width { row[j] = 0 }
+        }
+        rowsTimesPanel(
+          transposeA: transposeA, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: bt,
+          ldb: width, c: c, ldc: ldc, paddedB: true)
+      }
+      return
+    }
     typealias V = SIMD8<Float>
-    let bRaw = UnsafeRawPointer(b)
     for i in 0..<m {
       let row = c + i &* ldc
-      let rowRaw = UnsafeMutableRawPointer(row)
-      // The entry of op(A) at (i, p).
       let aStride = transposeA ? lda : 1
       let aStart = transposeA ? a + i : a + i &* lda
-      if transposeB {
-        for j in 0..<n {
-          let bRow = b + j &* ldb
-          var acc = V()
-          var p = 0
-          if !transposeA {
-            let aRaw = UnsafeRawPointer(aStart)
-            let bRowRaw = UnsafeRawPointer(bRow)
-            while p &+ 8 <= k {
-              acc = fma(
-                acc, aRaw.loadUnaligned(fromByteOffset: p &* 4, as: V.self),
-                bRowRaw.loadUnaligned(fromByteOffset: p &* 4, as: V.self))
-              p &+= 8
-            }
-          }
-          var sum = acc.sum()
-          while p < k {
-            sum += aStart[p &* aStride] * bRow[p]
-            p &+= 1
-          }
-          row[j] += alpha * sum
-        }
-      } else {
-        var j = 0
-        while j &+ 8 <= n {
-          var acc = V()
-          for p in 0..<k {
-            let scale = V(repeating: aStart[p &* aStride])
+      for j in 0..<n {
+        let bRow = b + j &* ldb
+        var acc = V()
+        var p = 0
+        if !transposeA {
+          let aRaw = UnsafeRawPointer(aStart)
+          let bRowRaw = UnsafeRawPointer(bRow)
+          while p &+ 8 <= k {
             acc = fma(
-              acc, scale, bRaw.loadUnaligned(fromByteOffset: (p &* ldb &+ j) &* 4, as: V.self))
+              acc, aRaw.loadUnaligned(fromByteOffset: p &* 4, as: V.self),
+              bRowRaw.loadUnaligned(fromByteOffset: p &* 4, as: V.self))
+            p &+= 8
           }
-          let old = rowRaw.loadUnaligned(fromByteOffset: j &* 4, as: V.self)
-          rowRaw.storeBytes(of: old + alpha * acc, toByteOffset: j &* 4, as: V.self)
-          j &+= 8
         }
-        while j < n {
-          var sum: Float = 0
-          for p in 0..<k { sum += aStart[p &* aStride] * b[p &* ldb &+ j] }
-          row[j] += alpha * sum
-          j &+= 1
+        var sum = acc.sum()
+        while p < k {
+          sum += aStart[p &* aStride] * bRow[p]
+          p &+= 1
         }
+        row[j] += alpha * sum
       }
+    }
+  }
+
+  /// `C += alpha · op(A) · B` with the rows of `B` contiguous: up to four rows of `C` at
+  /// once, eight columns at a time. With `paddedB`, `B`'s rows are zero-padded to a
+  /// multiple of eight, so the last columns too are read as a whole register.
+  @inline(__always)
+  static func rowsTimesPanel(
+    transposeA: Bool, m: Int, n: Int, k: Int, alpha: Float,
+    a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+    c: UnsafeMutablePointer<Float>, ldc: Int, paddedB: Bool = false
+  ) {
+    typealias V = SIMD8<Float>
+    let bRaw = UnsafeRawPointer(b)
+    // op(A)[i, p] is at a[i · rowStep + p · depthStep].
+    let rowStep = transposeA ? 1 : lda
+    let depthStep = transposeA ? lda : 1
+    let full = n & ~7
+    let blocks = paddedB ? (n + 7) & ~7 : full
+    let scale = V(repeating: alpha)
+    var i = 0
+    while i < m {
+      let rows = Swift.min(4, m &- i)
+      let a0 = a + i &* rowStep
+      // Rows past the end repeat the last one; their results are not stored.
+      let a1 = a + Swift.min(i &+ 1, m &- 1) &* rowStep
+      let a2 = a + Swift.min(i &+ 2, m &- 1) &* rowStep
+      let a3 = a + Swift.min(i &+ 3, m &- 1) &* rowStep
+      var j = 0
+      while j < blocks {
+        var acc0 = V()
+        var acc1 = V()
+        var acc2 = V()
+        var acc3 = V()
+        for p in 0..<k {
+          let bv = bRaw.loadUnaligned(fromByteOffset: (p &* ldb &+ j) &* 4, as: V.self)
+          let offset = p &* depthStep
+          acc0 = fma(acc0, V(repeating: a0[offset]), bv)
+          acc1 = fma(acc1, V(repeating: a1[offset]), bv)
+          acc2 = fma(acc2, V(repeating: a2[offset]), bv)
+          acc3 = fma(acc3, V(repeating: a3[offset]), bv)
+        }
+        let whole = j &+ 8 <= n
+        @inline(__always) func add(_ acc: V, row r: Int) {
+          let target = c + ((i &+ r) &* ldc &+ j)
+          let value = acc * scale
+          if whole {
+            let raw = UnsafeMutableRawPointer(target)
+            raw.storeBytes(of: raw.loadUnaligned(as: V.self) + value, as: V.self)
+          } else {
+            for lane in 0..<(n &- j) { target[lane] += value[lane] }
+          }
+        }
+        add(acc0, row: 0)
+        if rows > 1 { add(acc1, row: 1) }
+        if rows > 2 { add(acc2, row: 2) }
+        if rows > 3 { add(acc3, row: 3) }
+        j &+= 8
+      }
+      // Columns past the last whole register of an unpadded B, one at a time.
+      while j < n {
+        for r in 0..<rows {
+          let aRow = a + (i &+ r) &* rowStep
+          var sum: Float = 0
+          for p in 0..<k { sum += aRow[p &* depthStep] * b[p &* ldb &+ j] }
+          c[(i &+ r) &* ldc &+ j] += alpha * sum
+        }
+        j &+= 1
+      }
+      i &+= 4
     }
   }
 
