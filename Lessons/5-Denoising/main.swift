@@ -33,7 +33,7 @@ let aeSteps = lesson.knob(
 let latentSize = lesson.knob(
   "latent", default: 16, range: 2...256, help: "size of the sentence code z")
 let steps = lesson.knob(
-  "steps", default: 500, quick: 150, range: 1...100_000,
+  "steps", default: 500, quick: 200, range: 1...100_000,
   help: "denoising transformer training steps")
 let layers = lesson.knob("layers", default: 1, range: 1...6, help: "encoder and decoder layers")
 let corruptionName = lesson.knob(
