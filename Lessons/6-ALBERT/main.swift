@@ -31,9 +31,9 @@ let lesson = Lesson(
     """)
 
 let steps = lesson.knob(
-  "steps", default: 400, quick: 15, range: 1...100_000, help: "pre-training steps per model")
+  "steps", default: 1000, quick: 15, range: 1...100_000, help: "pre-training steps per model")
 let hidden = lesson.knob(
-  "hidden", default: 48, range: 8...512, help: "hidden size H of the small models")
+  "hidden", default: 32, range: 8...512, help: "hidden size H of the small models")
 let embedding = lesson.knob(
   "embedding", default: 16, range: 2...512, help: "ALBERT's embedding size E")
 let depth = lesson.knob("layers", default: 3, range: 1...12, help: "layers L of the small models")
@@ -275,6 +275,64 @@ lesson.cell(
 }
 
 lesson.cell(
+  "What masked-language modelling taught",
+  """
+  Pre-training never saw a sentiment label. Yet to restore "the plot was [MASK] . we left \
+  smiling ." the model must guess a *positive* adjective, and for "… we left early ." a \
+  negative one. Below, BERT-small's five likeliest fillers for a few gaps, then a count \
+  over every subject and verdict: is the likeliest of the twenty adjectives on the \
+  verdict's side? Chance is half. The sentiment of a gap is one of the later things MLM \
+  picks up — after which words can follow which — so compare shorter and longer \
+  pre-training (`--set steps=400`, `--set steps=2000`).
+  """
+) { out in
+  /// The model's probabilities for the one `[MASK]` in a two-sentence text whose tokens
+  /// are separated by spaces (the tokenizer would split `[MASK]` into three).
+  func fill(_ text: String) -> Tensor {
+    let tokens = text.split(separator: " ").map(String.init)
+    let split = tokens.firstIndex(of: ".")! + 1
+    let input =
+      [Vocabulary.classification] + tokens[..<split] + [Vocabulary.separator] + tokens[split...]
+      + [Vocabulary.separator]
+    let batch = PaddedBatch([vocabulary.encode(input)], padID: vocabulary.padID)
+    let segments = input.indices.map { $0 <= split + 1 ? 0 : 1 }
+    let position = input.firstIndex(of: Vocabulary.mask)!
+    return withNoGrad {
+      bert(batch, segments: segments, predictingAt: [position]).tokens.softmax().reshaped([-1])
+    }
+  }
+  for text in [
+    "the plot was [MASK] . we left smiling .", "the plot was [MASK] . we left early .",
+    "the music was [MASK] and charming . i would watch it again .",
+    "the ending was not [MASK] . i want my money back .",
+  ] {
+    let p = fill(text)
+    let top = p.scalars.indices.sorted { p[$0] > p[$1] }.prefix(5)
+    out.print(
+      text.replacingOccurrences(of: "[MASK]", with: "____") + "\n  → "
+        + top.map { "\(vocabulary.tokens[$0]) \(String(format: "%.2f", p[$0]))" }.joined(
+          separator: ", "))
+  }
+  let adjectives = ReviewCorpus.positive + ReviewCorpus.negative
+  let ids = vocabulary.encode(adjectives)
+  var right = 0
+  var total = 0
+  for thing in ReviewCorpus.things {
+    for (side, verdicts) in ReviewCorpus.verdicts.enumerated() {
+      for verdict in verdicts {
+        let p = fill("\(thing) was [MASK] . \(verdict)")
+        let best = ids.indices.max { p[ids[$0]] < p[ids[$1]] }!
+        total += 1
+        if (best < ReviewCorpus.positive.count) == (side == 0) { right += 1 }
+      }
+    }
+  }
+  out.print(
+    "likeliest adjective on the verdict's side: \(right) of \(total) (\(percent(Double(right) / Double(total))))"
+  )
+}
+
+lesson.cell(
   "Why sentence order, not next sentence",
   """
   BERT was pre-trained with **next-sentence prediction (NSP)**: is the second segment \
@@ -323,7 +381,7 @@ lesson.cell(
   models tested on both tasks. In these few steps the NSP model picks up only the \
   coarsest shortcut — a review's verdict does not follow a story, a story sentence does \
   not follow a review — and on held-out stories it says "continuation" almost every \
-  time; with more steps (`--set steps=1500`) it learns to match the words too. Either \
+  time; with more steps (`--set steps=2000`) it learns to match the words too. Either \
   way it gains nothing on SOP, as the ALBERT paper found on real text (NSP model: 52 % \
   on SOP). The SOP model, in turn, knows nothing of other documents, so NSP is a guess \
   for it. Sentence order is the harder task in the sense that matters: no cue but the \
@@ -370,7 +428,9 @@ lesson.markdown(
   lower layers move least. Pre-training and fine-tuning are *decoupled*: one expensive \
   pre-training serves many cheap fine-tunings. What did pre-training teach that helps? \
   To restore a masked adjective from its neighbour ("clever and [MASK]") or from the \
-  verdict, the model had to sort adjectives by sentiment — without ever seeing a label.
+  verdict, the model is pushed to tell positive adjectives from negative ones — without \
+  ever seeing a label. The probe above measured how far it got; the table below shows \
+  that what pre-training built, this and the rest, carries over to a labelled task.
   """)
 
 let trials = lesson.isQuick ? 1 : 3
@@ -450,8 +510,9 @@ lesson.markdown(
   two segments of one text, which no cue but the order answers; **NSP** can be passed by \
   noticing that the segments come from different texts, so it teaches little about order.
   - **Pre-train, then fine-tune**: one pre-training on unlabelled text serves many tasks; \
-  with \(labels) labels the pre-trained encoder beats one trained from scratch, because \
-  MLM already had to tell the sentiment words apart. Layer-wise learning-rate decay \
+  with few labels the pre-trained encoder beats one trained from scratch (the default \
+  run checks it on 100), because MLM pushed it to tell the sentiment words apart (the probe above shows how \
+  far it got). Layer-wise learning-rate decay \
   protects the lower layers; it helps when they are already good and only the top must \
   change — compare the two pre-trained rows, and try other decays.
 
@@ -459,8 +520,9 @@ lesson.markdown(
 
   - `swift run -c release albert --set embedding=4`: an even thinner embedding. What does MLM lose?
   - `swift run -c release albert --set labels=600`: more labels. Does pre-training still matter?
-  - `swift run -c release albert --set steps=1500`: longer pre-training. Does the NSP model \
-  learn to match words, and does it then do better on SOP?
+  - `swift run -c release albert --set steps=2000`: longer pre-training. Does the probe \
+  find the sentiment? Does the NSP model learn to match words, and does it then do better \
+  on SOP?
   - `swift run -c release albert --set decay=0.5`: a steep decay. Which layers can still learn?
   """)
 

@@ -35,15 +35,15 @@ public enum ReviewKind: String, Sendable, CaseIterable {
 /// construction is for a given model. Counting words handles `plain` and `intensified`;
 /// `negated` needs word pairs; `contrast` needs word order.
 public enum ReviewCorpus {
-  static let things = [
+  public static let things = [
     "the movie", "the film", "the plot", "the acting", "the music", "the ending", "the story",
     "the cast", "the dialogue", "the photography",
   ]
-  static let positive = [
+  public static let positive = [
     "good", "great", "wonderful", "funny", "moving", "clever", "charming", "beautiful",
     "exciting", "brilliant",
   ]
-  static let negative = [
+  public static let negative = [
     "bad", "boring", "awful", "dull", "weak", "silly", "clumsy", "predictable", "slow",
     "terrible",
   ]
@@ -62,7 +62,7 @@ public enum ReviewCorpus {
   /// Closing sentences that agree with a positive review, then with a negative one.
   /// Their words never occur in reviews, so a model that fills a gap in one from the
   /// other has to have worked out the sentiment.
-  static let verdicts = [
+  public static let verdicts = [
     [
       "i would watch it again .", "i will tell my friends .", "it was worth the ticket .",
       "we left smiling .",
