@@ -511,8 +511,9 @@ lesson.markdown(
   noticing that the segments come from different texts, so it teaches little about order.
   - **Pre-train, then fine-tune**: one pre-training on unlabelled text serves many tasks; \
   with few labels the pre-trained encoder beats one trained from scratch (the default \
-  run checks it on 100), because MLM pushed it to tell the sentiment words apart (the probe above shows how \
-  far it got). Layer-wise learning-rate decay \
+  run checks it on 100), and what carried over \
+  is everything pre-training shaped — word vectors, attention patterns — of which the \
+  probe measured one piece. Layer-wise learning-rate decay \
   protects the lower layers; it helps when they are already good and only the top must \
   change — compare the two pre-trained rows, and try other decays.
 
