@@ -75,6 +75,12 @@ public enum Solutions {
     f.embeddingParameters = { v, e, h in e == h ? v * h : v * e + e * h + h }
     f.layerParameters = { h, ff in 4 * (h * h + h) + (h * ff + ff) + (ff * h + h) + 4 * h }
     f.layerwiseRates = { base, decay, n in (0..<n).map { base * pow(decay, Double(n - 1 - $0)) } }
+    f.sentenceOrderExample = { first, second, swapped in
+      let (a, b) = swapped ? (second, first) : (first, second)
+      let tokens = ["[CLS]"] + a + ["[SEP]"] + b + ["[SEP]"]
+      let segments = tokens.indices.map { $0 <= a.count + 1 ? 0 : 1 }
+      return (tokens, segments, swapped ? 0 : 1)
+    }
     return f
   }
 }

@@ -335,5 +335,36 @@ public func allExercises(_ implementations: Implementations) -> [Exercise] {
         },
         show: { "\($0)" })
     },
+    Exercise(
+      id: "sentence-order", lesson: "albert", title: "A sentence-order example",
+      task:
+        "sentenceOrderExample(A, B, swapped): [CLS] A [SEP] B [SEP] (B first when swapped), segment 0 through the first [SEP], label 1 in order, 0 swapped."
+    ) {
+      typealias Example = (tokens: [String], segments: [Int], label: Int)
+      let a = ["the", "girl", "found", "the", "puppy", "."]
+      let b = ["the", "girl", "fed", "the", "puppy", "."]
+      let short = ["rain", "."]
+      let cases: [([String], [String], Bool)] = [(a, b, false), (a, b, true), (short, a, true)]
+      return compare(
+        cases: cases,
+        describe: {
+          "A = \($0.0.joined(separator: " ")), B = \($0.1.joined(separator: " ")), swapped \($0.2)"
+        },
+        expected: { (first: [String], second: [String], swapped: Bool) -> Example in
+          let (x, y) = swapped ? (second, first) : (first, second)
+          return (
+            ["[CLS]"] + x + ["[SEP]"] + y + ["[SEP]"],
+            Array(repeating: 0, count: x.count + 2) + Array(repeating: 1, count: y.count + 1),
+            swapped ? 0 : 1
+          )
+        },
+        attempt: { f.sentenceOrderExample($0.0, $0.1, $0.2) },
+        equal: { (p: Example, q: Example) -> Bool in
+          p.tokens == q.tokens && p.segments == q.segments && p.label == q.label
+        },
+        show: {
+          "\($0.tokens.joined(separator: " ")) / segments \($0.segments.map(String.init).joined()) / label \($0.label)"
+        })
+    },
   ]
 }

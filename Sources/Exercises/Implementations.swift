@@ -54,6 +54,10 @@ public struct Implementations: Sendable {
   public var layerParameters: @Sendable (_ h: Int, _ feedForward: Int) -> Int? = { _, _ in nil }
   public var layerwiseRates:
     @Sendable (_ base: Double, _ decay: Double, _ layers: Int) -> [Double]? = { _, _, _ in nil }
+  public var sentenceOrderExample:
+    @Sendable (_ first: [String], _ second: [String], _ swapped: Bool) -> (
+      tokens: [String], segments: [Int], label: Int
+    )? = { _, _, _ in nil }
 
   public init() {}
 }

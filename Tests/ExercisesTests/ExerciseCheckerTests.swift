@@ -73,6 +73,12 @@ struct ExerciseCheckerTests {
     f.layerParameters = { h, ff in 4 * h * h + 2 * h * ff }
     f.layerwiseRates = { base, decay, n in (0..<n).map { base * Foundation.pow(decay, Double($0)) }
     }
+    // The first [SEP] put in segment 1: a common slip.
+    f.sentenceOrderExample = { first, second, swapped in
+      let (a, b) = swapped ? (second, first) : (first, second)
+      let tokens = ["[CLS]"] + a + ["[SEP]"] + b + ["[SEP]"]
+      return (tokens, tokens.indices.map { $0 <= a.count ? 0 : 1 }, swapped ? 0 : 1)
+    }
     return f
   }
 

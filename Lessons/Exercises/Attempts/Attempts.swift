@@ -24,6 +24,7 @@ enum Attempts {
     f.embeddingParameters = embeddingParameters
     f.layerParameters = layerParameters
     f.layerwiseRates = layerwiseRates
+    f.sentenceOrderExample = sentenceOrderExample
     return f
   }
 }
@@ -101,3 +102,10 @@ enum Attempts {
 
 /// The learning rates of layers 0 … n−1, the top one at `base`, each lower one × `decay`.
 @Sendable func layerwiseRates(_ base: Double, _ decay: Double, _ layers: Int) -> [Double]? { nil }
+
+/// A sentence-order example: `[CLS] A [SEP] B [SEP]`, with the two sentences swapped when
+/// `swapped`; segment 0 up to and including the first `[SEP]`, 1 after; label 1 when in
+/// order, 0 when swapped.
+@Sendable func sentenceOrderExample(_ first: [String], _ second: [String], _ swapped: Bool) -> (
+  tokens: [String], segments: [Int], label: Int
+)? { nil }
