@@ -44,8 +44,6 @@ public final class Linear: Module, UnaryLayer {
       input.shape.last == inputSize,
       "Linear: input \(Shape.describe(input.shape)) does not end in \(inputSize) features "
         + "(the layer maps \(inputSize) → \(outputSize))")
-    let product = matmul(input, weight, transposeB: true)
-    guard let bias else { return product }
-    return product + bias
+    return Tensor.linear(input, weight: weight, bias: bias)
   }
 }

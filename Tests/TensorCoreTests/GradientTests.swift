@@ -128,6 +128,12 @@ let gradientCases: [GradientCase] = [
   GradientCase("where", [[2, 3], [3]]) {
     Tensor.where(Tensor([1, 0, 1, 0, 0, 1], shape: [2, 3]), $0[0], $0[1])
   },
+  GradientCase("linear", [[2, 3, 4], [5, 4], [5]]) {
+    Tensor.linear($0[0], weight: $0[1], bias: $0[2])
+  },
+  GradientCase("linear without bias", [[3, 4], [2, 4]]) {
+    Tensor.linear($0[0], weight: $0[1], bias: nil)
+  },
   GradientCase("softmax last axis", [[3, 5]]) { $0[0].softmax() },
   GradientCase("softmax axis 0", [[3, 2, 2]]) { ($0[0] * 3).softmax(axis: 0) },
   GradientCase("logSoftmax", [[3, 5]]) { ($0[0] * 3).logSoftmax() },

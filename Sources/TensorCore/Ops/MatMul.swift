@@ -186,3 +186,66 @@ struct MatMul {
     return full.reduced(toShape: bShape)
   }
 }
+
+extension Tensor {
+  /// `input · weightᵀ + bias` over the last axis: the affine map of a linear layer, as one
+  /// operation.
+  ///
+  /// The bias is written into the output first and the product added onto it, so the
+  /// result is made in one pass over memory instead of two (a product, then a broadcast
+  /// addition with its own output and its own step in the backward pass).
+  ///
+  /// Shapes: `input [..., in]`, `weight [out, in]`, `bias [out]`, result `[..., out]`.
+  /// Gradients: `d input = g · W`, `d W = gᵀ · input`, `d bias = Σ_rows g`.
+  public static func linear(_ input: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
+    let inputSize = input.shape.last ?? 0
+    let outputSize = weight.shape.first ?? 0
+    check(
+      weight.shape.count == 2 && weight.shape[1] == inputSize && !input.shape.isEmpty
+        && (bias == nil || bias!.shape == [outputSize])
+        ? nil
+        : "linear: input \(Shape.describe(input.shape)), weight \(Shape.describe(weight.shape))"
+          + (bias.map { " and bias \(Shape.describe($0.shape))" } ?? "")
+          + " do not fit (want input [..., in], weight [out, in], bias [out])")
+    let rows = input.count / Swift.max(inputSize, 1)
+    let outShape = Array(input.shape.dropLast()) + [outputSize]
+    let out = Tensor(uninitializedShape: outShape)
+    if let bias {
+      for r in 0..<rows {
+        (out.pointer + r * outputSize).update(from: bias.pointer, count: outputSize)
+      }
+    }
+    Gemm.multiply(
+      transposeA: false, transposeB: true, m: rows, n: outputSize, k: inputSize,
+      a: input.pointer, lda: inputSize, b: weight.pointer, ldb: inputSize,
+      beta: bias == nil ? 0 : 1, c: out.pointer, ldc: outputSize)
+    let parents = bias.map { [input, weight, $0] } ?? [input, weight]
+    return out.recorded("linear", parents) { g, _ in
+      var gradients: [Tensor?] = []
+      if input.requiresGrad {
+        let dInput = Tensor(uninitializedShape: input.shape)
+        Gemm.multiply(
+          transposeA: false, transposeB: false, m: rows, n: inputSize, k: outputSize,
+          a: g.pointer, lda: outputSize, b: weight.pointer, ldb: inputSize,
+          c: dInput.pointer, ldc: inputSize)
+        gradients.append(dInput)
+      } else {
+        gradients.append(nil)
+      }
+      if weight.requiresGrad {
+        let dWeight = Tensor(uninitializedShape: weight.shape)
+        Gemm.multiply(
+          transposeA: true, transposeB: false, m: outputSize, n: inputSize, k: rows,
+          a: g.pointer, lda: outputSize, b: input.pointer, ldb: inputSize,
+          c: dWeight.pointer, ldc: inputSize)
+        gradients.append(dWeight)
+      } else {
+        gradients.append(nil)
+      }
+      if let bias {
+        gradients.append(bias.requiresGrad ? g.reduced(toShape: bias.shape) : nil)
+      }
+      return gradients
+    }
+  }
+}
