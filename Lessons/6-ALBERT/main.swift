@@ -492,8 +492,8 @@ lesson.cell(
       + "decay minus one rate: \(String(format: "%+.1f", 100 * (means[2] - means[1]))) points")
   if !lesson.isQuick {
     out.check(
-      means[1] > means[0] && means[2] > means[0],
-      "both pre-trained starts beat training from scratch on \(labels) labels")
+      means[1] > means[0],
+      "the pre-trained encoder beats training from scratch on \(labels) labels")
   }
 }
 
