@@ -216,14 +216,19 @@ lesson.cell(
   The autoencoder never saw a sentiment label. Yet if the code keeps the words that \
   matter, a logistic regression on the \(latentSize) numbers of a review's code can learn \
   its sentiment — a first taste of *pre-training*: learn representations from unlabelled \
-  text, then use them for a task with few labels.
+  text, then use them for a task with few labels. We test on 1,000 new reviews: with \
+  fewer, a few lucky guesses could pass for a signal. The code counts as carrying \
+  sentiment when it beats the baseline by more than two standard errors \
+  (`2 · √(0.25 / 1000)`, about 3 points).
   """
 ) { out in
   let train = withNoGrad {
     autoencoder.encode(reviews.train.map { ids($0.text) }, vocabulary: vocabulary)
   }
+  var fresh = lesson.random("probe test")
+  let testReviews = ReviewCorpus.generate(count: 1_000, using: &fresh)
   let test = withNoGrad {
-    autoencoder.encode(reviews.test.map { ids($0.text) }, vocabulary: vocabulary)
+    autoencoder.encode(testReviews.map { ids($0.text) }, vocabulary: vocabulary)
   }
   let labels = Tensor(reviews.train.map { Float($0.label) }, shape: [reviews.train.count, 1])
   var generator = lesson.random("probe")
@@ -232,7 +237,7 @@ lesson.cell(
     optimizer: Adam(probe.parameters(), learningRate: 0.05),
     loss: { _ in Tensor.binaryCrossEntropyWithLogits(probe(train), labels) })
   let predicted = withNoGrad { probe(test).scalars.map { $0 > 0 ? 1 : 0 } }
-  let actual = reviews.test.map { $0.label }
+  let actual = testReviews.map { $0.label }
   let accuracy = BinaryMetrics(predicted: predicted, actual: actual).accuracy
   let baseline = majorityBaseline(trainLabels: reviews.train.map { $0.label }, labels: actual)
   out.table(
@@ -241,8 +246,11 @@ lesson.cell(
       ["none (majority baseline)", String(format: "%.1f %%", 100 * baseline)],
       ["\(latentSize)-number code", String(format: "%.1f %%", 100 * accuracy)],
     ])
+  let margin = 2 * (0.25 / Double(testReviews.count)).squareRoot()
   out.check(
-    accuracy > baseline + 0.05, "the code carries sentiment the autoencoder was never taught")
+    accuracy > baseline + margin,
+    "the code carries sentiment the autoencoder was never taught (more than "
+      + String(format: "%.1f", 100 * margin) + " points above the baseline)")
 }
 
 // MARK: Part 2 — denoising
