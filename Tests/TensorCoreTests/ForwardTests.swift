@@ -87,10 +87,15 @@ struct ForwardTests {
     }
   }
 
-  @Test func matmulIsBitIdenticalForAnyThreadCount() {
+  /// Products above `Parallelism.minimumParallelWork` (16.8 million multiply-adds), with
+  /// more than one block of `k`: rows shared out (more rows than columns) and columns
+  /// shared out (the other way round), each against one thread.
+  @Test(arguments: [(301, 400, 150), (150, 400, 301)])
+  func matmulIsBitIdenticalForAnyThreadCount(_ m: Int, _ k: Int, _ n: Int) {
+    #expect(m * n * k >= Parallelism.minimumParallelWork)
     var g = SplitMix64(seed: 3)
-    let a = Tensor.uniform([150, 300], low: -1, high: 1, using: &g)
-    let b = Tensor.uniform([300, 140], low: -1, high: 1, using: &g)
+    let a = Tensor.uniform([m, k], low: -1, high: 1, using: &g)
+    let b = Tensor.uniform([k, n], low: -1, high: 1, using: &g)
     let saved = Parallelism.threads
     defer { Parallelism.threads = saved }
     Parallelism.threads = 1
@@ -101,6 +106,9 @@ struct ForwardTests {
     let three = matmul(a, b).scalars
     #expect(one == two)
     #expect(one == three)
+    // And right: one entry against a sum in Double.
+    let exact = (0..<k).map { Double(a[m - 1, $0]) * Double(b[$0, n - 1]) }.reduce(0, +)
+    #expect(Swift.abs(Double(one[m * n - 1]) - exact) < 1e-3)
   }
 
   @Test func batchedMatmulBroadcastsBatchAxes() {
