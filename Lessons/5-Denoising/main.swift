@@ -140,22 +140,21 @@ lesson.cell(
     let nb = b.reduce(0) { $0 + $1 * $1 }.squareRoot()
     return dot / Swift.max(na * nb, 1e-12)
   }
+  /// The other sentences, most similar first, with their similarity to sentence `q`.
+  func neighbours(_ q: Int) -> [(index: Int, similarity: Double)] {
+    pool.indices.filter { $0 != q }.map { ($0, cosine(pooled[q], pooled[$0])) }
+      .sorted { $0.similarity > $1.similarity }
+  }
   for q in 0..<2 {
-    let ranked = pool.indices.filter { $0 != q }.sorted {
-      cosine(pooled[q], pooled[$0]) > cosine(pooled[q], pooled[$1])
-    }
     out.print("\(pool[q])")
-    for i in ranked.prefix(3) {
-      out.print(String(format: "  %.2f  ", cosine(pooled[q], pooled[i])) + pool[i])
+    for (i, similarity) in neighbours(q).prefix(3) {
+      out.print(String(format: "  %.2f  ", similarity) + pool[i])
     }
   }
   // Over every validation sentence: does its nearest neighbour share its topic? With five
   // topics drawn evenly, a random neighbour would about one time in five.
   let agreeing = pool.indices.filter { q in
-    let nearest = pool.indices.filter { $0 != q }.max {
-      cosine(pooled[q], pooled[$0]) < cosine(pooled[q], pooled[$1])
-    }!
-    return sentences.validation[nearest].topic == sentences.validation[q].topic
+    sentences.validation[neighbours(q)[0].index].topic == sentences.validation[q].topic
   }.count
   let share = Double(agreeing) / Double(pool.count)
   out.print(

@@ -291,11 +291,8 @@ lesson.cell(
   func fill(_ text: String) -> Tensor {
     let tokens = text.split(separator: " ").map(String.init)
     let split = tokens.firstIndex(of: ".")! + 1
-    let input =
-      [Vocabulary.classification] + tokens[..<split] + [Vocabulary.separator] + tokens[split...]
-      + [Vocabulary.separator]
+    let (input, segments) = PretrainingData.layout(Array(tokens[..<split]), Array(tokens[split...]))
     let batch = PaddedBatch([vocabulary.encode(input)], padID: vocabulary.padID)
-    let segments = input.indices.map { $0 <= split + 1 ? 0 : 1 }
     let position = input.firstIndex(of: Vocabulary.mask)!
     return withNoGrad {
       bert(batch, segments: segments, predictingAt: [position]).tokens.softmax().reshaped([-1])

@@ -234,6 +234,17 @@ public enum PretrainingData {
     case nextSentence = "NSP"
   }
 
+  /// `[CLS] first [SEP] second [SEP]` and its segment ids: 0 through the first `[SEP]`,
+  /// 1 after.
+  public static func layout(_ first: [String], _ second: [String]) -> (
+    tokens: [String], segments: [Int]
+  ) {
+    let tokens =
+      [Vocabulary.classification] + first + [Vocabulary.separator] + second
+      + [Vocabulary.separator]
+    return (tokens, tokens.indices.map { $0 <= first.count + 1 ? 0 : 1 })
+  }
+
   /// Builds a batch from two-sentence documents (token lists split at their first `.`).
   public static func batch(
     _ documents: [[String]], task: Task, vocabulary: Vocabulary, maskRate: Double,
@@ -257,10 +268,7 @@ public enum PretrainingData {
         }
       }
       labels.append(positive ? 1 : 0)
-      let tokens =
-        [Vocabulary.classification] + first + [Vocabulary.separator] + second + [
-          Vocabulary.separator
-        ]
+      let (tokens, pairSegments) = layout(first, second)
       var ids = vocabulary.encode(tokens)
       var target = Array(repeating: -1, count: ids.count)
       for i in ids.indices
@@ -272,7 +280,7 @@ public enum PretrainingData {
       }
       sequences.append(ids)
       targets.append(target)
-      segments.append((0..<ids.count).map { $0 <= first.count + 1 ? 0 : 1 })
+      segments.append(pairSegments)
     }
     let inputs = PaddedBatch(sequences, padID: vocabulary.padID)
     return Batch(

@@ -67,6 +67,12 @@ public enum StoryCorpus {
       stages: ["started", "drove", "stopped", "parked"]),
   ]
 
+  /// For each plot, every pair of stages `(i, j)` with `i < j`, in order.
+  static let stagePairs: [[(Int, Int)]] = plots.map { plot in
+    let n = plot.stages.count
+    return (0..<n).flatMap { i in ((i + 1)..<n).map { (i, $0) } }
+  }
+
   /// The sentence of `plot` for one actor, stage and thing.
   static func sentence(_ plot: Plot, actor: String, stage: String, thing: String) -> [String] {
     plot.template.map {
@@ -87,9 +93,7 @@ public enum StoryCorpus {
       let plot = plots[topic]
       let actor = plot.actors[generator.index(plot.actors.count)]
       let thing = plot.things[generator.index(plot.things.count)]
-      let n = plot.stages.count
-      var pairs: [(Int, Int)] = []
-      for i in 0..<n { for j in (i + 1)..<n { pairs.append((i, j)) } }
+      let pairs = stagePairs[topic]
       let (i, j) = pairs[generator.index(pairs.count)]
       return Story(
         first: sentence(plot, actor: actor, stage: plot.stages[i], thing: thing),

@@ -221,31 +221,15 @@ extension Tensor {
       beta: bias == nil ? 0 : 1, c: out.pointer, ldc: outputSize)
     let parents = bias.map { [input, weight, $0] } ?? [input, weight]
     return out.recorded("linear", parents) { g, _ in
-      var gradients: [Tensor?] = []
-      if input.requiresGrad {
-        let dInput = Tensor(uninitializedShape: input.shape)
-        Gemm.multiply(
-          transposeA: false, transposeB: false, m: rows, n: inputSize, k: outputSize,
-          a: g.pointer, lda: outputSize, b: weight.pointer, ldb: inputSize,
-          c: dInput.pointer, ldc: inputSize)
-        gradients.append(dInput)
-      } else {
-        gradients.append(nil)
-      }
-      if weight.requiresGrad {
-        let dWeight = Tensor(uninitializedShape: weight.shape)
-        Gemm.multiply(
-          transposeA: true, transposeB: false, m: outputSize, n: inputSize, k: rows,
-          a: g.pointer, lda: outputSize, b: input.pointer, ldb: inputSize,
-          c: dWeight.pointer, ldc: inputSize)
-        gradients.append(dWeight)
-      } else {
-        gradients.append(nil)
-      }
-      if let bias {
-        gradients.append(bias.requiresGrad ? g.reduced(toShape: bias.shape) : nil)
-      }
-      return gradients
+      // The gradients are plain products of the rows seen as matrices.
+      let rowsOfG = g.reshaped([rows, outputSize])
+      return [
+        input.requiresGrad
+          ? TensorCore.matmul(rowsOfG, weight).reshaped(input.shape) : nil,
+        weight.requiresGrad
+          ? TensorCore.matmul(rowsOfG, input.reshaped([rows, inputSize]), transposeA: true)
+          : nil,
+      ] + (bias.map { [$0.requiresGrad ? g.reduced(toShape: $0.shape) : nil] } ?? [])
     }
   }
 }

@@ -77,12 +77,9 @@ extension Kernels {
     typealias V = SIMD8<Float>
     let full = n & ~7
     let rest = n &- full
-    /// Lanes `0..<rest` of the tail, `fill` in the others.
-    func tail(_ p: UnsafePointer<Float>, fill: Float) -> V {
-      var v = V(repeating: fill)
-      for j in 0..<rest { v[j] = p[full &+ j] }
-      return v
-    }
+    // The last `rest` values, padded with −∞ (whose exponential is exactly 0).
+    var tail = V(repeating: -.infinity)
+    for j in 0..<rest { tail[j] = x[full &+ j] }
     let xRaw = UnsafeRawPointer(x)
     let outRaw = UnsafeMutableRawPointer(out)
     // Lane-wise maxima by comparison and select: the generic `pointwiseMax` and `max()`
@@ -94,10 +91,7 @@ extension Kernels {
       highest.replace(with: v, where: v .> highest)
       k &+= 8
     }
-    if rest > 0 {
-      let v = tail(x, fill: -.infinity)
-      highest.replace(with: v, where: v .> highest)
-    }
+    if rest > 0 { highest.replace(with: tail, where: tail .> highest) }
     var top = highest[0]
     for lane in 1..<8 where highest[lane] > top { top = highest[lane] }
     if top == -.infinity { top = 0 }  // a fully masked row: keep it finite
@@ -111,8 +105,7 @@ extension Kernels {
       k &+= 8
     }
     if rest > 0 {
-      // The padding lanes hold −∞, whose exponential is exactly 0.
-      let e = FastMath.exp(tail(x, fill: -.infinity) - shift)
+      let e = FastMath.exp(tail - shift)
       for j in 0..<rest { out[full &+ j] = e[j] }
       sums += e
     }
