@@ -89,7 +89,7 @@ let package = Package(
       name: "albert", dependencies: lessonDependencies, path: "Lessons/6-ALBERT",
       swiftSettings: swiftSettings),
     .executableTarget(
-      name: "bench", dependencies: ["TensorCore", "NeuralNetwork", "Optimizers"],
+      name: "bench", dependencies: ["TensorCore", "NeuralNetwork", "Optimizers", "Notebook"],
       path: "Sources/Benchmark", swiftSettings: swiftSettings),
     .target(
       name: "Exercises",
@@ -99,10 +99,10 @@ let package = Package(
       name: "ExerciseSolutions", dependencies: ["Exercises", "TensorCore"],
       swiftSettings: swiftSettings),
     .executableTarget(
-      name: "exercises", dependencies: ["Exercises", "TensorCore"], path: "Lessons/Exercises",
+      name: "exercises", dependencies: ["Exercises", "Notebook"], path: "Lessons/Exercises",
       swiftSettings: swiftSettings),
     .executableTarget(
-      name: "xor", dependencies: ["TensorCore"], path: "Lessons/Examples/XOR",
+      name: "xor", dependencies: ["TensorCore", "Notebook"], path: "Lessons/Examples/XOR",
       swiftSettings: swiftSettings),
     .testTarget(
       name: "TensorCoreTests", dependencies: ["TensorCore"], swiftSettings: swiftSettings),

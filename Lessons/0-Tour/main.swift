@@ -35,7 +35,8 @@ lesson.markdown(
 
   This is a prose cell. The next one is a code cell: a title, a sentence on what to look \
   for, the Swift code of the cell, and then its output. Run the lesson with `--list` to \
-  see every cell with its number, and with `--step` to pause before each one.
+  see every cell with its number, and with `--step` to step through them: each code cell \
+  shows its prose and code and waits, so you can predict its output before Enter runs it.
   """)
 
 lesson.cell(
@@ -70,7 +71,7 @@ lesson.cell(
   out.plot(
     Heatmap(
       weights, rowLabels: labels, columnLabels: labels, title: "who looks at whom",
-      showValues: showValues))
+      showValues: showValues.value))
 }
 
 lesson.cell(
@@ -106,15 +107,16 @@ var history = TrainingHistory()
 lesson.cell(
   "Fit a curve",
   """
-  A network with one hidden layer of 16 tanh units learns a curve from \(points) points. \
+  A network with one hidden layer of 16 tanh units learns a curve from \(points.value) points. \
   Look at the loss: it falls fast, then slowly.
   """
 ) { out in
   var generator = lesson.random("init")
-  let x = Tensor.uniform([points, 1], low: -3, high: 3, using: &generator)
+  let x = Tensor.uniform([points.value, 1], low: -3, high: 3, using: &generator)
   let y = withNoGrad {
     Tensor(
-      x.scalars.map { shape == "sine" ? Float(sin(Double($0))) : ($0 > 0 ? 1 : -1) }, shape: x.shape
+      x.scalars.map { shape.value == "sine" ? Float(sin(Double($0))) : ($0 > 0 ? 1 : -1) },
+      shape: x.shape
     )
   }
   let model = Sequential([
@@ -123,7 +125,7 @@ lesson.cell(
   let steps = lesson.isQuick ? 150 : 600
   let progress = out.progress("fit", total: steps)
   history = try TrainingLoop(steps: steps).run(
-    model: model, optimizer: Adam(model.parameters(), learningRate: Float(learningRate)),
+    model: model, optimizer: Adam(model.parameters(), learningRate: Float(learningRate.value)),
     loss: { _ in Tensor.mseLoss(model(x), y) },
     onStep: { progress.update($0.step + 1, loss: $0.loss) })
   out.print("loss after \(steps) steps:", String(format: "%.4f", history.trainLoss.last!))
@@ -139,11 +141,15 @@ lesson.markdown(
   """
   ## Summary
 
-  - `--list` lists the cells; `--step` pauses before each (Enter, `s`, `q` or a number).
+  - `--list` lists the cells; `--step` shows each cell and waits: Enter runs it, `q` \
+  quits (and says how to resume), a number jumps, `knobs` lists the knobs, and \
+  `set lr=0.5` changes one and re-runs the cells that read it.
   - `--from N` and `--only N` start later; the cells before run quietly, so state is right.
   - `--set name=value` changes a knob; `--help` lists the knobs with their ranges.
   - `--quick` runs small sizes; `--seed N` changes every random choice, reproducibly.
   - `--export run.md` or `--export run.ipynb` saves what you saw.
+  - `--checks` lists the claims a lesson checks (✓) and the control under which each is \
+  false; `--control ID` runs one.
 
   Next: `swift run -c release lessons` lists the course.
   """)

@@ -56,7 +56,7 @@ lesson.cell(
   """
 ) { out in
   var generator = lesson.random("reviews")
-  let reviews = ReviewCorpus.generate(count: reviewCount, using: &generator)
+  let reviews = ReviewCorpus.generate(count: reviewCount.value, using: &generator)
   splits = Splits(reviews, using: &generator)
   out.table(
     ["review", "label", "kind"],
@@ -98,7 +98,11 @@ lesson.cell(
   """
 ) { out in
   let a = "the acting was good but the story was boring ."
-  let b = "the story was boring but the acting was good ."
+  // The control of the check below changes one word of b, so the counts must differ.
+  let b =
+    out.isControl("same-counts")
+    ? "the story was boring but the acting was great ."
+    : "the story was boring but the acting was good ."
   let va = BagOfWords.counts(Tokenizer.words(a), vocabulary: vocabulary)
   let vb = BagOfWords.counts(Tokenizer.words(b), vocabulary: vocabulary)
   let used = va.indices.filter { va[$0] > 0 }
@@ -106,7 +110,9 @@ lesson.cell(
     ["word", "count in a", "count in b"],
     used.map { [vocabulary.tokens[$0], "\(Int(va[$0]))", "\(Int(vb[$0]))"] })
   out.show(Tensor(Array(va.prefix(16)), shape: [16]), "first 16 entries of a")
-  out.check(va == vb, "'\(a)' and '\(b)' have the same count vector")
+  out.check(
+    "same-counts", va == vb, "'\(a)' and '\(b)' have the same count vector",
+    control: .sabotage("b has 'great' for 'good', so the vectors differ"))
 }
 
 lesson.markdown(
@@ -138,9 +144,9 @@ func train(_ model: any UnaryLayer & Module, _ out: CellOutput, _ label: String)
   let y = labels(splits.train)
   let vx = features(splits.validation)
   let vy = labels(splits.validation)
-  let progress = out.progress(label, total: steps)
-  return try TrainingLoop(steps: steps, validateEvery: Swift.max(steps / 10, 1)).run(
-    model: model, optimizer: Adam(model.parameters(), learningRate: learningRate),
+  let progress = out.progress(label, total: steps.value)
+  return try TrainingLoop(steps: steps.value, validateEvery: Swift.max(steps.value / 10, 1)).run(
+    model: model, optimizer: Adam(model.parameters(), learningRate: learningRate.value),
     loss: { _ in Tensor.binaryCrossEntropyWithLogits(model(x), y) },
     validationLoss: { Tensor.binaryCrossEntropyWithLogits(model(vx), vy).item },
     onStep: { progress.update($0.step + 1, loss: $0.loss) })
@@ -197,9 +203,10 @@ lesson.cell(
       columnLabels: ["said negative", "said positive"], title: "confusion matrix (test split)",
       showValues: true, precision: 0))
   out.check(
-    metrics.accuracy > baseline + 0.1,
-    "the classifier (\(percent(metrics.accuracy))) beats the majority baseline (\(percent(baseline))) by more than 10 points"
-  )
+    "beats-majority", metrics.accuracy > baseline + 0.1,
+    "the classifier (\(percent(metrics.accuracy))) beats the majority baseline (\(percent(baseline))) by more than 10 points",
+    control: .setting(
+      "--set steps=1 --set lr=0.00001", "one tiny step leaves the weights where they started"))
 }
 
 lesson.cell(
@@ -222,11 +229,15 @@ lesson.cell(
 }
 
 /// Every contrasting test review with its clauses swapped: same words, opposite label.
-func mirroredPairs() -> [Review] {
+///
+/// With `sabotaged`, the control of the checks that use it: the "mirror" repeats the first
+/// clause instead, so its counts differ from the review's and the score is not forced to 50 %.
+func mirroredPairs(sabotaged: Bool = false) -> [Review] {
   splits.test.filter { $0.kind == .contrast }.flatMap { review -> [Review] in
     let clauses = review.text.dropLast(2).components(separatedBy: " but ")
     let mirror = Review(
-      text: clauses[1] + " but " + clauses[0] + " .", label: 1 - review.label, kind: .contrast)
+      text: clauses[1 - (sabotaged ? 1 : 0)] + " but " + clauses[0] + " .",
+      label: 1 - review.label, kind: .contrast)
     return [review, mirror]
   }
 }
@@ -268,13 +279,14 @@ lesson.cell(
   for i in wrong {
     out.print("  [\(splits.test[i].label == 1 ? "positive" : "negative")] \(splits.test[i].text)")
   }
-  let pairs = mirroredPairs()
+  let pairs = mirroredPairs(sabotaged: out.isControl("mirrored-half"))
   let mirrored = accuracy(logistic, on: pairs)
   out.print("each contrasting test review and its mirror (clauses swapped, label flipped):")
   out.print("  \(pairs[0].text)  →  \(pairs[1].text)")
   out.check(
-    mirrored == 0.5,
-    "on \(pairs.count / 2) mirrored pairs the model scores exactly 50 %: same counts, same answer")
+    "mirrored-half", mirrored == 0.5,
+    "on \(pairs.count / 2) mirrored pairs the model scores exactly 50 %: same counts, same answer",
+    control: .sabotage("the 'mirror' repeats one clause, so its counts differ"))
 }
 
 lesson.cell(
@@ -287,8 +299,8 @@ lesson.cell(
 ) { out in
   var generator = lesson.random("network")
   let network = Sequential([
-    Linear(vocabulary.count, hiddenSize, using: &generator), ReLU(),
-    Linear(hiddenSize, 1, using: &generator),
+    Linear(vocabulary.count, hiddenSize.value, using: &generator), ReLU(),
+    Linear(hiddenSize.value, 1, using: &generator),
   ])
   _ = try train(network, out, "network")
   let before = accuracyByKind(logistic)
@@ -305,13 +317,18 @@ lesson.cell(
     predicted: predictions(network, splits.test), actual: splits.test.map { $0.label })
   out.print(
     "network accuracy on the test split: \(String(format: "%.1f %%", 100 * overall.accuracy))")
+  let negated = splits.test.filter { $0.kind == .negated }.count
   out.check(
-    after[.negated]! > before[.negated]!,
-    "the network handles negation better than the logistic regression")
+    "network-negation", after[.negated]! >= 0.9 && after[.negated]! > before[.negated]! + 0.2,
+    "the network gets at least 90 % of the \(negated) negated test reviews right, over 20 points "
+      + "more than the logistic regression",
+    control: .setting("--set hidden=2", "two hidden units are too few to flip a word's vote"))
   out.check(
-    accuracy(network, on: mirroredPairs()) == 0.5,
-    "the network also scores exactly 50 % on the mirrored pairs: no function of counts can do better"
-  )
+    "network-mirrored-half",
+    accuracy(network, on: mirroredPairs(sabotaged: out.isControl("network-mirrored-half")))
+      == 0.5,
+    "the network also scores exactly 50 % on the mirrored pairs: no function of counts can do better",
+    control: .sabotage("the 'mirror' repeats one clause, so its counts differ"))
 }
 
 lesson.markdown(

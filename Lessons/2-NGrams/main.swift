@@ -31,20 +31,22 @@ let sentenceCount = lesson.knob(
   help: "sentences to generate for the built-in corpus")
 let corpusPath = lesson.option(
   "corpus", valueName: "FILE", help: "train on your own UTF-8 text file, one sentence per line")
+lesson.runsOnOwnData = corpusPath != nil
 
-let tokenLevel = TokenLevel(rawValue: level)!
+let tokenLevel = TokenLevel(rawValue: level.value)!
 var corpus: LanguageModelCorpus
 if let corpusPath {
   do {
     corpus = LanguageModelCorpus(
       lines: try TextFile.lines(at: corpusPath), level: tokenLevel, seed: lesson.seed)
-    try corpus.requireSize(order: maximumOrder, path: corpusPath)
+    try corpus.requireSize(order: maximumOrder.value, path: corpusPath)
   } catch {
     lesson.refuse("\(error)")
     corpus = LanguageModelCorpus(lines: [], level: tokenLevel, seed: 0)
   }
 } else {
-  corpus = LanguageModelCorpus.builtIn(count: sentenceCount, level: tokenLevel, seed: lesson.seed)
+  corpus = LanguageModelCorpus.builtIn(
+    count: sentenceCount.value, level: tokenLevel, seed: lesson.seed)
 }
 let endID = corpus.vocabulary.endID
 /// V: the number of tokens a model can predict.
@@ -59,11 +61,12 @@ lesson.cell(
   vocabulary comes from the training split only; anything else becomes `<unk>`.
   """
 ) { out in
-  out.print(corpusPath.map { "corpus: \($0)" } ?? "corpus: \(sentenceCount) generated sentences")
+  out.print(
+    corpusPath.map { "corpus: \($0)" } ?? "corpus: \(sentenceCount.value) generated sentences")
   for text in corpus.trainText.prefix(4) { out.print("  \(text)") }
   out.print(
     "training sentences \(corpus.train.count), tokens predicted \(corpus.trainTokens);",
-    "vocabulary \(corpus.vocabulary.count) (\(level) level)")
+    "vocabulary \(corpus.vocabulary.count) (\(level.value) level)")
 }
 
 lesson.cell(
@@ -136,7 +139,7 @@ lesson.cell(
   "How many held-out n-grams are new",
   "For each n, the share of validation positions whose context never occurred in training."
 ) { out in
-  let rows = (1...maximumOrder).map { n -> [String] in
+  let rows = (1...maximumOrder.value).map { n -> [String] in
     let model = NGramModel(
       order: n, smoothing: .wittenBell, sentences: corpus.train, vocabulary: corpus.vocabulary)
     let unseen = model.unseenContextRate(corpus.validation, endID: endID)
@@ -159,11 +162,14 @@ lesson.cell(
   """
 ) { out in
   var unsmoothedTrain: [Double] = []
-  addKResults = (1...maximumOrder).map { n in
+  addKResults = (1...maximumOrder.value).map { n in
     let model = NGramModel(
-      order: n, smoothing: .addK(k), sentences: corpus.train, vocabulary: corpus.vocabulary)
+      order: n, smoothing: .addK(k.value), sentences: corpus.train, vocabulary: corpus.vocabulary)
+    // On its own training text every n-gram was seen, so k = 0 is exact maximum
+    // likelihood. The control of the check below uses k = 1 instead, which it must catch.
     let unsmoothed = NGramModel(
-      order: n, smoothing: .addK(1e-9), sentences: corpus.train, vocabulary: corpus.vocabulary)
+      order: n, smoothing: .addK(out.isControl("train-never-rises") ? 1 : 0),
+      sentences: corpus.train, vocabulary: corpus.vocabulary)
     unsmoothedTrain.append(unsmoothed.perplexity(corpus.train, endID: endID))
     return (
       model.perplexity(corpus.train, endID: endID),
@@ -178,7 +184,7 @@ lesson.cell(
         String(format: "%.3f", $0.element.train), String(format: "%.3f", $0.element.validation),
       ]
     })
-  let xs = (1...maximumOrder).map(Double.init)
+  let xs = (1...maximumOrder.value).map(Double.init)
   out.plot(
     LinePlot(
       [
@@ -186,14 +192,20 @@ lesson.cell(
         .init("validation, add-k", addKResults.map { $0.validation }, xs: xs),
       ],
       title: "perplexity by n", height: 8, logScale: true, xLabel: "n"))
+  // A theorem, checked up to rounding: a longer context never fits its own training text
+  // worse by maximum likelihood.
   out.check(
-    zip(unsmoothedTrain, unsmoothedTrain.dropFirst()).allSatisfy { $0 >= $1 },
-    "without smoothing, training perplexity never rises as n grows")
+    "train-never-rises",
+    zip(unsmoothedTrain, unsmoothedTrain.dropFirst()).allSatisfy { $1 <= $0 * (1 + 1e-12) },
+    "without smoothing, training perplexity never rises as n grows",
+    control: .sabotage("add-k with k = 1 stands in for no smoothing"))
   let best = addKResults.map { $0.validation }.min()!
-  if tokenLevel == .word && maximumOrder >= 4 {
+  if tokenLevel == .word && maximumOrder.value >= 3 {
     out.check(
-      addKResults.last!.validation > best,
-      "with add-k, validation perplexity rises again at n = \(maximumOrder)")
+      "add-k-rises", addKResults.last!.validation > best,
+      "with add-k, validation perplexity rises again at n = \(maximumOrder.value)",
+      control: .setting("--set n=3", "n = 3 is still the best n: the curve has not turned yet"),
+      onOtherData: "on a large text longer contexts can keep helping")
   }
 }
 
@@ -207,15 +219,19 @@ lesson.cell(
   Now longer contexts help until the data runs out, and never hurt much.
   """
 ) { out in
-  wittenBellResults = (1...maximumOrder).map { n in
+  // The control of the last check here fits every "interpolated" model at n = 1: no
+  // context at all, which add-k at its best n must beat.
+  let unigramOnly = out.isControl("interpolation-beats-add-k")
+  wittenBellResults = (1...maximumOrder.value).map { n in
     let model = NGramModel(
-      order: n, smoothing: .wittenBell, sentences: corpus.train, vocabulary: corpus.vocabulary)
+      order: unigramOnly ? 1 : n, smoothing: .wittenBell, sentences: corpus.train,
+      vocabulary: corpus.vocabulary)
     return (
       model.perplexity(corpus.train, endID: endID),
       model.perplexity(corpus.validation, endID: endID)
     )
   }
-  let xs = (1...maximumOrder).map(Double.init)
+  let xs = (1...maximumOrder.value).map(Double.init)
   out.plot(
     LinePlot(
       [
@@ -243,8 +259,10 @@ lesson.cell(
   }
   out.table(["model", "validation perplexity"], rows)
   out.check(
-    bestWB.element.validation <= bestAddK.element.validation,
-    "interpolation beats add-k at its best n")
+    "interpolation-beats-add-k", bestWB.element.validation <= bestAddK.element.validation,
+    "interpolation beats add-k at its best n",
+    control: .sabotage("every interpolated model is fitted at n = 1, without context"),
+    onOtherData: "on a tiny text add-k's best n can come out ahead")
 }
 
 lesson.cell(
@@ -256,7 +274,7 @@ lesson.cell(
   """
 ) { out in
   var generator = lesson.random("sampling")
-  for n in [1, 2, 3, maximumOrder] where n <= maximumOrder {
+  for n in [1, 2, 3, maximumOrder.value] where n <= maximumOrder.value {
     let model = NGramModel(
       order: n, smoothing: .wittenBell, sentences: corpus.train, vocabulary: corpus.vocabulary)
     for _ in 0..<2 {

@@ -41,13 +41,14 @@ let sentenceCount = lesson.knob(
   help: "sentences to generate for the built-in corpus (as in lesson 2)")
 let corpusPath = lesson.option(
   "corpus", valueName: "FILE", help: "train on your own UTF-8 text file, one sentence per line")
+lesson.runsOnOwnData = corpusPath != nil
 let savePath = lesson.option(
   "save", valueName: "FILE", help: "save the trained model as a safetensors checkpoint")
 let loadPath = lesson.option(
   "load", valueName: "FILE", help: "load a checkpoint saved with --save instead of training")
 
-let tokenLevel = TokenLevel(rawValue: level)!
-let cell = RecurrentCell(rawValue: cellKind)!
+let tokenLevel = TokenLevel(rawValue: level.value)!
+let cell = RecurrentCell(rawValue: cellKind.value)!
 let embeddingSize = 32
 var corpus: LanguageModelCorpus
 if let corpusPath {
@@ -60,7 +61,8 @@ if let corpusPath {
     corpus = LanguageModelCorpus(lines: [], level: tokenLevel, seed: 0)
   }
 } else {
-  corpus = LanguageModelCorpus.builtIn(count: sentenceCount, level: tokenLevel, seed: lesson.seed)
+  corpus = LanguageModelCorpus.builtIn(
+    count: sentenceCount.value, level: tokenLevel, seed: lesson.seed)
 }
 let vocabulary = corpus.vocabulary
 
@@ -81,7 +83,8 @@ lesson.cell(
     if perplexity < bestNGram.perplexity { bestNGram = (n, perplexity) }
   }
   out.print(
-    "training sentences \(corpus.train.count), vocabulary \(vocabulary.count) (\(level) level)")
+    "training sentences \(corpus.train.count), vocabulary \(vocabulary.count) (\(level.value) level)"
+  )
   out.print(
     "best n-gram: n = \(bestNGram.order), validation perplexity \(String(format: "%.3f", bestNGram.perplexity))"
   )
@@ -101,15 +104,18 @@ lesson.cell(
   let previous = Tensor([[0.5, -0.5]])
   out.show(rnn.weightIH, "W_ih")
   out.show(rnn.weightHH, "W_hh")
+  // The control of the check below leaves out b_hh, a mistake the check must catch.
+  let biasHH = out.isControl("formula-matches-layer") ? rnn.biasHH * 0 : rnn.biasHH
   let byHand =
     (matmul(x, rnn.weightIH.transposed()) + rnn.biasIH + matmul(previous, rnn.weightHH.transposed())
-    + rnn.biasHH).tanh()
+    + biasHH).tanh()
   out.show(byHand, "h_1 by hand")
   let byLayer = rnn(x.reshaped([1, 1, 3]), initialState: previous).last
   out.show(byLayer, "h_1 by RNN")
   out.check(
+    "formula-matches-layer",
     zip(byHand.scalars, byLayer.scalars).allSatisfy { Swift.abs($0 - $1) < 1e-6 },
-    "the formula and the layer agree")
+    "the formula and the layer agree", control: .sabotage("the formula leaves out b_hh"))
 }
 
 var model: RecurrentLanguageModel!
@@ -125,7 +131,7 @@ lesson.cell(
 ) { out in
   var generator = lesson.random("init")
   model = RecurrentLanguageModel(
-    vocabularySize: vocabulary.count, embeddingSize: embeddingSize, hiddenSize: hiddenSize,
+    vocabularySize: vocabulary.count, embeddingSize: embeddingSize, hiddenSize: hiddenSize.value,
     cell: cell,
     using: &generator)
   out.table(
@@ -133,7 +139,7 @@ lesson.cell(
     [
       ["embedding", groupedDigits(model.embedding.parameterCount)],
       [
-        "\(cell.rawValue.uppercased()) (\(hiddenSize) hidden units)",
+        "\(cell.rawValue.uppercased()) (\(hiddenSize.value) hidden units)",
         groupedDigits(model.recurrent.parameterCount),
       ],
       ["output layer", groupedDigits(model.head.parameterCount)],
@@ -159,7 +165,7 @@ lesson.cell(
   let sequences = (0..<8).map { Array(stream[($0 * 40)..<($0 * 40 + 40)]) }
   func norms(_ cell: RecurrentCell, scale: Float) -> [Double] {
     let probe = RecurrentLanguageModel(
-      vocabularySize: vocabulary.count, embeddingSize: embeddingSize, hiddenSize: hiddenSize,
+      vocabularySize: vocabulary.count, embeddingSize: embeddingSize, hiddenSize: hiddenSize.value,
       cell: cell,
       using: &generator)
     if scale != 1 { probe.recurrent.weightHH.assign(probe.recurrent.weightHH * scale) }
@@ -179,9 +185,17 @@ lesson.cell(
   func ratio(_ values: [Double]) -> String { String(format: "%.2g", values.first! / values.last!) }
   out.print(
     "first step / last step: RNN \(ratio(plain)), RNN × 3 \(ratio(large)), GRU \(ratio(gated))")
+  // Each control swaps in the tripled RNN, whose gradient grows: the checks must notice.
+  let fading = out.isControl("plain-rnn-fades") ? large : plain
   out.check(
-    plain.first! < plain.last! / 100, "the plain RNN's gradient fades by over 100× across 40 steps")
-  out.check(gated.first! > plain.first!, "more gradient reaches the first step through the GRU")
+    "plain-rnn-fades", fading.first! < fading.last! / 100,
+    "the plain RNN's gradient fades by over 100× across 40 steps",
+    control: .sabotage("the RNN with W_hh × 3 stands in for the plain one; its gradient grows"))
+  let rival = out.isControl("gru-keeps-gradient") ? large : plain
+  out.check(
+    "gru-keeps-gradient", gated.first! > rival.first!,
+    "more gradient reaches the first step through the GRU",
+    control: .sabotage("the GRU is compared with the RNN × 3, whose gradient grows"))
 }
 
 /// The loss of one training step on a shuffled batch.
@@ -189,14 +203,15 @@ func trainModel(
   _ model: RecurrentLanguageModel, steps: Int, seed purpose: String, out: CellOutput, label: String
 ) throws -> TrainingHistory {
   var generator = lesson.random(purpose)
-  var sampler = BatchSampler(count: corpus.train.count, batchSize: batchSize, using: &generator)
+  var sampler = BatchSampler(
+    count: corpus.train.count, batchSize: batchSize.value, using: &generator)
   let progress = out.progress(label, total: steps)
   return try TrainingLoop(
-    steps: steps, clipNorm: clip > 0 ? clip : nil,
+    steps: steps, clipNorm: clip.value > 0 ? clip.value : nil,
     schedule: .cosine(totalSteps: steps, minimumFactor: 0.1),
     validateEvery: Swift.max(steps / 10, 1)
   ).run(
-    model: model, optimizer: Adam(model.parameters(), learningRate: learningRate),
+    model: model, optimizer: Adam(model.parameters(), learningRate: learningRate.value),
     loss: { _ in model.loss(sampler.next().map { corpus.train[$0] }, vocabulary: vocabulary) },
     validationLoss: {
       Float(Foundation.log(model.perplexity(corpus.validation, vocabulary: vocabulary)))
@@ -206,7 +221,7 @@ func trainModel(
 
 /// The settings a checkpoint must match, stored in its header.
 let checkpointMetadata = [
-  "lesson": "rnn", "level": level, "cell": cellKind, "hidden": "\(hiddenSize)",
+  "lesson": "rnn", "level": level.value, "cell": cellKind.value, "hidden": "\(hiddenSize.value)",
   "vocabulary": "\(vocabulary.count)",
 ]
 
@@ -233,16 +248,17 @@ lesson.cell(
     out.print("loaded \(loadPath); training skipped")
     return
   }
-  let history = try trainModel(model, steps: steps, seed: "training", out: out, label: "train")
+  let history = try trainModel(
+    model, steps: steps.value, seed: "training", out: out, label: "train")
   out.plot(
     LinePlot(
       [
         .init(
           "train",
-          history.smoothedTrainLoss(window: Swift.max(steps / 50, 1)).map {
+          history.smoothedTrainLoss(window: Swift.max(steps.value / 50, 1)).map {
             Foundation.exp(Double($0))
           },
-          xs: stride(from: 0, to: steps, by: Swift.max(steps / 50, 1)).map(Double.init)),
+          xs: stride(from: 0, to: steps.value, by: Swift.max(steps.value / 50, 1)).map(Double.init)),
         .init(
           "validation", history.validationLoss.map { Foundation.exp(Double($0.loss)) },
           xs: history.validationLoss.map { Double($0.step) }),
@@ -277,11 +293,12 @@ lesson.cell(
   for kind in RecurrentCell.allCases {
     var generator = lesson.random("compare")
     let candidate = RecurrentLanguageModel(
-      vocabularySize: vocabulary.count, embeddingSize: embeddingSize, hiddenSize: hiddenSize,
+      vocabularySize: vocabulary.count, embeddingSize: embeddingSize, hiddenSize: hiddenSize.value,
       cell: kind,
       using: &generator)
     let history = try trainModel(
-      candidate, steps: Swift.max(steps / 3, 1), seed: "compare", out: out, label: kind.rawValue)
+      candidate, steps: Swift.max(steps.value / 3, 1), seed: "compare", out: out,
+      label: kind.rawValue)
     series.append(
       .init(
         kind.rawValue.uppercased(), history.validationLoss.map { Foundation.exp(Double($0.loss)) },
@@ -319,9 +336,10 @@ lesson.cell(
   }
   out.table(["model", "validation perplexity"], rows)
   out.check(
-    rnnPerplexity < bestNGram.perplexity,
-    "the \(cell.rawValue.uppercased()) (\(String(format: "%.3f", rnnPerplexity))) beats the best n-gram (\(String(format: "%.3f", bestNGram.perplexity)))"
-  )
+    "beats-ngram", rnnPerplexity < bestNGram.perplexity,
+    "the \(cell.rawValue.uppercased()) (\(String(format: "%.3f", rnnPerplexity))) beats the best n-gram (\(String(format: "%.3f", bestNGram.perplexity)))",
+    control: .setting("--set steps=1", "one training step leaves the network untrained"),
+    onOtherData: "on a small or varied text an n-gram can win; train longer or lower the level")
 }
 
 lesson.cell(

@@ -36,8 +36,8 @@ let dimension = lesson.knob("dimension", default: 32, range: 4...512, help: "mod
 let heads = lesson.knob("heads", default: 2, range: 1...16, help: "attention heads")
 let learningRate = lesson.knob(
   "lr", default: Float(0.004), range: 1e-6...1, help: "Adam's learning rate")
-if dimension % heads != 0 {
-  lesson.refuse("--set dimension=\(dimension) is not divisible by heads = \(heads)")
+if dimension.value % heads.value != 0 {
+  lesson.refuse("--set dimension=\(dimension.value) is not divisible by heads = \(heads.value)")
 }
 
 func show(_ out: CellOutput, _ t: Tensor, _ name: String) { out.show(t, name, precision: 3) }
@@ -60,7 +60,8 @@ lesson.cell(
   show(out, v, "V")
   let scores = matmul(q, k.transposed())
   show(out, scores, "scores = Q·Kᵀ")
-  let scaled = scores / Float(2)
+  // The control of the check below divides by d instead of √d, a slip it must catch.
+  let scaled = scores / Float(out.isControl("formula-matches-library") ? 4 : 2)
   show(out, scaled, "scores / √4")
   let weights = scaled.softmax(axis: -1)
   show(out, weights, "weights = softmax(rows)")
@@ -68,8 +69,10 @@ lesson.cell(
   show(out, output, "output = weights · V")
   let library = scaledDotProductAttention(query: q, key: k, value: v).output
   out.check(
+    "formula-matches-library",
     zip(library.scalars, output.scalars).allSatisfy { Swift.abs($0 - $1) < 1e-6 },
-    "the library's scaledDotProductAttention gives the same output")
+    "the library's scaledDotProductAttention gives the same output",
+    control: .sabotage("the by-hand scores are divided by d = 4, not √d"))
 }
 
 lesson.cell(
@@ -122,9 +125,15 @@ lesson.cell(
     Heatmap(
       rows, rowLabels: tokens, columnLabels: tokens,
       title: "attention weights (row looks at column)", showValues: true, range: 0...1))
+  // The causal mask alone already hides the last two columns from the first four rows, so
+  // the padding mask is tested without it. Its control forgets the padding mask.
+  let (_, unmasked) = attention(
+    x, causal: false, keyPaddingMask: out.isControl("padding-hidden") ? nil : padding)
+  let leak = (0..<4).map { r in unmasked[0, 0, r, 4] + unmasked[0, 0, r, 5] }.max()!
+  out.print("without the causal mask, the most weight a real token puts on <pad>: \(leak)")
   out.check(
-    (0..<4).allSatisfy { r in weights[0, 0, r, 4] == 0 && weights[0, 0, r, 5] == 0 },
-    "no real token looks at padding")
+    "padding-hidden", leak == 0, "the padding mask alone keeps every real token off the padding",
+    control: .sabotage("the padding mask is left out"))
 }
 
 lesson.cell(
@@ -137,13 +146,15 @@ lesson.cell(
   """
 ) { out in
   var generator = lesson.random("heads")
-  let attention = MultiHeadAttention(dimension, heads: heads, using: &generator)
-  let x = Tensor.normal([2, 5, dimension], using: &generator)
+  let attention = MultiHeadAttention(dimension.value, heads: heads.value, using: &generator)
+  let x = Tensor.normal([2, 5, dimension.value], using: &generator)
   let (output, weights) = attention(x)
-  out.print("input \(Shape.describe(x.shape)) → \(heads) heads of size \(dimension / heads)")
+  out.print(
+    "input \(Shape.describe(x.shape)) → \(heads.value) heads of size \(dimension.value / heads.value)"
+  )
   out.print("weights \(Shape.describe(weights.shape)): batch, head, query position, key position")
   out.print(
-    "output \(Shape.describe(output.shape)); parameters: \(groupedDigits(attention.parameterCount)) (4 maps of \(dimension) × \(dimension), plus biases)"
+    "output \(Shape.describe(output.shape)); parameters: \(groupedDigits(attention.parameterCount)) (4 maps of \(dimension.value) × \(dimension.value), plus biases)"
   )
 }
 
@@ -169,15 +180,18 @@ lesson.cell(
   out.print(
     "without positions: largest difference in the vector of 'dog' = \(String(format: "%.2g", distance))"
   )
+  // The control of the check below leaves the position codes out.
+  let place: (Tensor) -> Tensor = out.isControl("positions-needed") ? { $0 } : { positions($0) }
   let withFirst = withNoGrad {
-    attention(positions(dogBitesMan)).output.selected(axis: 1, index: 0)
+    attention(place(dogBitesMan)).output.selected(axis: 1, index: 0)
   }
-  let withLast = withNoGrad { attention(positions(manBitesDog)).output.selected(axis: 1, index: 2) }
+  let withLast = withNoGrad { attention(place(manBitesDog)).output.selected(axis: 1, index: 2) }
   let positioned = (withFirst - withLast).abs().max().item
   out.print("with sinusoidal positions: \(String(format: "%.2g", positioned))")
   out.check(
-    distance < 1e-5 && positioned > 1e-2,
-    "only position codes let attention tell the two orders apart")
+    "positions-needed", distance < 1e-5 && positioned > 1e-2,
+    "only position codes let attention tell the two orders apart",
+    control: .sabotage("the position codes are left out"))
   let codes = positions.codes(12)
   out.plot(
     Heatmap(
@@ -185,7 +199,7 @@ lesson.cell(
       columnLabels: (0..<8).map { "\($0)" }, title: "sinusoidal codes: position × dimension"))
 }
 
-let task = RecallTask(keys: 16, values: 10, pairs: pairs)
+let task = RecallTask(keys: 16, values: 10, pairs: pairs.value)
 
 lesson.cell(
   "A task that needs looking back: recall",
@@ -208,35 +222,35 @@ lesson.cell(
   "Attention against a GRU of the same size",
   """
   A transformer block (self-attention and a small feed-forward layer) against a GRU with \
-  about as many parameters, each trained for \(steps) steps on the same fresh batches, then \
-  tested on 1000 new examples. The GRU must keep all \(pairs) pairs in its state until the \
+  about as many parameters, each trained for \(steps.value) steps on the same fresh batches, then \
+  tested on 1000 new examples. The GRU must keep all \(pairs.value) pairs in its state until the \
   query comes; attention looks the key up when it is asked.
   """
 ) { out in
   var generator = lesson.random("models")
   attentionModel = AttentionRecallModel(
-    task: task, dimension: dimension, heads: heads, using: &generator)
-  let hidden = Int((Double(attentionModel.parameterCount) / 3).squareRoot()) - dimension / 2
+    task: task, dimension: dimension.value, heads: heads.value, using: &generator)
+  let hidden = Int((Double(attentionModel.parameterCount) / 3).squareRoot()) - dimension.value / 2
   let gru = RecurrentRecallModel(
-    task: task, dimension: dimension, hiddenSize: Swift.max(hidden, 2), using: &generator)
+    task: task, dimension: dimension.value, hiddenSize: Swift.max(hidden, 2), using: &generator)
   var testGenerator = lesson.random("test")
   let test = task.batch(1000, using: &testGenerator)
   var series: [LinePlot.Series] = []
   var results: [(String, Int, Double)] = []
   for (name, model) in [("attention", attentionModel as any RecallModel), ("GRU", gru)] {
     var data = lesson.random("batches")
-    let progress = out.progress(name, total: steps)
+    let progress = out.progress(name, total: steps.value)
     let history = try TrainingLoop(
-      steps: steps, clipNorm: 1,
-      schedule: .cosine(totalSteps: steps, warmupSteps: steps / 20, minimumFactor: 0.1)
+      steps: steps.value, clipNorm: 1,
+      schedule: .cosine(totalSteps: steps.value, warmupSteps: steps.value / 20, minimumFactor: 0.1)
     ).run(
-      model: model, optimizer: Adam(model.parameters(), learningRate: learningRate),
+      model: model, optimizer: Adam(model.parameters(), learningRate: learningRate.value),
       loss: { _ in model.loss(task.batch(64, using: &data)) },
       onStep: { progress.update($0.step + 1, loss: $0.loss) })
     series.append(
       .init(
-        name, history.smoothedTrainLoss(window: Swift.max(steps / 60, 1)),
-        xs: stride(from: 0, to: steps, by: Swift.max(steps / 60, 1)).map(Double.init)))
+        name, history.smoothedTrainLoss(window: Swift.max(steps.value / 60, 1)),
+        xs: stride(from: 0, to: steps.value, by: Swift.max(steps.value / 60, 1)).map(Double.init)))
     results.append((name, model.parameterCount, model.accuracy(test)))
   }
   out.plot(LinePlot(series, title: "training loss", height: 8, xLabel: "step"))
@@ -244,9 +258,13 @@ lesson.cell(
     ["model", "parameters", "test accuracy"],
     results.map { [$0.0, groupedDigits($0.1), String(format: "%.1f %%", 100 * $0.2)] })
   out.print("chance: \(String(format: "%.1f %%", 100.0 / Double(task.values)))")
-  out.check(results[0].2 >= 0.95, "attention answers at least 95 % of new examples")
   out.check(
-    results[1].2 < results[0].2 - 0.2, "the GRU of the same size is far behind in the same budget")
+    "attention-recalls", results[0].2 >= 0.95, "attention answers at least 95 % of new examples",
+    control: .setting("--set steps=1", "one training step leaves the model untrained"))
+  out.check(
+    "gru-behind", results[1].2 < results[0].2 - 0.2,
+    "the GRU of the same size is far behind in the same budget",
+    control: .setting("--set steps=1", "untrained, both models are at chance"))
 }
 
 lesson.cell(
@@ -263,10 +281,10 @@ lesson.cell(
   let weights = attentionModel.queryAttention!
   for example in 0..<2 {
     let labels = task.describe(batch, example: example)
-    let rows = (0..<heads).map { h in (0..<labels.count).map { weights[example, h, $0] } }
+    let rows = (0..<heads.value).map { h in (0..<labels.count).map { weights[example, h, $0] } }
     out.plot(
       Heatmap(
-        rows, rowLabels: (0..<heads).map { "head \($0)" }, columnLabels: labels,
+        rows, rowLabels: (0..<heads.value).map { "head \($0)" }, columnLabels: labels,
         title: "query \(labels.last!) → answer \(batch.answers[example])", showValues: true,
         range: 0...1))
   }

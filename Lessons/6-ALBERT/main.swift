@@ -43,8 +43,8 @@ let fineTuneSteps = lesson.knob(
   "finetune-steps", default: 100, quick: 25, range: 1...100_000, help: "fine-tuning steps")
 let decay = lesson.knob(
   "decay", default: Float(0.8), range: 0.1...1, help: "layer-wise learning-rate decay")
-if hidden % 4 != 0 {
-  lesson.refuse("--set hidden=\(hidden): the hidden size must be divisible by the 4 heads")
+if hidden.value % 4 != 0 {
+  lesson.refuse("--set hidden=\(hidden.value): the hidden size must be divisible by the 4 heads")
 }
 
 lesson.markdown(
@@ -72,7 +72,10 @@ lesson.cell(
 ) { out in
   var rows: [[String]] = []
   var shares: [Double] = []
-  for c in EncoderConfiguration.published {
+  for published in EncoderConfiguration.published {
+    // The control of the check below builds ALBERT without sharing: the count must change.
+    var c = published
+    if out.isControl("published-counts") { c.sharedLayers = false }
     let model = withMetaTensors {
       var g = SplitMix64(seed: 0)
       return TransformerEncoderModel(c, using: &g)
@@ -93,8 +96,10 @@ lesson.cell(
       title: "share of parameters in the embedding (%)",
       valueText: shares.map { String(format: "%.1f %%", 100 * $0) }))
   out.check(
+    "published-counts",
     rows[0][6] == groupedDigits(109_081_344) && rows[2][6] == groupedDigits(11_683_584),
-    "BERT-base has 109,081,344 parameters here, ALBERT-base 11,683,584: about 9× fewer")
+    "BERT-base has 109,081,344 parameters here, ALBERT-base 11,683,584: about 9× fewer",
+    control: .sabotage("ALBERT is built without cross-layer sharing"))
 }
 
 lesson.cell(
@@ -161,8 +166,9 @@ lesson.cell(
 func configuration(shared: Bool) -> EncoderConfiguration {
   EncoderConfiguration(
     name: shared ? "ALBERT-small" : "BERT-small", vocabularySize: vocabulary.count,
-    embeddingSize: shared ? embedding : hidden, hiddenSize: hidden, layers: depth, heads: 4,
-    feedForwardSize: 2 * hidden, sharedLayers: shared, maxLength: 64)
+    embeddingSize: shared ? embedding.value : hidden.value, hiddenSize: hidden.value,
+    layers: depth.value, heads: 4,
+    feedForwardSize: 2 * hidden.value, sharedLayers: shared, maxLength: 64)
 }
 
 /// What pre-training recorded: the losses, and whether each step's pair guesses were right.
@@ -186,11 +192,12 @@ func pretrain(_ model: PretrainingModel, task: PretrainingData.Task, out: CellOu
   throws -> Pretraining
 {
   var generator = lesson.random("pretraining")
-  let progress = out.progress(label, total: steps)
+  let progress = out.progress(label, total: steps.value)
   var record = Pretraining(history: TrainingHistory())
   let history = try TrainingLoop(
-    steps: steps, clipNorm: 1,
-    schedule: .cosine(totalSteps: steps, warmupSteps: Swift.max(steps / 10, 1), minimumFactor: 0.1)
+    steps: steps.value, clipNorm: 1,
+    schedule: .cosine(
+      totalSteps: steps.value, warmupSteps: Swift.max(steps.value / 10, 1), minimumFactor: 0.1)
   ).run(
     model: model, optimizer: Adam(model.parameters(), learningRate: 0.003),
     loss: { _ in
@@ -245,7 +252,7 @@ lesson.cell(
   Both read `[CLS] first [SEP] second [SEP]`. **MLM**: 15 % of the tokens become `[MASK]` \
   and the model predicts them (its output layer reuses the word embeddings). **SOP**: half \
   of the pairs are swapped, and the model says from `[CLS]` whether they are in order. \
-  Same data, same steps; ALBERT with `E = \(embedding)` and one shared layer. Accuracies \
+  Same data, same steps; ALBERT with `E = \(embedding.value)` and one shared layer. Accuracies \
   are measured on the held-out stories.
   """
 ) { out in
@@ -263,15 +270,17 @@ lesson.cell(
       String(format: "%.3f", Pretraining.final(run.mlmLoss)),
       String(format: "%.3f", Pretraining.final(run.pairLoss)), percent(mlm), percent(sop),
     ])
-    series.append(.init(name, run.history.smoothedTrainLoss(window: steps / 40)))
+    series.append(.init(name, run.history.smoothedTrainLoss(window: steps.value / 40)))
   }
   out.plot(LinePlot(series, title: "pre-training loss (MLM + SOP)", height: 7))
   out.table(
     ["model", "encoder parameters", "MLM loss", "SOP loss", "MLM accuracy", "SOP accuracy"], rows)
   out.print("losses: the last ten training steps; accuracies: the held-out stories")
   out.check(
-    albert.encoder.parameterCount * 2 < bert.encoder.parameterCount,
-    "ALBERT-small has less than half of BERT-small's parameters")
+    "albert-smaller", albert.encoder.parameterCount * 2 < bert.encoder.parameterCount,
+    "ALBERT-small has less than half of BERT-small's parameters",
+    control: .setting(
+      "--set layers=1 --set embedding=32", "one layer and E = H leave nothing to share or factor"))
 }
 
 lesson.cell(
@@ -357,7 +366,9 @@ lesson.cell(
           words[batch.segments[row * batch.inputs.length + i]].insert(id)
         }
       }
-      let guess = words[0].intersection(words[1]).count >= 2 ? 1 : 0
+      // The control of the check below needs no shared word at all: always "continuation".
+      let needed = out.isControl("nsp-shortcut") ? 0 : 2
+      let guess = words[0].intersection(words[1]).count >= needed ? 1 : 0
       if guess == batch.labels[row] { right += 1 }
     }
     return Double(right) / Double(batch.labels.count)
@@ -367,8 +378,9 @@ lesson.cell(
   out.table(
     ["", "NSP", "SOP"], [["shared-words rule", percent(ruleOnNSP), percent(ruleOnSOP)]])
   out.check(
-    ruleOnNSP >= 0.9 && ruleOnSOP < 0.6,
-    "shared words answer NSP but not SOP: NSP can be passed without knowing any order")
+    "nsp-shortcut", ruleOnNSP >= 0.9 && ruleOnSOP < 0.6,
+    "shared words answer NSP but not SOP: NSP can be passed without knowing any order",
+    control: .sabotage("the rule needs no shared word, so it always says continuation"))
 }
 
 lesson.cell(
@@ -389,7 +401,7 @@ lesson.cell(
   var generator = lesson.random("nsp model")
   let nsp = PretrainingModel(configuration(shared: true), using: &generator)
   let nspPretraining = try pretrain(nsp, task: .nextSentence, out: out, label: "NSP")
-  let window = Swift.max(steps / 40, 1)
+  let window = Swift.max(steps.value / 40, 1)
   out.plot(
     LinePlot(
       [
@@ -406,8 +418,16 @@ lesson.cell(
       ["NSP", percent(nspOnNSP), percent(nspOnSOP)], ["SOP", percent(sopOnNSP), percent(sopOnSOP)],
     ])
   if !lesson.isQuick {
-    out.check(nspOnSOP < 0.6, "the NSP model is near chance on SOP: it learned no order")
-    out.check(sopOnSOP >= 0.9, "the SOP model has learned the order of the plots' stages")
+    // The control of the first check puts the SOP model in the NSP model's place.
+    let tested = out.isControl("nsp-model-blind-to-order") ? sopOnSOP : nspOnSOP
+    out.check(
+      "nsp-model-blind-to-order", tested < 0.6,
+      "the NSP model is near chance on SOP: it learned no order",
+      control: .sabotage("the SOP model is tested in the NSP model's place"))
+    out.check(
+      "sop-model-learns-order", sopOnSOP >= 0.9,
+      "the SOP model has learned the order of the plots' stages",
+      control: .setting("--set steps=1", "one step of pre-training teaches no order"))
   }
 }
 
@@ -435,13 +455,13 @@ let runsText =
   trials == 1 ? "once" : "\(trials) times (other classifier weights, other batch orders)"
 
 lesson.cell(
-  "Sentiment from \(labels) labels",
+  "Sentiment from \(labels.value) labels",
   """
-  Each start is fine-tuned \(runsText) for the same steps on the same \(labels) \
+  Each start is fine-tuned \(runsText) for the same steps on the same \(labels.value) \
   labelled reviews, and tested on 500 new ones.
   """
 ) { out in
-  let train = Array(reviews[1500..<(1500 + labels)])
+  let train = Array(reviews[1500..<(1500 + labels.value)])
   let test = Array(reviews[2500..<3000])
   func batch(_ r: [Review]) -> PaddedBatch {
     PaddedBatch(
@@ -452,10 +472,12 @@ lesson.cell(
   }
   var rows: [[String]] = []
   var means: [Double] = []
+  /// The squared standard error of each mean, from the spread of its runs.
+  var squaredErrors: [Double] = []
   for (name, source, rateDecay) in [
     ("from scratch", nil as TransformerEncoderModel?, Float(1)),
     ("pre-trained, one rate", bert.encoder, 1),
-    ("pre-trained, decay \(decay)", bert.encoder, decay),
+    ("pre-trained, decay \(decay.value)", bert.encoder, decay.value),
   ] {
     var accuracies: [Double] = []
     for trial in 0..<trials {
@@ -466,8 +488,8 @@ lesson.cell(
       let groups = ParameterGroup.layerwise(
         encoder.parameterGroupsByDepth() + [classifier.head.parameters()], learningRate: 1e-3,
         decay: rateDecay)
-      let progress = out.progress("\(name), run \(trial + 1)", total: fineTuneSteps)
-      try TrainingLoop(steps: fineTuneSteps, clipNorm: 1).run(
+      let progress = out.progress("\(name), run \(trial + 1)", total: fineTuneSteps.value)
+      try TrainingLoop(steps: fineTuneSteps.value, clipNorm: 1).run(
         model: classifier, optimizer: AdamW(groups: groups, weightDecay: 0.01),
         loss: { _ in
           let picked = (0..<32).map { _ in train[generator.index(train.count)] }
@@ -481,6 +503,9 @@ lesson.cell(
     }
     let mean = accuracies.reduce(0, +) / Double(trials)
     means.append(mean)
+    let spread =
+      accuracies.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(Swift.max(trials - 1, 1))
+    squaredErrors.append(spread / Double(trials))
     rows.append([name, percent(mean), accuracies.map(percent).joined(separator: ", ")])
   }
   out.table(["start", "mean test accuracy", "runs"], rows)
@@ -488,9 +513,16 @@ lesson.cell(
     "pre-trained minus scratch: \(String(format: "%+.1f", 100 * (means[1] - means[0]))) points; "
       + "decay minus one rate: \(String(format: "%+.1f", 100 * (means[2] - means[1]))) points")
   if !lesson.isQuick {
+    let error = (squaredErrors[0] + squaredErrors[1]).squareRoot()
+    out.print(
+      String(
+        format: "standard error of pre-trained minus scratch, from the runs: %.1f points",
+        100 * error))
     out.check(
-      means[1] > means[0],
-      "the pre-trained encoder beats training from scratch on \(labels) labels")
+      "pre-training-helps", means[1] > means[0] + 2 * error,
+      "the pre-trained encoder beats training from scratch on \(labels.value) labels by more than "
+        + "two standard errors",
+      control: .setting("--set steps=1", "one step of pre-training is no better than none"))
   }
 }
 

@@ -4,9 +4,9 @@
 import Notebook
 
 let rows = Catalog.lessons.map { ["\($0.number)", $0.title, $0.command] }
-print("Language models, from counting words to ALBERT\n")
-print(
+Console.print("Language models, from counting words to ALBERT\n")
+Console.print(
   Table(header: ["#", "lesson", "command"], rows: rows).render(PlotStyle()).joined(separator: "\n"))
-print("")
-for entry in Catalog.lessons { print("\(entry.number). \(entry.title): \(entry.summary)") }
-print("\nAdd --help to any lesson command to see its options and knobs.")
+Console.print("")
+for entry in Catalog.lessons { Console.print("\(entry.number). \(entry.title): \(entry.summary)") }
+Console.print("\nAdd --help to any lesson command to see its options and knobs.")

@@ -10,22 +10,22 @@
 // that differs), or "correct".
 import Exercises
 import Foundation
+import Notebook
 
 let lessons = ["bag-of-words", "ngrams", "rnn", "attention", "denoising", "albert"]
 let arguments = Array(CommandLine.arguments.dropFirst())
 let exercises = allExercises(Attempts.implementations)
 
 func fail(_ message: String) -> Never {
-  FileHandle.standardError.write(
-    Data("exercises: \(message)\nusage: exercises list | exercises check [lesson]\n".utf8))
+  Console.writeError("exercises: \(message)\nusage: exercises list | exercises check [lesson]\n")
   exit(2)
 }
 
 switch arguments.first {
 case "list":
   for lesson in lessons {
-    print(lesson)
-    for e in exercises where e.lesson == lesson { print("  \(e.id): \(e.task)") }
+    Console.print(lesson)
+    for e in exercises where e.lesson == lesson { Console.print("  \(e.id): \(e.task)") }
   }
 case "check":
   let chosen = arguments.count > 1 ? arguments[1] : nil
@@ -37,17 +37,17 @@ case "check":
   for e in exercises where chosen == nil || e.lesson == chosen {
     total += 1
     switch e.check() {
-    case .notAttempted: print("[ ] \(e.lesson)/\(e.id): not attempted")
+    case .notAttempted: Console.print("[ ] \(e.lesson)/\(e.id): not attempted")
     case .correct:
       correct += 1
-      print("[x] \(e.lesson)/\(e.id): correct")
+      Console.print("[x] \(e.lesson)/\(e.id): correct")
     case .wrong(let input, let expected, let got):
-      print(
+      Console.print(
         "[!] \(e.lesson)/\(e.id): wrong\n      input:    \(input)\n      expected: \(expected)\n      got:      \(got)"
       )
     }
   }
-  print("\(correct) of \(total) correct")
-case nil, "--help", "-h": print("usage: exercises list | exercises check [lesson]")
+  Console.print("\(correct) of \(total) correct")
+case nil, "--help", "-h": Console.print("usage: exercises list | exercises check [lesson]")
 default: fail("unknown command '\(arguments[0])'")
 }

@@ -7,6 +7,7 @@
 //                                [--threads N] [--quick]
 import Foundation
 import NeuralNetwork
+import Notebook
 import Optimizers
 import TensorCore
 
@@ -18,16 +19,27 @@ struct Options {
   var quick = false
 }
 
+let usage =
+  "usage: bench [--workload matmul,char_rnn,transformer,mlp_bow|all] [--threads N] [--quick]"
+let help = """
+  bench: the course's performance workloads, one JSON line per result on standard output.
+
+  \(usage)
+
+    --workload LIST  comma-separated workloads to run (default: all four)
+    --threads N      worker threads, 1 to the machine's cores (default: all cores)
+    --quick          small sizes and few repetitions: a smoke test, not a measurement
+    --help           show this help
+  """
+
 func parseOptions() -> Options {
   var options = Options()
   var arguments = Array(CommandLine.arguments.dropFirst())
   func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(
-      Data(
-        "bench: \(message)\nusage: bench [--workload matmul,char_rnn,transformer,mlp_bow] [--threads N] [--quick]\n"
-          .utf8))
+    Console.writeError("bench: \(message)\n\(usage)\n")
     exit(2)
   }
+  let cores = ProcessInfo.processInfo.activeProcessorCount
   while !arguments.isEmpty {
     let argument = arguments.removeFirst()
     var flag = argument
@@ -42,15 +54,20 @@ func parseOptions() -> Options {
       return arguments.removeFirst()
     }
     switch flag {
-    case "--quick": options.quick = true
+    case "--quick":
+      guard value == nil else { fail("--quick takes no value, got '\(argument)'") }
+      options.quick = true
     case "--threads":
       let text = next()
-      guard let n = Int(text), n >= 1 else {
-        fail("--threads must be a whole number ≥ 1, got '\(text)'")
+      guard let n = Int(text), (1...cores).contains(n) else {
+        fail(
+          "--threads must be a whole number from 1 to \(cores) (this machine's cores), got '\(text)'"
+        )
       }
       options.threads = n
     case "--workload":
       let text = next()
+      guard !text.isEmpty else { fail("--workload needs at least one workload name") }
       if text != "all" {
         let chosen = text.split(separator: ",").map(String.init)
         let known = Options().workloads
@@ -60,7 +77,8 @@ func parseOptions() -> Options {
         options.workloads = chosen
       }
     case "--help", "-h":
-      print("bench [--workload matmul,char_rnn,transformer,mlp_bow] [--threads N] [--quick]")
+      guard value == nil else { fail("--help takes no value") }
+      Console.print(help)
       exit(0)
     default: fail("unknown option '\(argument)'")
     }
@@ -100,8 +118,7 @@ func k(_ n: Int) -> Double { 1 / Double(n).squareRoot() }
 func emit(_ record: [String: Any]) {
   let data = try! JSONSerialization.data(
     withJSONObject: record, options: [.sortedKeys, .withoutEscapingSlashes])
-  print(String(decoding: data, as: UTF8.self))
-  fflush(stdout)
+  Console.print(String(decoding: data, as: UTF8.self))
 }
 
 func median(_ values: [Double]) -> Double {

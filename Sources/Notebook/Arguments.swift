@@ -17,14 +17,26 @@ public struct Arguments: Equatable {
   public var export: String?
   public var quiz = false
   public var answers = false
-  /// `--set name=value` pairs and `--name value` pairs not yet claimed by a knob or option.
-  var pending: [(name: String, value: String, spelling: String)] = []
+  /// `--checks`: list every check with its control.
+  public var checks = false
+  /// `--control ID`: the control run of check `ID` (it must fail).
+  public var control: String?
+  /// `--set name=value` pairs and `--name value` pairs not yet claimed by a knob or option;
+  /// `value` is `nil` for a `--name` with nothing after it.
+  var pending: [(name: String, value: String?, spelling: String)] = []
+
+  /// The flags the runner itself knows, for `--help` and "did you mean".
+  static let runnerFlags = [
+    "help", "list", "step", "quick", "no-color", "ascii", "quiz", "answers", "from", "only",
+    "width", "seed", "export", "set", "checks", "control",
+  ]
 
   public static func == (a: Arguments, b: Arguments) -> Bool {
     a.help == b.help && a.list == b.list && a.step == b.step && a.quick == b.quick
       && a.from == b.from && a.only == b.only && a.seed == b.seed && a.color == b.color
       && a.ascii == b.ascii && a.width == b.width && a.export == b.export
-      && a.quiz == b.quiz && a.answers == b.answers
+      && a.quiz == b.quiz && a.answers == b.answers && a.checks == b.checks
+      && a.control == b.control
       && a.pending.map { "\($0)" } == b.pending.map { "\($0)" }
   }
 
@@ -64,6 +76,15 @@ public struct Arguments: Equatable {
         if let inline { return inline }
         return try value(flag)
       }
+      func noValue() throws {
+        if inline != nil { throw UsageError("\(flag) takes no value, got '\(argument)'") }
+      }
+      switch flag {
+      case "--help", "-h", "--list", "--step", "--quick", "--no-color", "--ascii", "--quiz",
+        "--answers", "--checks":
+        try noValue()
+      default: break
+      }
       switch flag {
       case "--help", "-h": result.help = true
       case "--list": result.list = true
@@ -73,6 +94,8 @@ public struct Arguments: Equatable {
       case "--ascii": result.ascii = true
       case "--quiz": result.quiz = true
       case "--answers": result.answers = true
+      case "--checks": result.checks = true
+      case "--control": result.control = try takeValue()
       case "--from": result.from = try integer(flag, takeValue(), 1...10_000)
       case "--only": result.only = try integer(flag, takeValue(), 1...10_000)
       case "--width": result.width = try integer(flag, takeValue(), 20...1_000)
@@ -100,13 +123,22 @@ public struct Arguments: Equatable {
           throw UsageError("unexpected argument '\(argument)'")
         }
         let name = String(flag.dropFirst(2))
-        let text = try takeValue()
-        result.pending.append((name, text, "\(flag) \(text)"))
+        if let inline {
+          result.pending.append((name, inline, argument))
+        } else if i + 1 < arguments.count, !arguments[i + 1].hasPrefix("--") {
+          i += 1
+          result.pending.append((name, arguments[i], "\(flag) \(arguments[i])"))
+        } else {
+          result.pending.append((name, nil, flag))
+        }
       }
       i += 1
     }
     if result.answers && !result.quiz {
       throw UsageError("--answers goes with --quiz (it prints the quiz with its answers)")
+    }
+    if result.checks && result.control != nil {
+      throw UsageError("--checks lists the checks; --control runs one check's control: choose one")
     }
     if result.from != nil && result.only != nil {
       throw UsageError("--from and --only cannot be used together")
@@ -115,11 +147,38 @@ public struct Arguments: Equatable {
   }
 
   /// Removes and returns the value given for `name`, if any.
+  ///
+  /// A `--name` given without a value stays pending, to be reported as needing one.
   mutating func claim(_ name: String) -> (value: String, spelling: String)? {
-    guard let index = pending.lastIndex(where: { $0.name == name }) else { return nil }
+    guard let index = pending.lastIndex(where: { $0.name == name && $0.value != nil })
+    else { return nil }
     let found = pending[index]
-    pending.removeAll { $0.name == name }
-    return (found.value, found.spelling)
+    pending.removeAll { $0.name == name && $0.value != nil }
+    return (found.value!, found.spelling)
+  }
+
+  /// The closest of `candidates` to `name`, if it is a likely typo (edit distance ≤ 2).
+  static func suggestion(for name: String, among candidates: [String]) -> String? {
+    let scored = candidates.map { ($0, editDistance(name, $0)) }.filter {
+      $0.1 <= Swift.min(2, Swift.max(1, name.count / 3))
+    }
+    return scored.min { $0.1 < $1.1 }?.0
+  }
+
+  /// The Levenshtein distance between two words.
+  static func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a)
+    let b = Array(b)
+    var previous = Array(0...b.count)
+    for i in 1...Swift.max(a.count, 1) where !a.isEmpty {
+      var row = [i] + Array(repeating: 0, count: b.count)
+      for j in 1...Swift.max(b.count, 1) where !b.isEmpty {
+        row[j] = Swift.min(
+          previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+      }
+      previous = row
+    }
+    return a.isEmpty ? b.count : previous[b.count]
   }
 }
 

@@ -12,13 +12,19 @@ public final class CellOutput {
   public let style: PlotStyle
   let progressEnabled: Bool
   public private(set) var recorded: [String] = []
-  /// Claims made with `check` that turned out false.
+  /// Claims made with `check` that turned out false (observations on a learner's own data
+  /// excluded).
   public private(set) var failedChecks: [String] = []
+  let log: CheckLog
 
-  init(sink: TextSink?, style: PlotStyle, progressEnabled: Bool) {
+  init(
+    sink: TextSink?, style: PlotStyle, progressEnabled: Bool,
+    log: CheckLog = CheckLog(controlID: nil)
+  ) {
     self.sink = sink
     self.style = style
     self.progressEnabled = progressEnabled
+    self.log = log
   }
 
   /// Whether this cell's output is being shown (false while rebuilding state quietly).
@@ -55,12 +61,41 @@ public final class CellOutput {
   /// holds; `✗ claim` when it does not, and the run then ends with status 1.
   ///
   /// A lesson's point ("the classifier beats the majority baseline") is thus tested every
-  /// time the lesson runs, with whatever knobs and seed the student chose.
-  public func check(_ condition: Bool, _ claim: String) {
-    let mark = condition ? (style.ascii ? "[ok]" : "✓") : (style.ascii ? "[FAILED]" : "✗")
-    emit("\(mark) \(claim)")
-    if !condition { failedChecks.append(claim) }
+  /// time the lesson runs, with whatever knobs and seed the student chose. The `control`
+  /// is a setting under which the claim is false; CI runs it to prove the check can fail.
+  ///
+  /// - Parameters:
+  ///   - id: a short name for the check, unique in the lesson (`beats-majority`).
+  ///   - condition: whether the claim holds.
+  ///   - claim: the sentence, with the numbers that back it.
+  ///   - control: where the claim is false (see `Control`).
+  ///   - onOtherData: for a claim that depends on the data, why it can go either way on a
+  ///     learner's own text. On such text (`--corpus`) a false claim is then reported as
+  ///     what was observed, with this sentence, and does not fail the run. Identities (a
+  ///     formula equals a layer) pass `nil` and fail on any data.
+  public func check(
+    _ id: String, _ condition: Bool, _ claim: String, control: Control,
+    onOtherData why: String? = nil
+  ) {
+    let isObservation = log.onOwnData && why != nil
+    let mark = condition ? (style.ascii ? "[ok]" : "✓") : (style.ascii ? "[no]" : "✗")
+    if !condition && isObservation {
+      emit("\(mark) \(claim)")
+      emit("  (not so on this text: \(why!))")
+    } else {
+      emit("\(condition ? mark : (style.ascii ? "[FAILED]" : "✗")) \(claim)")
+    }
+    if !condition && !isObservation { failedChecks.append(claim) }
+    log.record(
+      CheckResult(
+        id: id, claim: claim, passed: condition, control: control, cell: log.cell,
+        isObservation: isObservation))
   }
+
+  /// Whether this run is the control run of check `id` (`--control id`), for a control
+  /// declared with `Control.sabotage`: the cell then plants the mistake the check must
+  /// catch.
+  public func isControl(_ id: String) -> Bool { log.controlID == id }
 
   /// Prints on the console only: for timings, which differ from run to run and would
   /// make exported transcripts differ too.

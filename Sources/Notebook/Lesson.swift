@@ -39,6 +39,14 @@ public final class Lesson {
   let input: LineSource
   let colorEnabled: Bool
   let progressEnabled: Bool
+  /// The checks made in this run, with their controls.
+  let checkLog: CheckLog
+  /// The cell running now (0-based), while one runs.
+  var runningCell: Int?
+  /// The knobs each cell read the last time it ran, by cell index.
+  var knobReads: [Int: Set<String>] = [:]
+  /// Knobs read outside any cell (top-level code): they cannot change while stepping.
+  var knobsReadOutsideCells: Set<String> = []
 
   /// Creates a lesson and parses the command line.
   /// - Parameters:
@@ -68,6 +76,7 @@ public final class Lesson {
       self.arguments = Arguments()
       self.errors.append("\(error)")
     }
+    checkLog = CheckLog(controlID: self.arguments.control)
     let isConsole = output is StandardOutput
     colorEnabled = self.arguments.color && (!isConsole || Terminal.colorAllowed) && isConsole
     progressEnabled = isConsole
@@ -80,9 +89,27 @@ public final class Lesson {
   public var isQuick: Bool { arguments.quick }
 
   /// The plot style of this run.
+  ///
+  /// The width is `--width` if given; else 100 when the run is exported, so a transcript
+  /// does not depend on the terminal it was made in; else the terminal's width; else
+  /// `COLUMNS` when standard output is not a terminal; else 80.
   public var style: PlotStyle {
-    let terminalWidth = console is StandardOutput ? Terminal.width : nil
-    return PlotStyle(width: arguments.width ?? terminalWidth ?? 80, ascii: arguments.ascii)
+    PlotStyle(width: resolvedWidth, ascii: arguments.ascii)
+  }
+
+  var resolvedWidth: Int {
+    if let width = arguments.width { return width }
+    if arguments.export != nil { return 100 }
+    if console is StandardOutput {
+      if let terminal = Terminal.width { return Swift.max(20, terminal) }
+      if !Terminal.stdoutIsTerminal,
+        let text = ProcessInfo.processInfo.environment["COLUMNS"], let columns = Int(text),
+        (20...1_000).contains(columns)
+      {
+        return columns
+      }
+    }
+    return 80
   }
 
   /// A generator for one purpose, seeded from the run's seed and `purpose`.
@@ -98,6 +125,22 @@ public final class Lesson {
     }
     var mixer = SplitMix64(seed: seed ^ hash)
     return SplitMix64(seed: mixer.next())
+  }
+
+  /// Whether the lesson runs on a learner's own data (`--corpus`). The lesson sets it;
+  /// checks that depend on the data then report what they observe instead of failing.
+  public var runsOnOwnData: Bool {
+    get { checkLog.onOwnData }
+    set { checkLog.onOwnData = newValue }
+  }
+
+  /// Notes that knob `name` was read, by the running cell or by top-level code.
+  func noteRead(of name: String) {
+    if let cell = runningCell {
+      knobReads[cell, default: []].insert(name)
+    } else {
+      knobsReadOutsideCells.insert(name)
+    }
   }
 
   /// Refuses to run, with `message`, before any cell runs (exit status 2): for inputs the
@@ -135,14 +178,30 @@ public final class Lesson {
   /// success, 1 when a cell fails, 2 for a usage error.
   public func execute() -> Int32 {
     let known = knobs.map { $0.name }.joined(separator: ", ")
+    let everything = Arguments.runnerFlags + knobs.map { $0.name } + options.map { $0.name }
     for leftover in arguments.pending {
       if leftover.spelling.hasPrefix("--set") {
+        let hint =
+          Arguments.suggestion(for: leftover.name, among: knobs.map { $0.name })
+          .map { " (did you mean \($0)?)" } ?? ""
         errors.append(
-          "unknown knob '\(leftover.name)' in '\(leftover.spelling)'; "
+          "unknown knob '\(leftover.name)' in '\(leftover.spelling)'\(hint); "
             + (known.isEmpty ? "this lesson has no knobs" : "this lesson's knobs: \(known)"))
+      } else if leftover.value == nil && everything.contains(leftover.name) {
+        errors.append("--\(leftover.name) needs a value")
       } else {
-        errors.append("unknown option '--\(leftover.name)'")
+        let hint =
+          Arguments.suggestion(for: leftover.name, among: everything)
+          .map { " (did you mean --\($0)?)" } ?? ""
+        errors.append("unknown option '--\(leftover.name)'\(hint)")
       }
+    }
+    if arguments.export != nil && (arguments.quiz || arguments.list || arguments.checks) {
+      errors.append(
+        "--export writes a run of the lesson; it does not go with --quiz, --list or --checks")
+    }
+    if let path = arguments.export, let problem = ExportDestination.problem(with: path) {
+      errors.append(problem)
     }
     if !errors.isEmpty {
       let text = errors.map { "error: \($0)" }.joined(separator: "\n")

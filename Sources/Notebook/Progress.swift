@@ -19,7 +19,7 @@ public final class Progress {
     self.label = label
     self.total = Swift.max(total, 1)
     self.enabled = enabled
-    self.isTerminal = Terminal.stderrIsTerminal
+    self.isTerminal = Terminal.stderrIsTerminal && !Terminal.isDumb
   }
 
   /// Reports that `done` of `total` steps are finished, with the latest loss if any.
@@ -30,21 +30,36 @@ public final class Progress {
       let now = Date()
       guard done >= total || now.timeIntervalSince(lastDraw) > 0.1 else { return }
       lastDraw = now
-      let fraction = Double(done) / Double(total)
-      let width = 24
-      let filled = Int(fraction * Double(width))
       let elapsed = now.timeIntervalSince(start)
       let remaining = done > 0 ? elapsed / Double(done) * Double(total - done) : 0
-      let bar =
-        String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-      var line = "\r\(label) \(bar) \(done)/\(total)\(lossText)  \(Int(remaining.rounded()))s left "
-      if done >= total { line = "\r" + String(repeating: " ", count: line.count) + "\r" }
-      FileHandle.standardError.write(Data(line.utf8))
+      let text = Progress.line(
+        label: label, done: done, total: total,
+        detail: "\(lossText)  \(Int(remaining.rounded()))s left",
+        width: Terminal.errorWidth ?? 80)
+      // Carriage return, the line, erase to the end: one row, redrawn in place.
+      Console.writeError("\r" + (done >= total ? "" : text) + "\u{1B}[K")
     } else {
-      while nextQuarter <= 4 && done * 4 >= total * nextQuarter {
-        FileHandle.standardError.write(Data("\(label): \(done)/\(total)\(lossText)\n".utf8))
-        nextQuarter += 1
-      }
+      guard nextQuarter <= 4 && done * 4 >= total * nextQuarter else { return }
+      Console.writeError("\(label): \(done)/\(total)\(lossText)\n")
+      while nextQuarter <= 4 && done * 4 >= total * nextQuarter { nextQuarter += 1 }
     }
+  }
+
+  /// One progress line, never wider than `width - 1` columns (the last column is left
+  /// free so that no terminal wraps it): the bar shrinks first, then the details go.
+  static func line(label: String, done: Int, total: Int, detail: String, width: Int) -> String {
+    let counts = " \(done)/\(total)"
+    let room = width - 1 - label.count - counts.count - detail.count - 1
+    let barWidth = Swift.min(24, room)
+    let fraction = Double(Swift.min(done, total)) / Double(Swift.max(total, 1))
+    var text = label
+    if barWidth >= 4 {
+      let filled = Int(fraction * Double(barWidth))
+      text +=
+        " " + String(repeating: "█", count: filled)
+        + String(repeating: "░", count: barWidth - filled)
+    }
+    text += counts + (barWidth >= 4 ? detail : "")
+    return String(text.prefix(Swift.max(width - 1, 1)))
   }
 }

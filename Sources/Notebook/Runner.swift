@@ -6,7 +6,8 @@ struct Runner {
   var transcript: Transcript
   /// How many cells have run so far (the next cell to run has index `ran`).
   var ran = 0
-  var failedChecks: [String] = []
+  /// The cells whose output was shown: their failed checks end the run with status 1.
+  var shown: Set<Int> = []
 
   init(lesson: Lesson) {
     self.lesson = lesson
@@ -22,6 +23,9 @@ struct Runner {
       lesson.errorOutput.write("error: this lesson has \(count) cells; there is no cell \(first)\n")
       return 2
     }
+    if arguments.checks || arguments.control != nil {
+      return runForChecks()
+    }
     header()
     do {
       let start = (arguments.from ?? arguments.only ?? 1) - 1
@@ -33,20 +37,75 @@ struct Runner {
         while ran < end { try show(ran, prose: true) }
       }
       try export()
-    } catch let failure as CellFailure {
-      lesson.errorOutput.write("\(failure.message)\n")
-      return failure.status
     } catch {
-      lesson.errorOutput.write("error: \(error)\n")
-      return 1
+      return report(error)
     }
-    if !failedChecks.isEmpty {
+    let failures = lesson.checkLog.failures.filter { shown.contains($0.cell - 1) }
+    if !failures.isEmpty {
       lesson.errorOutput.write(
-        failedChecks.map { "check failed: \($0)\n" }.joined()
+        failures.map { "check failed: \($0.id): \($0.claim)\n" }.joined()
           + "the lesson's claims did not hold with these settings (see the ✗ lines)\n")
       return 1
     }
     return 0
+  }
+
+  /// `--checks` and `--control ID`: runs every cell quietly, then lists the checks with
+  /// their controls, or says whether check `ID` failed as its control requires.
+  mutating func runForChecks() -> Int32 {
+    let started = Date()
+    do {
+      try runQuietly(upTo: cells.count, progress: true)
+    } catch {
+      return report(error)
+    }
+    let results = lesson.checkLog.results
+    guard let id = arguments.control else {
+      var rows = [["check", "cell", "now", "control", "why the claim is false there"]]
+      for r in results {
+        let setting =
+          r.control.isSabotage ? "(planted mistake)" : r.control.arguments.joined(separator: " ")
+        rows.append([r.id, "\(r.cell)", r.passed ? "holds" : "FAILS", setting, r.control.reason])
+      }
+      lesson.console.write(
+        "\(results.count) checks in \(lesson.title); run a control with "
+          + "'\(lesson.command) [--quick] <control> --control <check>'\n"
+          + Table(header: rows[0], rows: Array(rows.dropFirst())).render(
+            PlotStyle(width: 1_000, ascii: arguments.ascii)
+          )
+          .joined(separator: "\n") + "\n")
+      lesson.console.write(
+        "machine-readable:\n"
+          + results.map {
+            "\($0.id)\t\($0.control.isSabotage ? "" : $0.control.arguments.joined(separator: " "))\n"
+          }.joined())
+      return 0
+    }
+    let seconds = String(format: "%.1f", Date().timeIntervalSince(started))
+    guard let result = results.first(where: { $0.id == id }) else {
+      let known = results.map { $0.id }.joined(separator: ", ")
+      lesson.errorOutput.write(
+        "error: no check '\(id)' ran in this lesson with these settings; its checks: \(known)\n")
+      return 2
+    }
+    if result.passed {
+      lesson.errorOutput.write(
+        "control FAILED: check \(id) held under its control (\(seconds) s); it cannot catch "
+          + "what it claims to: \(result.claim)\n")
+      return 1
+    }
+    lesson.console.write("control confirmed: check \(id) fails here, as it should (\(seconds) s)\n")
+    return 0
+  }
+
+  /// Writes what stopped the run and returns its exit status.
+  func report(_ error: Error) -> Int32 {
+    if let failure = error as? CellFailure {
+      lesson.errorOutput.write("\(failure.message)\n")
+      return failure.status
+    }
+    lesson.errorOutput.write("error: \(error)\n")
+    return 1
   }
 
   func write(_ text: String) { lesson.console.write(text) }
@@ -60,55 +119,89 @@ struct Runner {
   }
 
   func header() {
-    write(bold("# \(lesson.title)") + "\n\n" + lesson.introduction + "\n\n")
+    let width = lesson.resolvedWidth
+    write(
+      bold("# \(lesson.title)") + "\n\n" + TextWrap.prose(lesson.introduction, width: width)
+        + "\n\n")
   }
 
   /// Runs the cells before `index` without showing them, so the state is as if they had.
-  /// Cells that already ran are run again from the first, in order.
-  mutating func runQuietly(upTo index: Int) throws {
+  /// Cells that already ran are run again from the first, in order. With `progress`, a
+  /// one-line count of the cells run so far is drawn on standard error.
+  mutating func runQuietly(upTo index: Int, progress: Bool = false) throws {
     if index < ran { ran = 0 }
+    let first = ran
+    let bar = Progress(
+      label: "running cells \(first + 1)–\(index) quietly", total: index - first,
+      enabled: progress && lesson.progressEnabled && index - first > 1)
     while ran < index {
-      let output = CellOutput(sink: nil, style: lesson.style, progressEnabled: false)
+      let output = CellOutput(
+        sink: nil, style: lesson.style, progressEnabled: false, log: lesson.checkLog)
       try execute(ran, output)
       ran += 1
+      bar.update(ran - first)
     }
+  }
+
+  /// Writes the heading, prose and code of cell `index`.
+  func showSource(_ index: Int, prose: Bool) {
+    let cell = cells[index]
+    let style = lesson.style
+    let width = lesson.resolvedWidth
+    let rule = String(
+      repeating: style.horizontal,
+      count: Swift.max(3, Swift.min(width, 80) - cell.title.count - 8))
+    write(
+      bold("\(style.horizontal)\(style.horizontal) \(index + 1). \(cell.title) \(rule)") + "\n")
+    if prose && !cell.prose.isEmpty { write(TextWrap.prose(cell.prose, width: width) + "\n") }
+    if !cell.source.isEmpty {
+      let gutter = style.vertical + " "
+      let continuation = (style.ascii ? ":" : "┆") + " "
+      let lines = cell.source.flatMap {
+        TextWrap.code($0, width: width, gutter: gutter, continuation: continuation)
+      }
+      write("\n" + lines.map { dim($0) }.joined(separator: "\n") + "\n")
+    }
+    write("\n")
+  }
+
+  /// Runs cell `index` visibly and records what it showed.
+  mutating func runShown(_ index: Int) throws {
+    let cell = cells[index]
+    let output = CellOutput(
+      sink: lesson.console, style: lesson.style, progressEnabled: lesson.progressEnabled,
+      log: lesson.checkLog)
+    try execute(index, output)
+    write("\n")
+    transcript.record(
+      index,
+      .code(
+        number: index + 1, title: cell.title, prose: cell.prose, source: cell.source,
+        output: output.recorded))
+    shown.insert(index)
+    ran = index + 1
   }
 
   /// Shows cell `index` (its prose unless `prose` is false), runs it, records it.
   mutating func show(_ index: Int, prose: Bool) throws {
     let cell = cells[index]
-    let number = index + 1
-    let style = lesson.style
     if cell.kind == .markdown {
-      if prose { write(cell.prose + "\n\n") }
-      transcript.entries.append(.markdown(cell.prose))
+      if prose { write(TextWrap.prose(cell.prose, width: lesson.resolvedWidth) + "\n\n") }
+      transcript.record(index, .markdown(cell.prose))
       ran = index + 1
       return
     }
-    let rule = String(
-      repeating: style.horizontal,
-      count: Swift.max(3, Swift.min(style.width, 80) - cell.title.count - 8))
-    write(bold("\(style.horizontal)\(style.horizontal) \(number). \(cell.title) \(rule)") + "\n")
-    if prose && !cell.prose.isEmpty { write(cell.prose + "\n") }
-    if !cell.source.isEmpty {
-      write(
-        "\n" + cell.source.map { dim(style.vertical + " " + $0) }.joined(separator: "\n") + "\n")
-    }
-    write("\n")
-    let output = CellOutput(
-      sink: lesson.console, style: style, progressEnabled: lesson.progressEnabled)
-    try execute(index, output)
-    failedChecks += output.failedChecks
-    write("\n")
-    transcript.entries.append(
-      .code(
-        number: number, title: cell.title, prose: cell.prose, source: cell.source,
-        output: output.recorded))
-    ran = index + 1
+    showSource(index, prose: prose)
+    try runShown(index)
   }
 
+  /// Runs one cell's code, noting which knobs it reads and which checks it makes.
   func execute(_ index: Int, _ output: CellOutput) throws {
     guard let body = cells[index].body else { return }
+    lesson.runningCell = index
+    lesson.checkLog.cell = index + 1
+    lesson.knobReads[index] = []
+    defer { lesson.runningCell = nil }
     do {
       try body(output)
     } catch let usage as UsageError {
@@ -118,31 +211,166 @@ struct Runner {
     }
   }
 
-  /// Pauses before each cell and acts on the student's answer.
+  /// Steps through the cells with the student: prose cells print as they come; a code
+  /// cell shows its prose and code, then waits, so the student can predict what it will
+  /// show before running it.
   mutating func stepThrough() throws {
     while ran < cells.count {
-      let cell = cells[ran]
-      let name = cell.kind == .code ? cell.title : "prose"
-      write(
-        dim(
-          "[cell \(ran + 1)/\(cells.count): \(name)] Enter runs it, s skips its prose, "
-            + "q quits, a number jumps: "))
-      guard let answer = lesson.input.readLine()?.trimmingCharacters(in: .whitespaces) else {
-        write("\n")
-        return
+      if cells[ran].kind == .markdown {
+        try show(ran, prose: true)
+        continue
       }
-      switch answer.lowercased() {
-      case "": try show(ran, prose: true)
-      case "s": try show(ran, prose: false)
-      case "q": return
-      default:
-        guard let target = Int(answer), target >= 1, target <= cells.count else {
-          write("type Enter, s, q, or a cell number from 1 to \(cells.count)\n")
-          continue
+      let index = ran
+      showSource(index, prose: true)
+      prompting: while true {
+        write(
+          dim(
+            "[cell \(index + 1)/\(cells.count)] Enter runs it · q quits · a number jumps · "
+              + "knobs · set NAME=VALUE: "))
+        guard let line = lesson.input.readLine() else {
+          write("\n")
+          return
         }
-        try runQuietly(upTo: target - 1)
+        // Answers typed at a terminal are echoed by it; scripted ones are written here, so
+        // that the session reads as it went.
+        if !(lesson.input is StandardInput && Terminal.stdinIsTerminal) { write(line + "\n") }
+        let answer = line.trimmingCharacters(in: .whitespaces)
+        switch answer.lowercased() {
+        case "":
+          try runShown(index)
+          break prompting
+        case "q", "quit":
+          write("to go on from here: \(resumeCommand(at: index + 1))\n")
+          return
+        case "knobs":
+          write(knobsText())
+        default:
+          if answer.lowercased().hasPrefix("set ") || answer.lowercased() == "set" {
+            try setLive(String(answer.dropFirst(3)).trimmingCharacters(in: .whitespaces))
+          } else if let target = Int(answer), target >= 1, target <= cells.count {
+            try jump(to: target - 1)
+            break prompting
+          } else {
+            write(
+              "type Enter to run the cell, q to quit, a cell number from 1 to \(cells.count), "
+                + "knobs, or set NAME=VALUE\n")
+          }
+        }
       }
     }
+  }
+
+  /// Jumps to cell `target` (0-based), running the cells on the way quietly.
+  mutating func jump(to target: Int) throws {
+    let from = target < ran ? 0 : ran
+    if target > from {
+      let started = Date()
+      try runQuietly(upTo: target, progress: true)
+      let seconds = String(format: "%.1f", Date().timeIntervalSince(started))
+      write(dim("ran cells \(from + 1)–\(target) quietly (\(seconds) s)") + "\n\n")
+    } else {
+      ran = target
+    }
+  }
+
+  /// The command that resumes this session at cell `number`, with the same settings.
+  func resumeCommand(at number: Int) -> String {
+    var parts = [lesson.command, "--step", "--from", "\(number)"]
+    if arguments.quick { parts.append("--quick") }
+    if arguments.seed != 0 { parts += ["--seed", "\(arguments.seed)"] }
+    for knob in lesson.knobs where knob.currentText() != knob.startText {
+      parts += ["--set", "\(knob.name)=\(knob.currentText())"]
+    }
+    for option in lesson.options where !option.currentText().isEmpty {
+      parts += ["--\(option.name)", option.currentText()]
+    }
+    return parts.joined(separator: " ")
+  }
+
+  /// The knobs with their values and what they allow.
+  func knobsText() -> String {
+    guard !lesson.knobs.isEmpty else { return "this lesson has no knobs\n" }
+    let width = (lesson.knobs.map { $0.name.count }.max() ?? 0) + 2
+    var lines: [String] = []
+    for knob in lesson.knobs {
+      let live = lesson.knobsReadOutsideCells.contains(knob.name) ? " (set it with --set)" : ""
+      lines.append(
+        "  " + padRight(knob.name, width) + padRight(knob.currentText(), 10) + knob.allowed
+          + live)
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// `set NAME=VALUE` at the prompt: changes the knob and re-runs, from the first cell
+  /// that read it, every cell that has run, so the state is what a fresh run with
+  /// `--set NAME=VALUE` would have. The cells before are re-run quietly (they may hold
+  /// state the later cells changed); the others are shown again.
+  mutating func setLive(_ pair: String) throws {
+    guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
+      write("write set NAME=VALUE, for example set \(lesson.knobs.first?.name ?? "steps")=10\n")
+      return
+    }
+    let name = String(pair[..<equals]).trimmingCharacters(in: .whitespaces)
+    let value = String(pair[pair.index(after: equals)...]).trimmingCharacters(in: .whitespaces)
+    guard let knob = lesson.knobs.first(where: { $0.name == name }) else {
+      let names = lesson.knobs.map { $0.name }
+      let hint =
+        Arguments.suggestion(for: name, among: names).map { " (did you mean \($0)?)" } ?? ""
+      write(
+        "unknown knob '\(name)'\(hint); "
+          + (names.isEmpty
+            ? "this lesson has no knobs" : "this lesson's knobs: \(names.joined(separator: ", "))")
+          + "\n")
+      return
+    }
+    if lesson.knobsReadOutsideCells.contains(name) {
+      write(
+        "\(name) is read when the lesson starts, before any cell; to change it, quit and run "
+          + "\(resumeCommand(at: ran + 1)) --set \(name)=\(value)\n")
+      return
+    }
+    let before = knob.currentText()
+    if let problem = knob.assign(value) {
+      write("\(problem); \(name) stays \(before)\n")
+      return
+    }
+    let after = knob.currentText()
+    guard after != before else {
+      write("\(name) is already \(after)\n")
+      return
+    }
+    let current = ran
+    guard let first = (0..<current).first(where: { lesson.knobReads[$0]?.contains(name) == true })
+    else {
+      write("\(name) = \(after) (was \(before)); no cell has read it yet, so nothing re-runs\n")
+      return
+    }
+    let visible = (first..<current).filter { cells[$0].kind == .code }
+    func span(_ a: Int, _ b: Int) -> String { a == b ? "cell \(a)" : "cells \(a)–\(b)" }
+    write(
+      dim(
+        "\(name) = \(after) (was \(before)): cell \(first + 1) reads it; re-running "
+          + span(first + 1, current)
+          + (first > 0 ? " (\(span(1, first)) quietly first, for their state)" : "")) + "\n\n")
+    ran = 0
+    try runQuietly(upTo: first, progress: true)
+    for index in first..<current {
+      if cells[index].kind == .markdown {
+        ran = index + 1
+        continue
+      }
+      let cell = cells[index]
+      write(
+        bold(
+          "\(lesson.style.horizontal)\(lesson.style.horizontal) \(index + 1). \(cell.title) (re-run)"
+        ) + "\n\n")
+      try runShown(index)
+    }
+    let list = visible.map { "\($0 + 1)" }.joined(separator: ", ")
+    write(
+      dim("re-ran \(visible.count == 1 ? "cell" : "cells") \(list) with \(name) = \(after)")
+        + "\n\n")
+    showSource(current, prose: false)
   }
 
   func export() throws {
@@ -167,18 +395,22 @@ extension Lesson {
     var lines = [
       "\(title): \(summary)", "", "usage: \(command) [options]", "", "options:",
       "  --list             list the cells and exit",
-      "  --step             pause before each cell: Enter runs it, s skips its prose,",
-      "                     q quits, a number jumps to that cell",
+      "  --step             step through the cells: each shows its prose and code, then",
+      "                     Enter runs it; q quits, a number jumps, knobs lists the knobs,",
+      "                     set NAME=VALUE changes one and re-runs the cells that read it",
       "  --from N           start at cell N (the cells before it run quietly)",
       "  --only N           run only cell N (the cells before it run quietly)",
       "  --quick            small sizes: a first look in seconds",
       "  --seed N           the random seed (default 0)",
       "  --set NAME=VALUE   set a knob (also --NAME VALUE)",
       "  --export FILE      write the run as Markdown (.md) or a Jupyter notebook (.ipynb)",
-      "  --width N          plot width in characters (default: the terminal's, else 80)",
+      "  --width N          text and plot width (default: the terminal's, else COLUMNS,",
+      "                     else 80; 100 when exporting)",
       "  --ascii            draw with ASCII characters only",
       "  --no-color         no colour (also when NO_COLOR is set or output is not a terminal)",
       "  --quiz             take the lesson's quiz (--quiz --answers prints it with answers)",
+      "  --checks           run the lesson quietly and list its checks with their controls",
+      "  --control ID       run check ID's control: succeeds only if the check fails",
       "  --help             show this help",
     ]
     if !options.isEmpty {
@@ -190,11 +422,16 @@ extension Lesson {
     if !knobs.isEmpty {
       lines += ["", "knobs (--set NAME=VALUE):"]
       let width = (knobs.map { $0.name.count }.max() ?? 0) + 2
+      let room = Swift.max(40, resolvedWidth - width - 2)
       for k in knobs {
         let quick = k.quickText.map { ", --quick \($0)" } ?? ""
-        lines.append(
-          "  " + padRight(k.name, width) + "\(k.help) (default \(k.defaultText)\(quick))")
-        lines.append("  " + String(repeating: " ", count: width) + k.allowed)
+        let text = "\(k.help) (default \(k.defaultText)\(quick)); \(k.allowed)"
+        let wrapped = TextWrap.wrap(text, width: room, hanging: 0)
+        for (i, piece) in wrapped.enumerated() {
+          lines.append(
+            "  " + (i == 0 ? padRight(k.name, width) : String(repeating: " ", count: width)) + piece
+          )
+        }
       }
     }
     return lines.joined(separator: "\n") + "\n"

@@ -11,24 +11,35 @@ public enum Terminal {
   /// Whether standard output is a terminal (not a file or a pipe).
   public static var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) != 0 }
 
+  /// Whether standard input is a terminal (a person typing, not a script).
+  public static var stdinIsTerminal: Bool { isatty(STDIN_FILENO) != 0 }
+
   /// Whether standard error is a terminal.
   public static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) != 0 }
 
   /// The terminal's width in columns, if standard output is a terminal that reports one.
-  public static var width: Int? {
+  public static var width: Int? { width(of: STDOUT_FILENO) }
+
+  static func width(of descriptor: Int32) -> Int? {
     var size = winsize()
     #if canImport(Glibc)
       let request = UInt(TIOCGWINSZ)
     #else
       let request = TIOCGWINSZ
     #endif
-    guard ioctl(STDOUT_FILENO, request, &size) == 0, size.ws_col > 0 else { return nil }
+    guard ioctl(descriptor, request, &size) == 0, size.ws_col > 0 else { return nil }
     return Int(size.ws_col)
   }
 
+  /// The width of the terminal standard error is, if it is one.
+  public static var errorWidth: Int? { width(of: STDERR_FILENO) }
+
+  /// Whether `TERM=dumb`: a terminal that understands no escape codes and no redraws.
+  public static var isDumb: Bool { ProcessInfo.processInfo.environment["TERM"] == "dumb" }
+
   /// Whether colour is allowed by the environment: `NO_COLOR` unset and output a terminal.
   public static var colorAllowed: Bool {
-    ProcessInfo.processInfo.environment["NO_COLOR"] == nil && stdoutIsTerminal
+    ProcessInfo.processInfo.environment["NO_COLOR"] == nil && stdoutIsTerminal && !isDumb
   }
 }
 
@@ -37,19 +48,19 @@ public protocol TextSink: AnyObject {
   func write(_ text: String)
 }
 
-/// Standard output, flushed after every write so output appears as cells run.
+/// Standard output, written at once so output appears as cells run (see `Console`).
 public final class StandardOutput: TextSink {
   public init() {}
   public func write(_ text: String) {
-    FileHandle.standardOutput.write(Data(text.utf8))
+    Console.write(text)
   }
 }
 
-/// Standard error, for error messages.
+/// Standard error, for error messages; a failure to write it is ignored (see `Console`).
 public final class StandardError: TextSink {
   public init() {}
   public func write(_ text: String) {
-    FileHandle.standardError.write(Data(text.utf8))
+    Console.writeError(text)
   }
 }
 

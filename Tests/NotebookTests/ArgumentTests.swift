@@ -60,11 +60,14 @@ func makeLesson(
   lesson.markdown("## Part one")
   lesson.cell("First", "Look at the rate.") { out in
     counter.runs.append(1)
-    out.print("rate", rate, "size", size, "mode", mode, "flag", flag, "corpus", corpus ?? "none")
+    out.print(
+      "rate", rate.value, "size", size.value, "mode", mode.value, "flag", flag.value, "corpus",
+      corpus ?? "none")
   }
   lesson.cell("Second") { out in
     counter.runs.append(2)
     out.print("second")
+    out.print("twice the size:", 2 * size.value)
   }
   lesson.cell("Third") { out in
     counter.runs.append(3)
@@ -94,7 +97,7 @@ struct KnobTests {
   }
 
   @Test(arguments: [
-    (["--set", "rate=2"], "--set rate=2: rate must be a number from 0.0 to 1.0"),
+    (["--set", "rate=2"], "--set rate=2: rate must be a number from 0 to 1"),
     (["--size", "0"], "--size 0: size must be a whole number from 1 to 10"),
     (["--set", "size=2.5"], "--set size=2.5: size must be a whole number from 1 to 10"),
     (["--set", "mode=c"], "--set mode=c: mode must be one of a, b"),
@@ -115,7 +118,8 @@ struct KnobTests {
     #expect(lesson.execute() == 2)
     #expect(
       lesson.errors == [
-        "unknown knob 'rat' in '--set rat=1'; this lesson's knobs: rate, size, mode, flag",
+        "unknown knob 'rat' in '--set rat=1' (did you mean rate?); this lesson's knobs: rate, "
+          + "size, mode, flag",
         "unknown option '--frobnicate'",
       ])
     #expect(counter.runs.isEmpty)
@@ -129,9 +133,8 @@ struct KnobTests {
       output.text.hasPrefix("Test lesson: a lesson for tests\n\nusage: test-lesson [options]"))
     #expect(output.text.contains("  --corpus FILE      a file"))
     #expect(
-      output.text.contains(
-        "  rate  a rate (default 0.5, --quick 0.25)\n        a number from 0.0 to 1.0"))
-    #expect(output.text.contains("  mode  a mode (default a)\n        one of a, b"))
+      output.text.contains("  rate  a rate (default 0.5, --quick 0.25); a number from 0 to 1\n"))
+    #expect(output.text.contains("  mode  a mode (default a); one of a, b\n"))
   }
 
   @Test func listNumbersTheCells() {

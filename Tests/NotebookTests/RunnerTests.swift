@@ -6,7 +6,7 @@ import Testing
 
 struct RunnerTests {
   @Test func aCodeCellShowsProseSourceAndOutput() {
-    let (lesson, output, counter) = makeLesson(["--only", "2", "--width", "40", "--ascii"])
+    let (lesson, output, counter) = makeLesson(["--only", "2", "--width", "100", "--ascii"])
     #expect(lesson.execute() == 0)
     #expect(counter.runs == [1])
     #expect(
@@ -15,11 +15,13 @@ struct RunnerTests {
 
         Intro.
 
-        -- 2. First ---------------------------
+        -- 2. First -------------------------------------------------------------------
         Look at the rate.
 
         | counter.runs.append(1)
-        | out.print("rate", rate, "size", size, "mode", mode, "flag", flag, "corpus", corpus ?? "none")
+        | out.print(
+        |   "rate", rate.value, "size", size.value, "mode", mode.value, "flag", flag.value, "corpus",
+        |   corpus ?? "none")
 
         rate 0.5 size 3 mode a flag false corpus none
 
@@ -49,41 +51,114 @@ struct RunnerTests {
     #expect(counter.runs.isEmpty)
   }
 
-  @Test func stepThroughFollowsTheScript() {
-    // Enter shows the prose cell; s runs "First" without its prose; 4 jumps to "Third"
-    // (running "Second" quietly); Enter runs "Third".
-    let (lesson, output, counter) = makeLesson(["--step"], input: ["", "s", "4", ""])
+  func prompts(_ text: String) -> Int { text.components(separatedBy: "Enter runs it").count - 1 }
+
+  @Test func steppingShowsProseAndCodeBeforeRunningTheCell() {
+    // The prose cell prints without a pause; "First" shows its prose and code, waits, and
+    // runs on Enter; 4 jumps to "Third" (running "Second" quietly); Enter runs "Third".
+    let (lesson, output, counter) = makeLesson(["--step"], input: ["", "4", ""])
     #expect(lesson.execute() == 0)
     #expect(counter.runs == [1, 2, 3])
-    #expect(output.text.contains("## Part one"))
-    #expect(!output.text.contains("Look at the rate."))
-    #expect(output.text.contains("rate 0.5"))
-    #expect(!output.text.contains("second\n"))
-    #expect(output.text.contains("third"))
-    #expect(output.text.components(separatedBy: "Enter runs it").count - 1 == 4)
+    let text = output.text
+    #expect(prompts(text) == 3)
+    let prose = text.range(of: "Look at the rate.")!.lowerBound
+    let code = text.range(of: "counter.runs.append(1)")!.lowerBound
+    let prompt = text.range(of: "Enter runs it")!.lowerBound
+    let result = text.range(of: "rate 0.5 size 3")!.lowerBound
+    #expect(text.range(of: "## Part one")!.lowerBound < prompt)
+    #expect(prose < code && code < prompt && prompt < result)
+    #expect(!text.contains("second\n"))
+    #expect(text.contains("ran cells 3–3 quietly"))
+    #expect(text.contains("third"))
   }
 
-  @Test func stepThroughQuitsAndRejectsNonsense() {
+  @Test func quittingSaysHowToResume() {
+    let (lesson, output, counter) = makeLesson(
+      ["--step", "--quick", "--seed", "7", "--set", "size=4"], input: ["", "q"])
+    #expect(lesson.execute() == 0)
+    #expect(counter.runs == [1])
+    #expect(
+      output.text.contains(
+        "to go on from here: test-lesson --step --from 3 --quick --seed 7 --set size=4\n"))
+  }
+
+  @Test func steppingRejectsNonsenseAndGoesOn() {
     let (lesson, output, counter) = makeLesson(["--step"], input: ["x", "0", "q"])
     #expect(lesson.execute() == 0)
     #expect(counter.runs.isEmpty)
     #expect(
-      output.text.components(separatedBy: "type Enter, s, q, or a cell number from 1 to 4").count
-        - 1 == 2)
+      output.text.components(separatedBy: "type Enter to run the cell, q to quit").count - 1 == 2)
   }
 
   @Test func jumpingBackRerunsFromTheStart() {
-    let (lesson, _, counter) = makeLesson(["--step"], input: ["", "", "", "2", "", "q"])
+    let (lesson, _, counter) = makeLesson(["--step"], input: ["", "", "2", "", "q"])
     #expect(lesson.execute() == 0)
-    // Cells 1–3 (runs 1, 2), then a jump back to cell 2: cell 1 re-runs quietly (nothing,
-    // it is prose), then Enter runs cell 2 (First) again.
+    // "First" and "Second" run, then a jump back to cell 2: cell 1 re-runs quietly (it is
+    // prose), then Enter runs cell 2 ("First") again.
     #expect(counter.runs == [1, 2, 1])
   }
 
   @Test func endOfInputStopsStepping() {
-    let (lesson, _, counter) = makeLesson(["--step"], input: [""])
+    let (lesson, _, counter) = makeLesson(["--step"], input: [])
     #expect(lesson.execute() == 0)
     #expect(counter.runs.isEmpty)
+  }
+
+  @Test func knobsListsValuesAndWhatTheyAllow() {
+    let (lesson, output, _) = makeLesson(["--step", "--set", "rate=0.25"], input: ["knobs", "q"])
+    #expect(lesson.execute() == 0)
+    #expect(output.text.contains("  rate  0.25      a number from 0 to 1\n"))
+    #expect(output.text.contains("  mode  a         one of a, b\n"))
+  }
+
+  /// The exported transcript of a stepping session with the given answers.
+  func steppedTranscript(_ arguments: [String], _ input: [String]) throws -> (String, Counter) {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "step-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let path = folder.appendingPathComponent("run.md").path
+    let (lesson, _, counter) = makeLesson(arguments + ["--export", path], input: input)
+    #expect(lesson.execute() == 0)
+    return (try String(contentsOfFile: path, encoding: .utf8), counter)
+  }
+
+  @Test func aLiveSetRerunsTheCellsThatReadTheKnobAndMatchesAFreshRun() throws {
+    // At cell 4, `set size=5`: "First" (cell 2) read size, so cells 2 and 3 re-run.
+    let (live, liveCounter) = try steppedTranscript(["--step"], ["", "", "set size=5", "q"])
+    #expect(liveCounter.runs == [1, 2, 1, 2])
+    let (fresh, _) = try steppedTranscript(["--step", "--set", "size=5"], ["", "", "q"])
+    #expect(live == fresh)
+    #expect(live.contains("twice the size: 10"))
+    #expect(!live.contains("twice the size: 6"))
+  }
+
+  @Test func aLiveSetSaysWhatReranAndRefusesBadValues() {
+    let (lesson, output, counter) = makeLesson(
+      ["--step"],
+      input: ["", "", "set size=99", "set sise=5", "set size=3", "set flag=yes", "set size=4", "q"])
+    #expect(lesson.execute() == 0)
+    let text = output.text
+    #expect(text.contains("size must be a whole number from 1 to 10; size stays 3\n"))
+    #expect(text.contains("unknown knob 'sise' (did you mean size?)"))
+    #expect(text.contains("size is already 3\n"))
+    #expect(text.contains("size = 4 (was 3): cell 2 reads it; re-running cells 2–3"))
+    #expect(text.contains("re-ran cells 2, 3 with size = 4"))
+    #expect(text.contains("flag = yes (was no): cell 2 reads it"))
+    #expect(counter.runs == [1, 2, 1, 2, 1, 2])
+  }
+
+  @Test func aKnobReadBeforeAnyCellCannotBeSetLive() {
+    let output = CollectedText()
+    let lesson = Lesson(
+      "Top level", summary: "", introduction: "", arguments: ["--step"], command: "x",
+      output: output, errors: CollectedText(), input: ScriptedInput(["set n=2", "q"]))
+    let n = lesson.knob("n", default: 1, range: 1...5, help: "n")
+    let copies = n.value
+    lesson.cell("Uses it") { out in out.print(copies) }
+    #expect(lesson.execute() == 0)
+    #expect(output.text.contains("n is read when the lesson starts, before any cell"))
+    #expect(output.text.contains("x --step --from 1 --set n=2"))
   }
 
   @Test func aFailingCellNamesItselfAndExitsWithOne() {
@@ -144,19 +219,69 @@ enum TensorCoreBridge {
 }
 
 struct CheckTests {
-  @Test func failedChecksEndTheRunWithStatusOne() {
+  func checkLesson(_ arguments: [String], ownData: Bool = false) -> (
+    Lesson, CollectedText, CollectedText
+  ) {
     let errors = CollectedText()
     let output = CollectedText()
     let lesson = Lesson(
-      "Checks", summary: "", introduction: "", arguments: ["--ascii"], command: "x",
+      "Checks", summary: "", introduction: "", arguments: ["--ascii"] + arguments, command: "x",
       output: output, errors: errors, input: ScriptedInput([]))
+    lesson.runsOnOwnData = ownData
+    let bound = lesson.knob("bound", default: 3, range: 0...9, help: "a bound")
     lesson.cell("Claims") { out in
-      out.check(1 < 2, "one is less than two")
-      out.check(2 < 1, "two is less than one")
+      out.check(
+        "less", 1 < bound.value, "one is less than the bound",
+        control: .setting("--set bound=0", "nothing is below 0"))
+      let two = out.isControl("identity") ? 3 : 2
+      out.check("identity", two == 2, "two is two", control: .sabotage("two is set to three"))
+      out.check(
+        "data", bound.value > 5, "the bound is above five",
+        control: .setting("--set bound=1", "it is not"), onOtherData: "it depends on the text")
     }
+    return (lesson, output, errors)
+  }
+
+  @Test func failedChecksEndTheRunWithStatusOne() {
+    let (lesson, output, errors) = checkLesson([])
     #expect(lesson.execute() == 1)
-    #expect(output.text.contains("[ok] one is less than two\n[FAILED] two is less than one\n"))
-    #expect(errors.text.hasPrefix("check failed: two is less than one\n"))
+    #expect(output.text.contains("[ok] one is less than the bound\n[ok] two is two\n"))
+    #expect(output.text.contains("[FAILED] the bound is above five\n"))
+    #expect(errors.text.hasPrefix("check failed: data: the bound is above five\n"))
+  }
+
+  @Test func onALearnersDataADataClaimIsAnObservation() {
+    let (lesson, output, errors) = checkLesson([], ownData: true)
+    #expect(lesson.execute() == 0)
+    #expect(
+      output.text.contains("[no] the bound is above five\n  (not so on this text: it depends"))
+    #expect(errors.text.isEmpty)
+    // An identity still fails on any data.
+    let (sabotaged, _, _) = checkLesson(["--control", "identity"], ownData: true)
+    #expect(sabotaged.execute() == 0)
+  }
+
+  @Test func checksListsEveryCheckWithItsControl() {
+    let (lesson, output, _) = checkLesson(["--checks"])
+    #expect(lesson.execute() == 0)
+    #expect(output.text.contains("3 checks in Checks"))
+    #expect(output.text.contains("less\t--set bound=0\n"))
+    #expect(output.text.contains("identity\t\n"))
+    #expect(output.text.contains("(planted mistake)"))
+  }
+
+  @Test func aControlRunSucceedsOnlyWhenItsCheckFails() {
+    let (byKnob, out1, _) = checkLesson(["--set", "bound=0", "--control", "less"])
+    #expect(byKnob.execute() == 0)
+    #expect(out1.text.contains("control confirmed: check less fails here"))
+    let (planted, _, _) = checkLesson(["--control", "identity"])
+    #expect(planted.execute() == 0)
+    let (wrongSetting, _, errors) = checkLesson(["--control", "less"])
+    #expect(wrongSetting.execute() == 1)
+    #expect(errors.text.contains("control FAILED: check less held under its control"))
+    let (unknown, _, unknownErrors) = checkLesson(["--control", "lesser"])
+    #expect(unknown.execute() == 2)
+    #expect(unknownErrors.text.contains("no check 'lesser' ran"))
   }
 
   @Test func usageErrorsFromCellsExitWithTwo() {
@@ -222,5 +347,65 @@ struct QuizTests {
     {
       try Arguments.parse(["--answers"])
     }
+  }
+}
+
+struct WrapTests {
+  @Test func proseBreaksAtSpacesAndKeepsMarkdownBlocks() {
+    let text = """
+      A sentence that is far too long for the narrow width it is given here.
+      - a list item whose text runs on past the end of the line
+      | a | table | row | that | stays | whole | however | long | it | is |
+      ```
+      let code = "in a fence stays as it is, however long it is"
+      ```
+      """
+    let wrapped = TextWrap.prose(text, width: 30).components(separatedBy: "\n")
+    #expect(wrapped.allSatisfy { $0.count <= 30 || $0.hasPrefix("|") || $0.hasPrefix("let") })
+    #expect(wrapped[0] == "A sentence that is far too")
+    #expect(wrapped.contains("- a list item whose text runs"))
+    #expect(wrapped.contains("  on past the end of the line"))
+    #expect(
+      wrapped.contains("| a | table | row | that | stays | whole | however | long | it | is |"))
+    #expect(wrapped.contains("let code = \"in a fence stays as it is, however long it is\""))
+    // No word is lost or split.
+    #expect(
+      wrapped.joined(separator: " ").split(separator: " ")
+        == text.replacingOccurrences(
+          of: "\n", with: " "
+        ).split(separator: " "))
+  }
+
+  @Test func longCodeLinesWrapUnderTheirGutter() {
+    let line = "    let total = first + second + third + fourth + fifth"
+    let pieces = TextWrap.code(line, width: 30, gutter: "| ", continuation: ": ")
+    #expect(pieces.allSatisfy { $0.count <= 30 })
+    #expect(pieces[0].hasPrefix("|     let total"))
+    #expect(pieces.dropFirst().allSatisfy { $0.hasPrefix(":       ") })
+    #expect(
+      pieces.map { String($0.dropFirst(2)).trimmingCharacters(in: .whitespaces) }.joined(
+        separator: " "
+      ).split(separator: " ") == line.split(separator: " "))
+    #expect(TextWrap.code("short", width: 30, gutter: "| ", continuation: ": ") == ["| short"])
+  }
+
+  @Test func anExportToAMissingFolderIsRefusedBeforeAnyCellRuns() {
+    let errors = CollectedText()
+    let (lesson, _, counter) = makeLesson(
+      ["--export", "/nonexistent-folder/run.md"], errors: errors)
+    #expect(lesson.execute() == 2)
+    #expect(counter.runs.isEmpty)
+    #expect(errors.text.contains("the folder /nonexistent-folder does not exist"))
+  }
+
+  @Test func theProgressLineFitsTheWidth() {
+    for width in [20, 40, 60, 100] {
+      let line = Progress.line(
+        label: "train", done: 120, total: 300, detail: " loss 0.5321  3s left", width: width)
+      #expect(line.count <= width - 1)
+    }
+    #expect(
+      Progress.line(label: "train", done: 150, total: 300, detail: " x", width: 100).contains(
+        "████████████░░░░░░░░░░░░ 150/300 x"))
   }
 }

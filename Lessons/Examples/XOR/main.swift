@@ -6,6 +6,7 @@
 // separates {(0,1), (1,0)} from {(0,0), (1,1)}. A hidden layer of tanh units bends the
 // space so that one can.
 import Foundation
+import Notebook
 import TensorCore
 
 var generator = SplitMix64(seed: 0)
@@ -34,12 +35,12 @@ for step in 0...500 {
     }
   }
   if step % 100 == 0 {
-    print("step \(step)  loss \(String(format: "%.4f", loss.item))")
+    Console.print("step \(step)  loss \(String(format: "%.4f", loss.item))")
   }
 }
 
 let probabilities = withNoGrad {
   (matmul((matmul(inputs, w1) + b1).tanh(), w2) + b2).sigmoid()
 }
-print("P(xor = 1) for 00, 01, 10, 11:")
-print(probabilities)
+Console.print("P(xor = 1) for 00, 01, 10, 11:")
+Console.print("\(probabilities)")
