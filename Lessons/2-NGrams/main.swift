@@ -63,6 +63,11 @@ lesson.cell(
 ) { out in
   out.print(
     corpusPath.map { "corpus: \($0)" } ?? "corpus: \(sentenceCount.value) generated sentences")
+  if corpus.splitLines > 0 {
+    let limit = LanguageModelCorpus.maximumTokens(tokenLevel)
+    out.print(
+      "\(corpus.splitLines) lines longer than \(limit) tokens were split into pieces of \(limit)")
+  }
   for text in corpus.trainText.prefix(4) { out.print("  \(text)") }
   out.print(
     "training sentences \(corpus.train.count), tokens predicted \(corpus.trainTokens);",

@@ -47,6 +47,15 @@ let savePath = lesson.option(
 let loadPath = lesson.option(
   "load", valueName: "FILE", help: "load a checkpoint saved with --save instead of training")
 
+if loadPath != nil && savePath != nil {
+  lesson.refuse(
+    "--load and --save together: a loaded model is not trained again, so there is nothing "
+      + "new to save; copy the file instead, or drop --load to train and save")
+}
+if let savePath, let problem = SafeFile.problem(writing: savePath, option: "--save") {
+  lesson.refuse(problem)
+}
+
 let tokenLevel = TokenLevel(rawValue: level.value)!
 let cell = RecurrentCell(rawValue: cellKind.value)!
 let embeddingSize = 32
@@ -55,7 +64,8 @@ if let corpusPath {
   do {
     corpus = LanguageModelCorpus(
       lines: try TextFile.lines(at: corpusPath), level: tokenLevel, seed: lesson.seed)
-    try corpus.requireSize(order: 3, path: corpusPath)
+    try corpus.requireTokens(
+      400, for: "the gradient probe (8 sequences of 40 tokens) and training", path: corpusPath)
   } catch {
     lesson.refuse("\(error)")
     corpus = LanguageModelCorpus(lines: [], level: tokenLevel, seed: 0)
@@ -65,6 +75,25 @@ if let corpusPath {
     count: sentenceCount.value, level: tokenLevel, seed: lesson.seed)
 }
 let vocabulary = corpus.vocabulary
+
+// What training will cost, estimated before it starts: about 6 floating-point operations
+// per parameter per token (forward and backward), for the main run and the comparison of
+// the three cells (together about twice the main run). At a conservative 20 GFLOP/s, a
+// run that would take more than half an hour is refused with the knobs that shorten it.
+do {
+  let h = Double(hiddenSize.value)
+  let perToken =
+    Double(vocabulary.count) * (h + 1) + 4 * 3 * h * (Double(embeddingSize) + h)
+  let tokensPerStep =
+    Double(batchSize.value) * Double(corpus.trainTokens) / Double(Swift.max(corpus.train.count, 1))
+  let seconds = 2 * 6 * perToken * tokensPerStep * Double(steps.value) / 20e9
+  if seconds > 1_800 && loadPath == nil {
+    lesson.refuse(
+      "training would take about \(Int(seconds / 60)) minutes (vocabulary \(vocabulary.count), "
+        + "hidden \(hiddenSize.value), batch \(batchSize.value), \(steps.value) steps); lower "
+        + "--set steps, --set hidden or --set batch, or use --set level=char")
+  }
+}
 
 var bestNGram = (order: 0, perplexity: Double.infinity)
 
@@ -76,6 +105,11 @@ lesson.cell(
   validation perplexity: that is the number to beat.
   """
 ) { out in
+  if corpus.splitLines > 0 {
+    let limit = LanguageModelCorpus.maximumTokens(tokenLevel)
+    out.print(
+      "\(corpus.splitLines) lines longer than \(limit) tokens were split into pieces of \(limit)")
+  }
   for n in 1...5 {
     let model = NGramModel(
       order: n, smoothing: .wittenBell, sentences: corpus.train, vocabulary: vocabulary)
@@ -161,7 +195,7 @@ lesson.cell(
   """
 ) { out in
   var generator = lesson.random("gradients")
-  let stream = corpus.train.prefix(200).flatMap { $0 + [vocabulary.endID] }
+  let stream = Array(corpus.train.lazy.flatMap { $0 + [vocabulary.endID] }.prefix(320))
   let sequences = (0..<8).map { Array(stream[($0 * 40)..<($0 * 40 + 40)]) }
   func norms(_ cell: RecurrentCell, scale: Float) -> [Double] {
     let probe = RecurrentLanguageModel(
@@ -213,17 +247,24 @@ func trainModel(
   ).run(
     model: model, optimizer: Adam(model.parameters(), learningRate: learningRate.value),
     loss: { _ in model.loss(sampler.next().map { corpus.train[$0] }, vocabulary: vocabulary) },
+    // The curve during training uses at most 500 validation sentences (all of the
+    // built-in corpus's), so a large text does not spend its time on evaluation.
     validationLoss: {
-      Float(Foundation.log(model.perplexity(corpus.validation, vocabulary: vocabulary)))
+      Float(
+        Foundation.log(
+          model.perplexity(corpus.validation.prefix(500).map { $0 }, vocabulary: vocabulary)))
     },
     onStep: { progress.update($0.step + 1, loss: $0.loss) })
 }
 
-/// The settings a checkpoint must match, stored in its header.
-let checkpointMetadata = [
-  "lesson": "rnn", "level": level.value, "cell": cellKind.value, "hidden": "\(hiddenSize.value)",
-  "vocabulary": "\(vocabulary.count)",
-]
+/// The settings a checkpoint must match, stored in its header: the model's sizes and the
+/// vocabulary's digest, so that a model is never run against words it was not trained on.
+func checkpointMetadata() -> [String: String] {
+  [
+    "lesson": "rnn", "level": level.value, "cell": cellKind.value, "hidden": "\(hiddenSize.value)",
+    "vocabulary": "\(vocabulary.count)", "vocabulary-digest": vocabulary.digest,
+  ]
+}
 
 lesson.cell(
   "Train",
@@ -237,7 +278,17 @@ lesson.cell(
   if let loadPath {
     do {
       let stored = try model.load(from: loadPath)
-      for (key, value) in checkpointMetadata where stored[key] != value {
+      let expected = checkpointMetadata()
+      if stored["vocabulary"] == expected["vocabulary"],
+        stored["vocabulary-digest"] != expected["vocabulary-digest"]
+      {
+        throw UsageError(
+          "\(loadPath) was saved with a different vocabulary of the same size (digest "
+            + "\(stored["vocabulary-digest"] ?? "none"), this run's \(vocabulary.digest)); its "
+            + "weights would be read against the wrong words. Run with the corpus, level and "
+            + "seed it was trained with")
+      }
+      for (key, value) in expected.sorted(by: { $0.key < $1.key }) where stored[key] != value {
         throw UsageError(
           "\(loadPath) was saved with \(key) = \(stored[key] ?? "none"), but this run has \(key) = \(value); "
             + "run with the settings it was saved with")
@@ -266,7 +317,7 @@ lesson.cell(
       title: "perplexity while training", height: 8, logScale: true, xLabel: "step"))
   if let savePath {
     do {
-      try model.save(to: savePath, metadata: checkpointMetadata)
+      try model.save(to: savePath, metadata: checkpointMetadata())
       out.printLive("saved \(savePath)")
     } catch {
       throw UsageError("cannot save \(savePath): \(error)")

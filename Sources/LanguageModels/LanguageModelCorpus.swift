@@ -16,15 +16,44 @@ public struct LanguageModelCorpus: Sendable {
   public let trainText: [String]
   public let validationText: [String]
 
+  /// How many lines were longer than `maximumTokens` and split into pieces.
+  public let splitLines: Int
+
+  /// The longest line, in tokens, a batch holds: longer lines are split into pieces, so
+  /// that one paragraph-long line cannot make every padded batch huge.
+  public static func maximumTokens(_ level: TokenLevel) -> Int { level == .word ? 60 : 240 }
+
+  /// The largest vocabulary: beyond it the rarest tokens become `<unk>`, so that a file
+  /// of many distinct words cannot make an output layer of millions of parameters.
+  public static let maximumVocabulary = 10_000
+
   /// Splits `lines` 80/10/10 after a seeded shuffle, tokenizes them at `level`, and
   /// builds the vocabulary from the training split (tokens seen fewer than
-  /// `minimumCount` times become `<unk>`).
+  /// `minimumCount` times become `<unk>`, and only the `maximumVocabulary` most frequent
+  /// are kept). Lines longer than `maximumTokens(level)` tokens are split first.
   public init(lines: [String], level: TokenLevel, minimumCount: Int = 1, seed: UInt64) {
+    let limit = LanguageModelCorpus.maximumTokens(level)
+    var pieces: [String] = []
+    var split = 0
+    for line in lines {
+      let tokens = level.tokenize(line)
+      if tokens.count <= limit {
+        pieces.append(line)
+        continue
+      }
+      split += 1
+      for start in stride(from: 0, to: tokens.count, by: limit) {
+        let part = tokens[start..<Swift.min(start + limit, tokens.count)]
+        pieces.append(level == .word ? part.joined(separator: " ") : part.joined())
+      }
+    }
+    splitLines = split
     var generator = SplitMix64(seed: seed)
-    let splits = Splits(lines, using: &generator)
+    let splits = Splits(pieces, using: &generator)
     self.level = level
     let tokenized = splits.train.map(level.tokenize)
-    let vocabulary = Vocabulary(tokenized, minimumCount: minimumCount)
+    let vocabulary = Vocabulary(
+      tokenized, minimumCount: minimumCount, maximumSize: LanguageModelCorpus.maximumVocabulary)
     self.vocabulary = vocabulary
     train = tokenized.map(vocabulary.encode)
     validation = splits.validation.map { vocabulary.encode(level.tokenize($0)) }
@@ -43,18 +72,34 @@ public struct LanguageModelCorpus: Sendable {
   /// The number of predicted tokens in the training split (`m + 1` per sentence).
   public var trainTokens: Int { train.reduce(0) { $0 + $1.count + 1 } }
 
-  /// Checks that a corpus is big enough for models of order `order`.
+  /// Checks that a corpus is big enough for n-gram models of order `order`.
   /// - Throws: `CorpusError` naming what is too small.
   public func requireSize(order: Int, path: String) throws {
-    if validation.isEmpty || train.count < 8 {
-      throw CorpusError(
-        "\(path) has too few lines: the 80/10/10 split needs at least 10 non-empty lines "
-          + "(one sentence per line)")
-    }
+    try requireLines(path: path)
     if trainTokens < 20 * order {
       throw CorpusError(
         "\(path) is too small for n = \(order): its training split has \(trainTokens) tokens, "
           + "and an n-gram model needs at least \(20 * order); use more text or a smaller n")
+    }
+  }
+
+  /// Checks that the training split has at least `minimum` tokens, for `purpose`.
+  /// - Throws: `CorpusError` with the real minimum.
+  public func requireTokens(_ minimum: Int, for purpose: String, path: String) throws {
+    try requireLines(path: path)
+    if trainTokens < minimum {
+      throw CorpusError(
+        "\(path) is too small: its training split has \(trainTokens) \(level.rawValue) tokens, "
+          + "and \(purpose) needs at least \(minimum); use more text"
+          + (level == .word ? " or --set level=char (more tokens from the same text)" : ""))
+    }
+  }
+
+  func requireLines(path: String) throws {
+    if validation.isEmpty || train.count < 8 {
+      throw CorpusError(
+        "\(path) has too few lines: the 80/10/10 split needs at least 10 non-empty lines "
+          + "(one sentence per line)")
     }
   }
 }

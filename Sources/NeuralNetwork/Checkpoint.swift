@@ -23,8 +23,32 @@ extension Module {
   /// - Throws: `CheckpointError` explaining what does not match.
   @discardableResult
   public func load(from path: String) throws -> [String: String] {
+    let expected = namedParameters()
+    // Sizes first: a file larger than this model's tensors plus the largest header we
+    // accept cannot be a checkpoint of it, and is refused before a byte is read.
+    let tensorBytes = expected.reduce(0) { $0 + $1.tensor.count * 4 }
+    let limit = tensorBytes + 8 + SafeTensors.maximumHeaderBytes
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+      throw CheckpointError(path: path, problem: "no such file")
+    }
+    guard !isFolder.boolValue else {
+      throw CheckpointError(path: path, problem: "that is a folder; give a .safetensors file")
+    }
+    let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+    guard (attributes?[.type] as? FileAttributeType) == .typeRegular else {
+      throw CheckpointError(
+        path: path, problem: "not a regular file (a device, pipe or socket); give a file")
+    }
+    let size = (attributes?[.size] as? NSNumber)?.intValue ?? 0
+    guard size <= limit else {
+      throw CheckpointError(
+        path: path,
+        problem: "it is \(size) bytes, more than a checkpoint of this model can be (at most "
+          + "\(limit)); it was saved from a different, larger model")
+    }
     guard let data = FileManager.default.contents(atPath: path) else {
-      throw CheckpointError(path: path, problem: "the file does not exist or cannot be read")
+      throw CheckpointError(path: path, problem: "it cannot be read; check its permissions")
     }
     let decoded: (tensors: [String: Tensor], metadata: [String: String])
     do {
@@ -32,7 +56,6 @@ extension Module {
     } catch let error as SafeTensorsError {
       throw CheckpointError(path: path, problem: error.description)
     }
-    let expected = namedParameters()
     for (name, tensor) in expected {
       guard let stored = decoded.tensors[name] else {
         throw CheckpointError(
@@ -52,6 +75,15 @@ extension Module {
         path: path,
         problem: "it holds a tensor '\(extra)' this model does not have; it was saved from a "
           + "different model")
+    }
+    for (name, _) in expected {
+      if let bad = decoded.tensors[name]!.scalars.firstIndex(where: { !$0.isFinite }) {
+        throw CheckpointError(
+          path: path,
+          problem: "tensor '\(name)' holds \(decoded.tensors[name]!.scalars[bad]) at index "
+            + "\(bad); a model with NaN or infinite weights cannot be used (the run that saved "
+            + "it diverged; train again with a lower learning rate)")
+      }
     }
     for (name, tensor) in expected { tensor.assign(decoded.tensors[name]!) }
     return decoded.metadata

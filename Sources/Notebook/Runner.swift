@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 
 /// Runs a lesson's cells: in order, from a cell, one cell, or stepping with the student.
 struct Runner {
@@ -377,9 +378,9 @@ struct Runner {
     guard let path = arguments.export else { return }
     let text = path.hasSuffix(".ipynb") ? transcript.jupyter() : transcript.markdown()
     do {
-      try text.write(toFile: path, atomically: true, encoding: .utf8)
+      try SafeFile.write(Data(text.utf8), to: path)
     } catch {
-      throw CellFailure(message: "error: cannot write \(path): \(error.localizedDescription)")
+      throw CellFailure(message: "error: \(error)")
     }
     write("wrote \(path)\n")
   }

@@ -73,9 +73,23 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
   }
 
   /// Picks an index with probability proportional to `weights` (which need not sum to 1).
+  ///
+  /// A bad distribution (from a diverged model) never stops the program: NaN and negative
+  /// weights count as 0; if some weights are infinite, one of them is picked uniformly;
+  /// if all are 0, any index is; finite weights whose sum overflows are rescaled first.
   public mutating func categorical(_ weights: [Float]) -> Int {
-    let total = weights.reduce(0, +)
-    precondition(total > 0 && total.isFinite, "categorical: weights must have a positive sum")
+    precondition(!weights.isEmpty, "categorical: there are no weights to choose from")
+    var total = weights.reduce(0, +)
+    var weights = weights
+    if !(total > 0 && total.isFinite) {
+      let infinite = weights.indices.filter { weights[$0] == .infinity }
+      if !infinite.isEmpty { return infinite[index(infinite.count)] }
+      weights = weights.map { $0.isFinite && $0 > 0 ? $0 : 0 }
+      let largest = weights.max()!
+      guard largest > 0 else { return index(weights.count) }
+      weights = weights.map { $0 / largest }
+      total = weights.reduce(0, +)
+    }
     let target = Float(nextUnit()) * total
     var running: Float = 0
     for (i, w) in weights.enumerated() {

@@ -25,7 +25,7 @@ public enum ReviewKind: String, Sendable, CaseIterable {
   /// "the acting was good but the story was boring ." — the clause after "but" decides;
   /// swap the clauses and the label flips, though the bag of words is the same.
   case contrast
-  /// "i loved the cast ." / "i did not enjoy the film ." — a verb carries the sentiment.
+  /// "i loved the cast ." / "i do not enjoy the film ." — a verb carries the sentiment.
   case verb
 }
 
@@ -51,6 +51,7 @@ public enum ReviewCorpus {
   static let likes = ["loved", "enjoyed", "liked", "admired"]
   static let likesBase = ["love", "enjoy", "like", "admire"]
   static let dislikes = ["hated", "disliked", "regretted"]
+  static let dislikesBase = ["hate", "dislike", "regret"]
 
   /// `count` reviews; each label is positive with probability ½ and each construction
   /// has a fixed share (plain 30 %, intensified 15 %, negated 20 %, contrast 20 %,
@@ -128,14 +129,18 @@ public enum ReviewCorpus {
       return Review(
         text: "\(thing) was \(first) but \(other) was \(second) .", label: label, kind: .contrast)
     default:
+      // Every verb form occurs in both labels' reviews: "i love" and "i do not hate" are
+      // positive, "i hate" and "i did not love" negative. Only the verb's sentiment and
+      // the negation before it decide; no template word gives the label away.
+      let past = g.index(2) == 0
       if g.index(2) == 0 {
-        let verb = label == 1 ? pick(likes, &g) : pick(dislikes, &g)
+        let verb = pick(
+          label == 1 ? (past ? likes : likesBase) : (past ? dislikes : dislikesBase), &g)
         return Review(text: "i \(verb) \(thing) .", label: label, kind: .verb)
       }
-      if label == 0 {
-        return Review(text: "i did not \(pick(likesBase, &g)) \(thing) .", label: 0, kind: .verb)
-      }
-      return Review(text: "i did not hate \(thing) at all .", label: 1, kind: .verb)
+      let verb = pick(label == 1 ? dislikesBase : likesBase, &g)
+      return Review(
+        text: "i \(past ? "did" : "do") not \(verb) \(thing) .", label: label, kind: .verb)
     }
   }
 }

@@ -15,15 +15,34 @@ public enum TextFile {
     guard !isDirectory.boolValue else {
       throw CorpusError("\(path) is a folder; give the path of a UTF-8 text file")
     }
+    // Sizes before contents: a device, a pipe or a huge file is refused without reading it.
+    let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+    guard (attributes?[.type] as? FileAttributeType) == .typeRegular else {
+      throw CorpusError(
+        "\(path) is not a regular file (a device, a pipe or a socket); save the text to a "
+          + "file and give its path")
+    }
+    let size = (attributes?[.size] as? NSNumber)?.intValue ?? 0
+    guard size <= maximumBytes else {
+      throw CorpusError(
+        "\(path) has \(size) bytes; the limit is \(maximumBytes) (use a part of it, for "
+          + "example: head -c 5000000 \(path) > part.txt)")
+    }
     guard let data = FileManager.default.contents(atPath: path) else {
       throw CorpusError("\(path) cannot be read; check its permissions")
     }
-    guard data.count <= maximumBytes else {
-      throw CorpusError(
-        "\(path) has \(data.count) bytes; the limit is \(maximumBytes) (use a part of it)")
-    }
     guard !data.isEmpty else {
       throw CorpusError("\(path) is empty; the corpus needs some text, one sentence per line")
+    }
+    if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF])
+      || (data.count >= 4 && (data[data.startIndex + 1] == 0 || data[data.startIndex] == 0)
+        && data.prefix(64).enumerated().filter({ $0.element == 0 }).count * 3
+          >= Swift.min(
+            data.count, 64))
+    {
+      throw CorpusError(
+        "\(path) looks like UTF-16 text; convert it to UTF-8 first, for example: "
+          + "iconv -f UTF-16 -t UTF-8 \(path) > text-utf8.txt")
     }
     if data.contains(0) {
       throw CorpusError(

@@ -42,6 +42,21 @@ public struct Vocabulary: Sendable, Equatable {
   }
 
   public var count: Int { tokens.count }
+
+  /// A fingerprint of the tokens and their order (64-bit FNV-1a, in hexadecimal), stored
+  /// in checkpoints: two vocabularies of the same size but different words give different
+  /// digests, so a model is never loaded against the wrong words.
+  public var digest: String {
+    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+    for token in tokens {
+      for byte in token.utf8 + [0] {
+        hash ^= UInt64(byte)
+        hash = hash &* 0x100_0000_01B3
+      }
+    }
+    let hex = String(hash, radix: 16)
+    return String(repeating: "0", count: 16 - hex.count) + hex
+  }
   public var padID: Int { id(Self.pad) }
   public var unknownID: Int { id(Self.unknown) }
   public var startID: Int { id(Self.start) }

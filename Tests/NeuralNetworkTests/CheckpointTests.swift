@@ -154,4 +154,126 @@ struct CheckpointTests {
     try SafeTensors.writeAtomically(data, to: path)
     #expect(try Data(contentsOf: path) == data)
   }
+
+  @Test func emptyTensorsAreReadWhereverTheyStand() throws {
+    // As Python's safetensors writes them: an empty tensor has equal offsets, which may
+    // coincide with the start of the next tensor.
+    let header =
+      #"{"b":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"#
+      + #""a":{"dtype":"F32","shape":[0],"data_offsets":[0,0]},"#
+      + #""c":{"dtype":"F32","shape":[0,3],"data_offsets":[8,8]}}"#
+    let decoded = try SafeTensors.decode(file(header: header, dataBytes: 8))
+    #expect(decoded.tensors["a"]!.shape == [0])
+    #expect(decoded.tensors["c"]!.shape == [0, 3])
+    #expect(decoded.tensors["b"]!.scalars == [0, 0])
+    let written = SafeTensors.encode(["e": Tensor([Float](), shape: [0]), "w": Tensor([1, 2])])
+    #expect(try SafeTensors.decode(written).tensors["e"]!.count == 0)
+  }
+
+  @Test(arguments: [
+    (
+      #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"#
+        + #""a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#,
+      "the name 'a' appears twice"
+    ),
+    (
+      #"{"a":{"dtype":"F32","shape":[1.5],"data_offsets":[0,8]}}"#,
+      "'a' has no valid shape (whole numbers ≥ 0)"
+    ),
+    (
+      #"{"a":{"dtype":"F32","shape":[true],"data_offsets":[0,8]}}"#,
+      "'a' has no valid shape (whole numbers ≥ 0)"
+    ),
+    (
+      #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4.0001]}}"#,
+      "'a' has no valid data_offsets"
+    ),
+    (
+      #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#,
+      "4 bytes after the last tensor belong to no tensor"
+    ),
+    (
+      #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#,
+      "bytes 0..<4 of the data belong to no tensor"
+    ),
+  ])
+  func headersTheReferenceRefusesAreRefused(_ header: String, _ reason: String) {
+    #expect(throws: SafeTensorsError.badHeader(reason)) {
+      try SafeTensors.decode(file(header: header, dataBytes: 8))
+    }
+  }
+
+  @Test func nonFiniteWeightsAreRefusedByName() throws {
+    let path = temporaryPath("non-finite.safetensors")
+    let model = Small(hidden: 2, seed: 1)
+    for bad in [Float.nan, .infinity, -.infinity] {
+      var tensors = Dictionary(
+        uniqueKeysWithValues: model.namedParameters().map { ($0.name, $0.tensor) })
+      var values = tensors["encoder.bias"]!.scalars
+      values[1] = bad
+      tensors["encoder.bias"] = Tensor(values, shape: [2])
+      try SafeTensors.writeAtomically(SafeTensors.encode(tensors), to: URL(fileURLWithPath: path))
+      let target = Small(hidden: 2, seed: 2)
+      let before = target.namedParameters().map { $0.tensor.scalars }
+      #expect {
+        try target.load(from: path)
+      } throws: { error in
+        "\(error)".contains("tensor 'encoder.bias' holds \(bad) at index 1")
+      }
+      #expect(target.namedParameters().map { $0.tensor.scalars } == before)
+    }
+  }
+
+  @Test func anOversizedFileIsRefusedBeforeItIsRead() throws {
+    let path = temporaryPath("oversized.safetensors")
+    // A sparse file: its size is set, no data is written, so the test costs nothing.
+    FileManager.default.createFile(atPath: path, contents: nil)
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+    try handle.truncate(atOffset: UInt64(SafeTensors.maximumHeaderBytes + 1_000_000))
+    try handle.close()
+    #expect {
+      try Small(hidden: 2, seed: 1).load(from: path)
+    } throws: { error in
+      "\(error)".contains("more than a checkpoint of this model can be")
+    }
+    #expect(throws: CheckpointError.self) { try Small(hidden: 2, seed: 1).load(from: "/dev/zero") }
+  }
+
+  /// A valid checkpoint mutated in many seeded ways: every truncation, byte flips
+  /// anywhere, and edits of the header's numbers. The reader must refuse or read each,
+  /// never trap, and never produce more tensor data than the file holds.
+  @Test func fuzzedCheckpointsNeverTrap() throws {
+    let valid = Array(
+      SafeTensors.encode(
+        Dictionary(
+          uniqueKeysWithValues: Small(hidden: 2, seed: 3).namedParameters().map {
+            ($0.name, $0.tensor)
+          }), metadata: ["lesson": "test"]))
+    var variants: [[UInt8]] = (0..<valid.count).map { Array(valid.prefix($0)) }
+    var generator = SplitMix64(seed: 42)
+    for _ in 0..<2_000 {
+      var bytes = valid
+      for _ in 0..<(1 + generator.index(4)) {
+        bytes[generator.index(bytes.count)] = UInt8(generator.index(256))
+      }
+      variants.append(bytes)
+    }
+    let headerLength = Int(valid[0]) | Int(valid[1]) << 8
+    let digits = (8..<(8 + headerLength)).filter { (48...57).contains(valid[$0]) }
+    for _ in 0..<1_000 {
+      var bytes = valid
+      let at = digits[generator.index(digits.count)]
+      bytes[at] = UInt8(48 + generator.index(10))
+      if generator.index(4) == 0 { bytes.insert(UInt8(48 + generator.index(10)), at: at) }
+      variants.append(bytes)
+    }
+    var read = 0
+    for bytes in variants {
+      if let decoded = try? SafeTensors.decode(Data(bytes)) {
+        read += 1
+        #expect(decoded.tensors.values.reduce(0) { $0 + $1.count * 4 } <= bytes.count)
+      }
+    }
+    #expect(read < variants.count)
+  }
 }

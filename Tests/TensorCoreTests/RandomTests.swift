@@ -90,3 +90,16 @@ import Testing
   // Expected 7500 and 22500; the standard deviation is about 75.
   #expect(Swift.abs(counts[0] - 7500) < 400)
 }
+
+struct BadDistributionTests {
+  @Test func categoricalNeverTrapsOnABadDistribution() {
+    var generator = SplitMix64(seed: 1)
+    #expect(generator.categorical([.nan, 1, .nan]) == 1)
+    #expect(generator.categorical([0, .infinity, 2]) == 1)
+    #expect((0..<3).contains(generator.categorical([0, 0, 0])))
+    #expect((0..<3).contains(generator.categorical([.nan, .nan, .nan])))
+    #expect(generator.categorical([-1, 0, 5]) == 2)
+    let huge = generator.categorical([Float.greatestFiniteMagnitude, .greatestFiniteMagnitude, 0])
+    #expect(huge == 0 || huge == 1)
+  }
+}

@@ -93,9 +93,9 @@ struct ReviewCorpusTests {
       return words.contains("not") ? 1 - base : base
     }
     if text.hasPrefix("i ") {
-      if text.contains("did not hate") { return 1 }
-      if text.contains("did not") { return 0 }
-      return ReviewCorpus.likes.contains { text.contains(" \($0) ") } ? 1 : 0
+      let words = text.split(separator: " ").map(String.init)
+      let liking = words.contains { (ReviewCorpus.likes + ReviewCorpus.likesBase).contains($0) }
+      return words.contains("not") ? (liking ? 0 : 1) : (liking ? 1 : 0)
     }
     if let but = text.range(of: " but ") { return polarity(String(text[but.upperBound...])) }
     return polarity(text)
@@ -110,6 +110,33 @@ struct ReviewCorpusTests {
     let positives = reviews.filter { $0.label == 1 }.count
     #expect(Swift.abs(positives - 1_000) < 100)
     for kind in ReviewKind.allCases { #expect(reviews.contains { $0.kind == kind }) }
+  }
+
+  /// No word outside the sentiment words and verbs may tell the label by itself: each
+  /// occurs in positive and negative reviews alike (within a few standard errors).
+  @Test func noTemplateWordGivesTheLabelAway() {
+    var g = SplitMix64(seed: 9)
+    let reviews = ReviewCorpus.generate(count: 20_000, using: &g)
+    let carriers = Set(
+      ReviewCorpus.positive + ReviewCorpus.negative + ReviewCorpus.likes + ReviewCorpus.likesBase
+        + ReviewCorpus.dislikes + ReviewCorpus.dislikesBase)
+    var counts: [String: (positive: Int, total: Int)] = [:]
+    for review in reviews {
+      for word in Set(Tokenizer.words(review.text)) where !carriers.contains(word) {
+        counts[word, default: (0, 0)].positive += review.label
+        counts[word, default: (0, 0)].total += 1
+      }
+    }
+    for (word, c) in counts where c.total >= 100 {
+      let share = Double(c.positive) / Double(c.total)
+      let error = (0.25 / Double(c.total)).squareRoot()
+      #expect(Swift.abs(share - 0.5) < 5 * error, "'\(word)' is positive in \(share) of \(c.total)")
+    }
+    // Each verb form occurs with both labels.
+    for verb in ReviewCorpus.likesBase + ReviewCorpus.dislikesBase {
+      let labels = Set(reviews.filter { Tokenizer.words($0.text).contains(verb) }.map { $0.label })
+      #expect(labels == [0, 1], "\(verb)")
+    }
   }
 
   @Test func contrastingReviewsShareABagOfWordsWithTheirMirror() {
@@ -340,5 +367,16 @@ struct ReviewDocumentTests {
       #expect((label == 1 ? positiveVerdicts : negativeVerdicts).contains(verdict), "\(text)")
     }
     #expect(pairedAdjectives > 150 && pairedAdjectives < 250)
+  }
+}
+
+struct VocabularyDigestTests {
+  @Test func sameSizeDifferentWordsGiveDifferentDigests() {
+    let a = Vocabulary([["the", "cat", "sat"]])
+    let b = Vocabulary([["the", "dog", "sat"]])
+    #expect(a.count == b.count)
+    #expect(a.digest != b.digest)
+    #expect(a.digest == Vocabulary([["the", "cat", "sat"]]).digest)
+    #expect(a.digest.count == 16)
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 
 /// What a run showed, in order, ready to be written as Markdown or as a notebook.
 ///
@@ -31,22 +32,6 @@ struct Transcript {
 enum ExportDestination {
   /// What is wrong with writing `path`, or `nil` when it can be written.
   static func problem(with path: String) -> String? {
-    let url = URL(fileURLWithPath: path)
-    let folder = url.deletingLastPathComponent().path
-    var isFolder: ObjCBool = false
-    let manager = FileManager.default
-    if manager.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
-      return "--export \(path): that is a folder; give a file name ending in .md or .ipynb"
-    }
-    guard manager.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
-      return "--export \(path): the folder \(folder) does not exist; create it or choose another"
-    }
-    guard manager.isWritableFile(atPath: folder) else {
-      return "--export \(path): the folder \(folder) is not writable; choose another"
-    }
-    if manager.fileExists(atPath: path) && !manager.isWritableFile(atPath: path) {
-      return "--export \(path): the file exists and is not writable; choose another name"
-    }
-    return nil
+    SafeFile.problem(writing: path, option: "--export")
   }
 }

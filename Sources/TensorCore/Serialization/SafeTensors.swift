@@ -70,6 +70,11 @@ public enum SafeTensors {
       let json = try? JSONSerialization.jsonObject(with: headerBytes),
       let header = json as? [String: Any]
     else { throw SafeTensorsError.badHeader("the header is not a JSON object") }
+    // JSON readers keep the last of two equal keys; the reference implementation refuses
+    // them, and so do we: which tensor a name means must not depend on the reader.
+    if let duplicate = duplicateKey(in: Array(headerBytes)) {
+      throw SafeTensorsError.badHeader("the name '\(duplicate)' appears twice")
+    }
     let dataSize = data.count - headerEnd
     var metadata: [String: String] = [:]
     var entries: [(name: String, shape: [Int], begin: Int, end: Int)] = []
@@ -83,9 +88,26 @@ public enum SafeTensors {
       }
       entries.append(try entry(name, value, dataSize: dataSize))
     }
-    entries.sort { $0.begin < $1.begin }
-    for (a, b) in zip(entries, entries.dropFirst()) where a.end > b.begin {
-      throw SafeTensorsError.badHeader("tensors '\(a.name)' and '\(b.name)' overlap")
+    // In offset order (empty tensors first at their offset, then by name, so the order is
+    // the same on every run), the tensors must tile the data section exactly: no overlap,
+    // no gap, nothing after the last one. The reference implementation is as strict.
+    entries.sort { ($0.begin, $0.end, $0.name) < ($1.begin, $1.end, $1.name) }
+    var covered = 0
+    for e in entries {
+      if e.begin < covered {
+        let other = entries.first { $0.name != e.name && $0.begin < e.end && e.begin < $0.end }
+        throw SafeTensorsError.badHeader(
+          "tensors '\(other?.name ?? "?")' and '\(e.name)' overlap")
+      }
+      if e.begin > covered {
+        throw SafeTensorsError.badHeader(
+          "bytes \(covered)..<\(e.begin) of the data belong to no tensor")
+      }
+      covered = e.end
+    }
+    if covered != dataSize {
+      throw SafeTensorsError.badHeader(
+        "\(dataSize - covered) bytes after the last tensor belong to no tensor")
     }
     var tensors: [String: Tensor] = [:]
     data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
@@ -113,12 +135,11 @@ public enum SafeTensors {
       throw SafeTensorsError.badHeader("'\(name)' has no dtype")
     }
     guard dtype == "F32" else { throw SafeTensorsError.unsupportedDType(name: name, dtype: dtype) }
-    guard let shape = (fields["shape"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
-      shape.count == (fields["shape"] as? [Any])?.count, shape.allSatisfy({ $0 >= 0 })
-    else { throw SafeTensorsError.badHeader("'\(name)' has no valid shape") }
-    guard
-      let offsets = (fields["data_offsets"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
-      offsets.count == 2, offsets[0] >= 0, offsets[0] <= offsets[1]
+    guard let shape = integers(fields["shape"]), shape.allSatisfy({ $0 >= 0 }) else {
+      throw SafeTensorsError.badHeader("'\(name)' has no valid shape (whole numbers ≥ 0)")
+    }
+    guard let offsets = integers(fields["data_offsets"]), offsets.count == 2, offsets[0] >= 0,
+      offsets[0] <= offsets[1]
     else { throw SafeTensorsError.badHeader("'\(name)' has no valid data_offsets") }
     guard offsets[1] <= dataSize else {
       throw SafeTensorsError.dataPastEnd(name: name, end: offsets[1], dataSize: dataSize)
@@ -138,19 +159,63 @@ public enum SafeTensors {
     return (name, shape, offsets[0], offsets[1])
   }
 
-  /// Writes `data` to `url` through a temporary file in the same folder and a rename, so
-  /// a crash mid-write never leaves a half-written file under the real name.
-  public static func writeAtomically(_ data: Data, to url: URL) throws {
-    let temporary = url.deletingLastPathComponent().appendingPathComponent(
-      ".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-    do {
-      try data.write(to: temporary)
-      if Foundation.rename(temporary.path, url.path) != 0 {
-        throw CocoaError(.fileWriteUnknown)
+  /// The whole numbers of a JSON array, or `nil` if any element is not one (`181.5`,
+  /// `true` and `"3"` are refused, not rounded or converted).
+  static func integers(_ value: Any?) -> [Int]? {
+    guard let array = value as? [Any] else { return nil }
+    var result: [Int] = []
+    for element in array {
+      // JSON `true` arrives as a boolean NSNumber, whose type is "c" (a C char).
+      guard let number = element as? NSNumber, String(cString: number.objCType) != "c"
+      else { return nil }
+      let real = number.doubleValue
+      guard real.rounded() == real, abs(real) < 9e15 else { return nil }
+      result.append(number.intValue)
+    }
+    return result
+  }
+
+  /// The first key that occurs twice in the top-level object of `json`, if any.
+  ///
+  /// A small scanner: it follows strings (with their escapes) and nesting depth, and
+  /// decodes each string that stands at depth 1 before a `:` as a key.
+  static func duplicateKey(in json: [UInt8]) -> String? {
+    var seen: Set<String> = []
+    var depth = 0
+    var i = 0
+    while i < json.count {
+      let byte = json[i]
+      if byte == UInt8(ascii: "\"") {
+        let start = i
+        i += 1
+        while i < json.count && json[i] != UInt8(ascii: "\"") {
+          i += json[i] == UInt8(ascii: "\\") ? 2 : 1
+        }
+        let end = Swift.min(i, json.count - 1)
+        var next = i + 1
+        while next < json.count && [0x20, 0x09, 0x0A, 0x0D].contains(json[next]) { next += 1 }
+        if depth == 1 && next < json.count && json[next] == UInt8(ascii: ":"),
+          let key = try? JSONSerialization.jsonObject(
+            with: Data(json[start...end]), options: .fragmentsAllowed) as? String
+        {
+          if !seen.insert(key).inserted { return key }
+        }
+      } else if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") {
+        depth += 1
+      } else if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") {
+        depth -= 1
       }
-    } catch {
-      try? FileManager.default.removeItem(at: temporary)
-      throw SafeTensorsError.cannotWrite(path: url.path, reason: "\(error.localizedDescription)")
+      i += 1
+    }
+    return nil
+  }
+
+  /// Writes `data` to `url` safely (see `SafeFile`).
+  public static func writeAtomically(_ data: Data, to url: URL) throws {
+    do {
+      try SafeFile.write(data, to: url.path)
+    } catch let error as SafeFileError {
+      throw SafeTensorsError.cannotWrite(path: url.path, reason: error.message)
     }
   }
 
@@ -206,8 +271,8 @@ public enum SafeTensorsError: Error, CustomStringConvertible, Equatable {
     case .sizeMismatch(let name, let shape, let bytes):
       return "corrupt safetensors header: tensor '\(name)' has shape \(Shape.describe(shape)) "
         + "but \(bytes) bytes of data"
-    case .cannotWrite(let path, let reason):
-      return "cannot write \(path): \(reason)"
+    case .cannotWrite(_, let reason):
+      return reason
     }
   }
 }

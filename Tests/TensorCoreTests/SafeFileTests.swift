@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+
+@testable import TensorCore
+
+struct SafeFileTests {
+  func folder() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "safe-file-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+  }
+
+  @Test func aSymbolicLinkIsWrittenThroughNotReplaced() throws {
+    let dir = try folder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let target = dir.appendingPathComponent("real.md").path
+    let link = dir.appendingPathComponent("link.md").path
+    try Data("old".utf8).write(to: URL(fileURLWithPath: target))
+    try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+    try SafeFile.write(Data("new".utf8), to: link)
+    #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == target)
+    #expect(try String(contentsOfFile: target, encoding: .utf8) == "new")
+    // Nothing is left behind: only the file and the link.
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == [
+        "link.md", "real.md",
+      ])
+  }
+
+  @Test func destinationsThatCannotBeWrittenAreNamed() throws {
+    let dir = try folder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    #expect(SafeFile.problem(writing: "", option: "--save") == "--save needs a file name")
+    #expect(
+      SafeFile.problem(writing: dir.path, option: "--save")
+        == "--save \(dir.path): that is a folder; give a file name inside it")
+    #expect(
+      SafeFile.problem(writing: dir.path + "/missing/x.md", option: "--export")?.contains(
+        "does not exist") == true)
+    #expect(SafeFile.problem(writing: dir.path + "/x.md", option: "--export") == nil)
+    let locked = dir.appendingPathComponent("locked.md").path
+    try Data("keep".utf8).write(to: URL(fileURLWithPath: locked))
+    try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: locked)
+    // The superuser may write anything, so the refusal can only be seen as another user.
+    if getuid() != 0 {
+      #expect(SafeFile.problem(writing: locked, option: "--save")?.contains("read-only") == true)
+      #expect(throws: SafeFileError.self) { try SafeFile.write(Data("x".utf8), to: locked) }
+      #expect(try String(contentsOfFile: locked, encoding: .utf8) == "keep")
+    }
+  }
+}
