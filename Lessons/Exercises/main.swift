@@ -17,7 +17,8 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 let exercises = allExercises(Attempts.implementations)
 
 func fail(_ message: String) -> Never {
-  Console.writeError("exercises: \(message)\nusage: exercises list | exercises check [lesson]\n")
+  Console.writeError(
+    "exercises: \(message)\nusage: exercises list | exercises check [lesson] [--json]\n")
   exit(2)
 }
 
@@ -28,7 +29,15 @@ case "list":
     for e in exercises where e.lesson == lesson { Console.print("  \(e.id): \(e.task)") }
   }
 case "check":
-  let chosen = arguments.count > 1 ? arguments[1] : nil
+  // exercises check [lesson] [--json]: exit 0 when every checked exercise is correct,
+  // 1 otherwise, so a teacher's script can tell.
+  var rest = Array(arguments.dropFirst())
+  let json = rest.contains("--json")
+  rest.removeAll { $0 == "--json" }
+  if rest.count > 1 {
+    fail("unexpected '\(rest.dropFirst().joined(separator: " "))' after the lesson")
+  }
+  let chosen = rest.first
   if let chosen, !lessons.contains(chosen) {
     fail("unknown lesson '\(chosen)'; choose from \(lessons.joined(separator: ", "))")
   }
@@ -36,18 +45,38 @@ case "check":
   var total = 0
   for e in exercises where chosen == nil || e.lesson == chosen {
     total += 1
+    var record: [String: String] = ["lesson": e.lesson, "id": e.id]
     switch e.check() {
-    case .notAttempted: Console.print("[ ] \(e.lesson)/\(e.id): not attempted")
+    case .notAttempted:
+      record["status"] = "not attempted"
+      if !json { Console.print("[ ] \(e.lesson)/\(e.id): not attempted") }
     case .correct:
       correct += 1
-      Console.print("[x] \(e.lesson)/\(e.id): correct")
+      record["status"] = "correct"
+      if !json { Console.print("[x] \(e.lesson)/\(e.id): correct") }
     case .wrong(let input, let expected, let got):
-      Console.print(
-        "[!] \(e.lesson)/\(e.id): wrong\n      input:    \(input)\n      expected: \(expected)\n      got:      \(got)"
-      )
+      record["status"] = "wrong"
+      record["input"] = "\(input)"
+      record["expected"] = "\(expected)"
+      record["got"] = "\(got)"
+      if !json {
+        Console.print(
+          "[!] \(e.lesson)/\(e.id): wrong\n      input:    \(input)\n      expected: \(expected)\n      got:      \(got)"
+        )
+      }
+    }
+    if json,
+      let data = try? JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])
+    {
+      Console.print(String(decoding: data, as: UTF8.self))
     }
   }
-  Console.print("\(correct) of \(total) correct")
-case nil, "--help", "-h": Console.print("usage: exercises list | exercises check [lesson]")
+  if !json { Console.print("\(correct) of \(total) correct") }
+  exit(correct == total ? 0 : 1)
+case nil, "--help", "-h":
+  Console.print(
+    "usage: exercises list | exercises check [lesson] [--json]\n"
+      + "check exits 0 when every checked exercise is correct, 1 otherwise; --json prints one "
+      + "object per exercise (lesson, id, status, and for a wrong one its first failing case)")
 default: fail("unknown command '\(arguments[0])'")
 }
