@@ -187,7 +187,8 @@ lesson.cell(
   """
 ) { out in
   let actual = splits.test.map { $0.label }
-  let metrics = BinaryMetrics(predicted: predictions(logistic, splits.test), actual: actual)
+  let predicted = predictions(logistic, splits.test)
+  let metrics = BinaryMetrics(predicted: predicted, actual: actual)
   let baseline = majorityBaseline(trainLabels: splits.train.map { $0.label }, labels: actual)
   func percent(_ v: Double) -> String { String(format: "%.1f %%", 100 * v) }
   out.table(
@@ -217,7 +218,6 @@ lesson.cell(
   let simple = splits.test.indices.filter {
     [.plain, .intensified].contains(splits.test[$0].kind)
   }
-  let predicted = predictions(logistic, splits.test)
   let right = simple.filter { predicted[$0] == actual[$0] }.count
   let simpleAccuracy = Double(right) / Double(Swift.max(simple.count, 1))
   out.check(

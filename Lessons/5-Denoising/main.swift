@@ -197,25 +197,24 @@ lesson.cell(
   // Over every validation sentence: does its nearest neighbour share its topic? With five
   // topics drawn evenly, a random neighbour would about one time in five. The same
   // network before training is the baseline: what random features of the words give.
-  func share(_ pooled: [[Double]]) -> Double {
+  let topics = probe.map { $0.topic }
+  /// The share of sentences whose nearest neighbour (by cosine; ties to the first) has the
+  /// same topic.
+  func share(_ pooled: [[Double]], _ topics: [Int] = topics) -> Double {
     let agreeing = pool.indices.filter { q in
-      probe[neighbours(q, pooled)[0].index].topic == probe[q].topic
+      let nearest = pool.indices.filter { $0 != q }.max {
+        cosine(pooled[q], pooled[$0]) < cosine(pooled[q], pooled[$1])
+      }!
+      return topics[nearest] == topics[q]
     }.count
     return Double(agreeing) / Double(pool.count)
   }
   let trainedShare = share(trainedCodes)
   // The control of the check below shuffles the topics, so agreement falls to chance.
-  let untrainedCodes = centred(untrained)
-  let untrainedShare =
-    out.isControl("words-give-topic")
-    ? { () -> Double in
-      var shuffler = lesson.random("control")
-      let topics = probe.map { $0.topic }.shuffled(using: &shuffler)
-      let agreeing = pool.indices.filter {
-        topics[neighbours($0, untrainedCodes)[0].index] == topics[$0]
-      }
-      return Double(agreeing.count) / Double(pool.count)
-    }() : share(untrainedCodes)
+  var shuffler = lesson.random("control")
+  let untrainedShare = share(
+    centred(untrained),
+    out.isControl("words-give-topic") ? topics.shuffled(using: &shuffler) : topics)
   let n = Double(pool.count)
   let error = (trainedShare * (1 - trainedShare) / n + untrainedShare * (1 - untrainedShare) / n)
     .squareRoot()

@@ -77,10 +77,11 @@ extension Module {
           + "different model")
     }
     for (name, _) in expected {
-      if let bad = decoded.tensors[name]!.scalars.firstIndex(where: { !$0.isFinite }) {
+      let values = decoded.tensors[name]!.scalars
+      if let bad = values.firstIndex(where: { !$0.isFinite }) {
         throw CheckpointError(
           path: path,
-          problem: "tensor '\(name)' holds \(decoded.tensors[name]!.scalars[bad]) at index "
+          problem: "tensor '\(name)' holds \(values[bad]) at index "
             + "\(bad); a model with NaN or infinite weights cannot be used (the run that saved "
             + "it diverged; train again with a lower learning rate)")
       }

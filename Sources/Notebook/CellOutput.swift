@@ -12,19 +12,19 @@ public final class CellOutput {
   public let style: PlotStyle
   let progressEnabled: Bool
   public private(set) var recorded: [String] = []
-  /// Claims made with `check` that turned out false (observations on a learner's own data
-  /// excluded).
-  public private(set) var failedChecks: [String] = []
   let log: CheckLog
+  /// The number of the cell writing here, for the checks it makes.
+  let cell: Int
 
   init(
     sink: TextSink?, style: PlotStyle, progressEnabled: Bool,
-    log: CheckLog = CheckLog(controlID: nil)
+    log: CheckLog = CheckLog(controlID: nil), cell: Int = 0
   ) {
     self.sink = sink
     self.style = style
     self.progressEnabled = progressEnabled
     self.log = log
+    self.cell = cell
   }
 
   /// Whether this cell's output is being shown (false while rebuilding state quietly).
@@ -85,10 +85,9 @@ public final class CellOutput {
     } else {
       emit("\(condition ? mark : (style.ascii ? "[FAILED]" : "✗")) \(claim)")
     }
-    if !condition && !isObservation { failedChecks.append(claim) }
     log.record(
       CheckResult(
-        id: id, claim: claim, passed: condition, control: control, cell: log.cell,
+        id: id, claim: claim, passed: condition, control: control, cell: cell,
         isObservation: isObservation))
   }
 

@@ -50,7 +50,6 @@ final class CheckLog {
   /// Whether the lesson runs on a learner's own data (`--corpus`): data-dependent claims
   /// are then reported as observations.
   var onOwnData = false
-  var cell = 0
 
   init(controlID: String?) { self.controlID = controlID }
 

@@ -143,6 +143,15 @@ public final class Lesson {
     }
   }
 
+  /// The message for a knob name this lesson does not have, with the likely one meant.
+  func unknownKnob(_ name: String, given spelling: String = "") -> String {
+    let names = knobs.map { $0.name }
+    let hint = Arguments.suggestion(for: name, among: names).map { " (did you mean \($0)?)" } ?? ""
+    return "unknown knob '\(name)'\(spelling)\(hint); "
+      + (names.isEmpty
+        ? "this lesson has no knobs" : "this lesson's knobs: \(names.joined(separator: ", "))")
+  }
+
   /// Refuses to run, with `message`, before any cell runs (exit status 2): for inputs the
   /// lesson checks itself, such as a corpus file.
   public func refuse(_ message: String) {
@@ -177,16 +186,10 @@ public final class Lesson {
   /// Runs the lesson as the command line asks and returns the exit status: 0 on
   /// success, 1 when a cell fails, 2 for a usage error.
   public func execute() -> Int32 {
-    let known = knobs.map { $0.name }.joined(separator: ", ")
     let everything = Arguments.runnerFlags + knobs.map { $0.name } + options.map { $0.name }
     for leftover in arguments.pending {
       if leftover.spelling.hasPrefix("--set") {
-        let hint =
-          Arguments.suggestion(for: leftover.name, among: knobs.map { $0.name })
-          .map { " (did you mean \($0)?)" } ?? ""
-        errors.append(
-          "unknown knob '\(leftover.name)' in '\(leftover.spelling)'\(hint); "
-            + (known.isEmpty ? "this lesson has no knobs" : "this lesson's knobs: \(known)"))
+        errors.append(unknownKnob(leftover.name, given: " in '\(leftover.spelling)'"))
       } else if leftover.value == nil && everything.contains(leftover.name) {
         errors.append("--\(leftover.name) needs a value")
       } else {
@@ -200,7 +203,9 @@ public final class Lesson {
       errors.append(
         "--export writes a run of the lesson; it does not go with --quiz, --list or --checks")
     }
-    if let path = arguments.export, let problem = ExportDestination.problem(with: path) {
+    if let path = arguments.export,
+      let problem = SafeFile.problem(writing: path, option: "--export")
+    {
       errors.append(problem)
     }
     if !errors.isEmpty {

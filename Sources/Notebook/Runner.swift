@@ -137,7 +137,8 @@ struct Runner {
       enabled: progress && lesson.progressEnabled && index - first > 1)
     while ran < index {
       let output = CellOutput(
-        sink: nil, style: lesson.style, progressEnabled: false, log: lesson.checkLog)
+        sink: nil, style: lesson.style, progressEnabled: false, log: lesson.checkLog,
+        cell: ran + 1)
       try execute(ran, output)
       ran += 1
       bar.update(ran - first)
@@ -171,7 +172,7 @@ struct Runner {
     let cell = cells[index]
     let output = CellOutput(
       sink: lesson.console, style: lesson.style, progressEnabled: lesson.progressEnabled,
-      log: lesson.checkLog)
+      log: lesson.checkLog, cell: index + 1)
     try execute(index, output)
     write("\n")
     transcript.record(
@@ -200,7 +201,6 @@ struct Runner {
   func execute(_ index: Int, _ output: CellOutput) throws {
     guard let body = cells[index].body else { return }
     lesson.runningCell = index
-    lesson.checkLog.cell = index + 1
     lesson.knobReads[index] = []
     defer { lesson.runningCell = nil }
     do {
@@ -314,14 +314,7 @@ struct Runner {
     let name = String(pair[..<equals]).trimmingCharacters(in: .whitespaces)
     let value = String(pair[pair.index(after: equals)...]).trimmingCharacters(in: .whitespaces)
     guard let knob = lesson.knobs.first(where: { $0.name == name }) else {
-      let names = lesson.knobs.map { $0.name }
-      let hint =
-        Arguments.suggestion(for: name, among: names).map { " (did you mean \($0)?)" } ?? ""
-      write(
-        "unknown knob '\(name)'\(hint); "
-          + (names.isEmpty
-            ? "this lesson has no knobs" : "this lesson's knobs: \(names.joined(separator: ", "))")
-          + "\n")
+      write(lesson.unknownKnob(name) + "\n")
       return
     }
     if lesson.knobsReadOutsideCells.contains(name) {

@@ -34,11 +34,11 @@ public enum TextFile {
     guard !data.isEmpty else {
       throw CorpusError("\(path) is empty; the corpus needs some text, one sentence per line")
     }
+    // UTF-16: a byte-order mark, or (without one) a zero byte beside nearly every
+    // character of text that is mostly ASCII.
+    let head = data.prefix(64)
     if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF])
-      || (data.count >= 4 && (data[data.startIndex + 1] == 0 || data[data.startIndex] == 0)
-        && data.prefix(64).enumerated().filter({ $0.element == 0 }).count * 3
-          >= Swift.min(
-            data.count, 64))
+      || (head.count >= 4 && head.filter({ $0 == 0 }).count * 3 >= head.count)
     {
       throw CorpusError(
         "\(path) looks like UTF-16 text; convert it to UTF-8 first, for example: "

@@ -380,3 +380,20 @@ struct VocabularyDigestTests {
     #expect(a.digest.count == 16)
   }
 }
+
+struct CorpusFileTests {
+  @Test func utf16AndDevicesGetTheirOwnMessages() throws {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "utf16-\(UUID().uuidString).txt"
+    ).path
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    try "hello world\nthis is text\n".data(using: .utf16LittleEndian)!.write(
+      to: URL(fileURLWithPath: path))
+    #expect {
+      try TextFile.lines(at: path)
+    } throws: { "\($0)".contains("looks like UTF-16 text") }
+    #expect {
+      try TextFile.lines(at: "/dev/zero")
+    } throws: { "\($0)".contains("is not a regular file") }
+  }
+}

@@ -1,5 +1,4 @@
 import Foundation
-import TensorCore
 
 /// What a run showed, in order, ready to be written as Markdown or as a notebook.
 ///
@@ -25,13 +24,4 @@ struct Transcript {
 
   /// The entries in cell order.
   var entries: [Entry] { byCell.keys.sorted().map { byCell[$0]! } }
-}
-
-/// Where `--export` will write, checked before the lesson runs so that a long run is not
-/// lost to a folder that does not exist.
-enum ExportDestination {
-  /// What is wrong with writing `path`, or `nil` when it can be written.
-  static func problem(with path: String) -> String? {
-    SafeFile.problem(writing: path, option: "--export")
-  }
 }
