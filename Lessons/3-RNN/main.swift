@@ -224,12 +224,14 @@ lesson.cell(
   out.check(
     "plain-rnn-fades", fading.first! < fading.last! / 100,
     "the plain RNN's gradient fades by over 100× across 40 steps",
-    control: .sabotage("the RNN with W_hh × 3 stands in for the plain one; its gradient grows"))
+    control: .sabotage("the RNN with W_hh × 3 stands in for the plain one; its gradient grows"),
+    onOtherData: "how fast an untrained network's gradient fades depends on the tokens it reads")
   let rival = out.isControl("gru-keeps-gradient") ? large : plain
   out.check(
     "gru-keeps-gradient", gated.first! > rival.first!,
     "more gradient reaches the first step through the GRU",
-    control: .sabotage("the GRU is compared with the RNN × 3, whose gradient grows"))
+    control: .sabotage("the GRU is compared with the RNN × 3, whose gradient grows"),
+    onOtherData: "at this untrained start the gates are random, and on some texts they pass less")
 }
 
 /// The loss of one training step on a shuffled batch.
