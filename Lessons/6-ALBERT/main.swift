@@ -27,7 +27,11 @@ let lesson = Lesson(
     task with few labels — the "pre-train, then fine-tune" recipe.
 
     It builds on lessons 4 (attention, transformer layers) and 5 (learning from text \
-    without labels).
+    without labels). Masked language modelling *is* lesson 5's token masking with the \
+    decoder taken away: an encoder alone reads the corrupted text and predicts only the \
+    masked positions. BERT and ALBERT are denoising autoencoders of that kind — \
+    *autoencoding* language models — and pre-training them on two objectives at once \
+    (MLM and a sentence-pair task) makes them multi-task learners.
     """)
 
 let steps = lesson.knob(
@@ -66,12 +70,20 @@ lesson.cell(
   "The published configurations, counted",
   """
   We build each model with our own modules — under `withMetaTensors`, so no weights are \
-  allocated for the big ones — and count. Beside our exact counts, the rounded figures \
-  of the ALBERT paper (which counts slightly differently, for example without the pooler).
+  allocated for the big ones — and count, each with its own vocabulary (BERT's 30,522 \
+  WordPiece tokens, ALBERT's 30,000 SentencePiece ones), the pooler included and the \
+  pre-training heads left out, as the released checkpoints count. Beside the counts, the \
+  rounded figures of the ALBERT paper's Table 1. The configurations fix the counts \
+  exactly; the paper's figures are rounded, and for xlarge and xxlarge they are larger \
+  than what the paper's own configurations give — they do not follow from them. The \
+  last column is the work, in layer multiply-adds per token: each layer weight is one \
+  multiply-add per token every time its layer runs, and a shared layer runs `L` times \
+  (attention scores come on top).
   """
 ) { out in
+  var configurations: [[String]] = []
   var rows: [[String]] = []
-  var shares: [Double] = []
+  var parts: [(name: String, embedding: Int, layers: Int)] = []
   for published in EncoderConfiguration.published {
     // The control of the check below builds ALBERT without sharing: the count must change.
     var c = published
@@ -82,42 +94,61 @@ lesson.cell(
     }
     let total = model.parameterCount
     let embeddingCount = model.embeddings.parameterCount
-    shares.append(Double(embeddingCount) / Double(total))
+    parts.append((c.name, embeddingCount, total - embeddingCount))
+    // Every layer weight is one multiply-add per token each time its layer is applied,
+    // and a shared layer is applied L times: the work follows L, not the count.
+    let pooler = c.hiddenSize * c.hiddenSize + c.hiddenSize
+    let oneLayer = (total - embeddingCount - pooler) / (c.sharedLayers ? 1 : c.layers)
+    configurations.append([
+      c.name, groupedDigits(c.vocabularySize), "\(c.embeddingSize)", "\(c.hiddenSize)",
+      "\(c.layers)", c.sharedLayers ? "yes" : "no",
+    ])
     rows.append([
-      c.name, "\(c.embeddingSize)", "\(c.hiddenSize)", "\(c.layers)", c.sharedLayers ? "yes" : "no",
-      groupedDigits(embeddingCount), groupedDigits(total),
-      "\(EncoderConfiguration.reportedMillions[c.name]!)M",
+      c.name, groupedDigits(embeddingCount), groupedDigits(total - embeddingCount),
+      groupedDigits(total), "\(EncoderConfiguration.reportedMillions[c.name]!)M",
+      String(format: "%.0fM", Double(c.layers * oneLayer) / 1e6),
     ])
   }
-  out.table(["model", "E", "H", "L", "shared", "embedding", "total", "paper"], rows)
+  out.table(["model", "V", "E", "H", "L", "shared"], configurations)
+  out.table(
+    ["model", "embedding", "layers and pooler", "total", "paper", "work per token"], rows)
+  // Embedding and layers side by side, in millions: which part each idea shrinks.
   out.plot(
     BarChart(
-      labels: EncoderConfiguration.published.map { $0.name }, values: shares.map { 100 * $0 },
-      title: "share of parameters in the embedding (%)",
-      valueText: shares.map { String(format: "%.1f %%", 100 * $0) }))
+      labels: parts.flatMap { ["\($0.name) embedding", "\($0.name) layers"] },
+      values: parts.flatMap { [Double($0.embedding) / 1e6, Double($0.layers) / 1e6] },
+      title: "parameters (millions): the embedding, and the layers with the pooler",
+      valueText: parts.flatMap {
+        [
+          String(format: "%.1fM", Double($0.embedding) / 1e6),
+          String(format: "%.1fM", Double($0.layers) / 1e6),
+        ]
+      }))
   out.check(
     "published-counts",
-    rows[0][6] == groupedDigits(109_081_344) && rows[2][6] == groupedDigits(11_683_584),
-    "BERT-base has 109,081,344 parameters here, ALBERT-base 11,683,584: about 9× fewer",
+    rows[0][3] == groupedDigits(109_482_240) && rows[1][3] == groupedDigits(335_141_888)
+      && rows[2][3] == groupedDigits(11_683_584),
+    "BERT-base has 109,482,240 parameters and BERT-large 335,141,888, as the released "
+      + "checkpoints; ALBERT-base 11,683,584, about 9× fewer than BERT-base",
     control: .sabotage("ALBERT is built without cross-layer sharing"))
 }
 
 lesson.cell(
   "The arithmetic by hand",
   """
-  For BERT-base (`V = 30000`, `H = 768`, `L = 12`) and ALBERT-base (`E = 128`): the two \
-  ideas, one at a time.
+  For BERT-base (`V = 30,522`, `H = 768`, `L = 12`) and ALBERT-base (`V = 30,000`, \
+  `E = 128`): the two ideas, one at a time.
   """
 ) { out in
-  let v = 30_000
+  let (bertV, albertV) = (30_522, 30_000)
   let h = 768
   let e = 128
   let layer = 4 * (h * h + h) + (h * 4 * h + 4 * h) + (4 * h * h + h) + 4 * h
   out.table(
     ["part", "formula", "parameters"],
     [
-      ["word embedding, BERT", "V·H", groupedDigits(v * h)],
-      ["word embedding, ALBERT", "V·E + E·H + H", groupedDigits(v * e + e * h + h)],
+      ["word embedding, BERT", "V·H", groupedDigits(bertV * h)],
+      ["word embedding, ALBERT", "V·E + E·H + H", groupedDigits(albertV * e + e * h + h)],
       ["one layer", "4(H² + H) + 8H² + 5H + 4H", groupedDigits(layer)],
       ["12 layers, BERT", "12 × layer", groupedDigits(12 * layer)],
       ["12 shared layers, ALBERT", "1 × layer", groupedDigits(layer)],
@@ -440,9 +471,13 @@ lesson.markdown(
   Now the payoff: sentiment with only a few labelled reviews. We put a two-way classifier \
   on the pooled `[CLS]` vector and train the whole model on the labels, starting (a) from \
   random weights, (b) from the pre-trained BERT-small with one learning rate, (c) from \
-  the same with **layer-wise learning-rate decay**: the top layer learns at the full rate \
-  and each layer below at `decay` times the rate above, so the general features of the \
-  lower layers move least. Pre-training and fine-tuning are *decoupled*: one expensive \
+  the same with **layer-wise learning-rate decay**, a fine-tuning practice (ULMFiT's \
+  discriminative fine-tuning, later BERT and ELECTRA recipes; not part of ALBERT): the \
+  new classifier learns at the full rate, the pooler at `decay` times it, the top \
+  encoder layer at `decay²`, and so on down to the embeddings, so the general features \
+  of the lower layers move least. It also lowers the mean rate, so a difference may \
+  come from the smaller steps as much as from their shape. Pre-training and fine-tuning \
+  are *decoupled*: one expensive \
   pre-training serves many cheap fine-tunings. What did pre-training teach that helps? \
   To restore a masked adjective from its neighbour ("clever and [MASK]") or from the \
   verdict, the model is pushed to tell positive adjectives from negative ones — without \
@@ -537,12 +572,18 @@ lesson.markdown(
 
   - Parameter counts follow from the configuration: `V·H` (or `V·E + E·H`) for the \
   embedding, about `12·H²` per layer, `L` layers (or one, shared).
-  - **Factorized embeddings** shrink the table that dominates small models; **cross-layer \
-  sharing** shrinks the stack that dominates large ones. ALBERT-base has about 9× fewer \
-  parameters than BERT-base. (It is not 9× faster: the model still applies every layer.)
+  - **Factorized embeddings** untie the embedding size `E` from the hidden size `H`: \
+  BERT-base's 23.4M-number word table becomes 3.9M. **Cross-layer sharing** stores one \
+  layer instead of `L`: its 85.1M numbers of layers become 7.1M. ALBERT-base has about \
+  9× fewer parameters than BERT-base; it is not 9× faster — fewer parameters is not less \
+  computation: every layer is still applied, and ALBERT-xxlarge, with `H = 4096`, does \
+  about 8× the layer multiply-adds per token of BERT-large (the "work per token" column).
   - Pre-training objectives: **MLM** predicts hidden words; **SOP** asks for the order of \
   two segments of one text, which no cue but the order answers; **NSP** can be passed by \
   noticing that the segments come from different texts, so it teaches little about order.
+  - **Decoupling**: pre-training is done once and fine-tuning many times; weight sharing \
+  decouples the depth of the computation from the number of parameters; factorization \
+  decouples the embedding size from the hidden size.
   - **Pre-train, then fine-tune**: one pre-training on unlabelled text serves many tasks; \
   with few labels the pre-trained encoder beats one trained from scratch (the default \
   run checks it on 100), and what carried over \

@@ -37,12 +37,14 @@ public struct EncoderConfiguration: Sendable, Equatable {
     self.maxLength = maxLength
   }
 
+  /// BERT's released models have a WordPiece vocabulary of 30,522 tokens.
   static func bert(_ name: String, _ h: Int, _ l: Int, _ heads: Int) -> Self {
     Self(
-      name: name, vocabularySize: 30_000, embeddingSize: h, hiddenSize: h, layers: l, heads: heads,
+      name: name, vocabularySize: 30_522, embeddingSize: h, hiddenSize: h, layers: l, heads: heads,
       feedForwardSize: 4 * h, sharedLayers: false)
   }
 
+  /// ALBERT's released models have a SentencePiece vocabulary of 30,000 tokens.
   static func albert(_ name: String, _ h: Int, _ l: Int, _ heads: Int) -> Self {
     Self(
       name: name, vocabularySize: 30_000, embeddingSize: 128, hiddenSize: h, layers: l,
@@ -50,14 +52,19 @@ public struct EncoderConfiguration: Sendable, Equatable {
       feedForwardSize: 4 * h, sharedLayers: true)
   }
 
-  /// The published configurations (ALBERT paper, table 1), with a vocabulary of 30,000.
+  /// The published configurations (ALBERT paper, Table 1), each with its own vocabulary
+  /// (BERT 30,522, ALBERT 30,000). Counted with the pooler and without the pre-training
+  /// heads, as the released checkpoints are: BERT-base 109,482,240, BERT-large 335,141,888,
+  /// ALBERT-base 11,683,584.
   public static let published: [EncoderConfiguration] = [
     .bert("BERT-base", 768, 12, 12), .bert("BERT-large", 1024, 24, 16),
     .albert("ALBERT-base", 768, 12, 12), .albert("ALBERT-large", 1024, 24, 16),
     .albert("ALBERT-xlarge", 2048, 24, 16), .albert("ALBERT-xxlarge", 4096, 12, 64),
   ]
 
-  /// The rounded parameter counts the ALBERT paper reports for `published`, in millions.
+  /// The rounded parameter counts the ALBERT paper reports for `published`, in millions
+  /// (Table 1). Its xlarge and xxlarge figures are above what their configurations give
+  /// (58.7M and 222.6M).
   public static let reportedMillions: [String: Int] = [
     "BERT-base": 108, "BERT-large": 334, "ALBERT-base": 12, "ALBERT-large": 18,
     "ALBERT-xlarge": 60, "ALBERT-xxlarge": 235,

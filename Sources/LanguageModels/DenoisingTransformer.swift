@@ -51,10 +51,18 @@ public final class DenoisingTransformer: Module {
   /// Logits `[batch, target length, vocabulary]` for the next token at every target
   /// position, given the decoder's inputs (`<s>` and the original tokens).
   public func callAsFunction(source: PaddedBatch, targetInputs: PaddedBatch) -> Tensor {
-    let memory = encode(source)
+    decode(targetInputs, memory: encode(source), memoryPaddingMask: source.paddingMask)
+  }
+
+  /// The decoder alone: next-token logits `[batch, target length, vocabulary]` given the
+  /// encoder's output, so that greedy decoding runs the encoder once.
+  public func decode(_ targetInputs: PaddedBatch, memory: Tensor, memoryPaddingMask: Tensor)
+    -> Tensor
+  {
     var y = positions(embedding(targetInputs.ids, shape: targetInputs.shape))
-    let padding = source.paddingMask
-    for layer in decoderLayers { y = layer(y, memory: memory, memoryPaddingMask: padding) }
+    for layer in decoderLayers {
+      y = layer(y, memory: memory, memoryPaddingMask: memoryPaddingMask)
+    }
     return head(decoderNorm(y))
   }
 
@@ -67,7 +75,7 @@ public final class DenoisingTransformer: Module {
       / Float(original.count)
   }
 
-  static func batches(
+  public static func batches(
     _ corrupted: [[Int]], _ original: [[Int]], _ vocabulary: Vocabulary
   ) -> (PaddedBatch, PaddedBatch, [Int]) {
     let source = PaddedBatch(corrupted, padID: vocabulary.padID)
@@ -108,6 +116,66 @@ public final class DenoisingTransformer: Module {
         return self(source: source, targetInputs: inputs).selected(axis: 1, index: tokens.count)
       }
     }
+  }
+}
+
+extension DenoisingTransformer {
+  /// Greedy restoration of many corrupted sequences at once (free-running: the decoder
+  /// reads its own guesses, never the original). The encoder runs once; each step runs the
+  /// decoder on every unfinished sequence's output so far. Sequences that have ended are
+  /// padded, which the causal self-attention keeps from affecting the others.
+  public func restore(batch corrupted: [[Int]], vocabulary: Vocabulary, maximumLength: Int)
+    -> [[Int]]
+  {
+    withNoGrad {
+      let source = PaddedBatch(corrupted, padID: vocabulary.padID)
+      let memory = encode(source)
+      let padding = source.paddingMask
+      var outputs = [[Int]](repeating: [], count: corrupted.count)
+      var open = Array(corrupted.indices)
+      let banned = [vocabulary.padID, vocabulary.startID, vocabulary.maskID]
+      for step in 0..<maximumLength where !open.isEmpty {
+        let inputs = PaddedBatch(
+          outputs.map { [vocabulary.startID] + $0 }, padID: vocabulary.padID, length: step + 1)
+        let logits = decode(inputs, memory: memory, memoryPaddingMask: padding)
+        let size = logits.shape[2]
+        let scores = logits.scalars
+        open = open.filter { b in
+          let row = (b * (step + 1) + step) * size
+          var best = -1
+          for v in 0..<size where !banned.contains(v) {
+            if best < 0 || scores[row + v] > scores[row + best] { best = v }
+          }
+          if best == vocabulary.endID { return false }
+          outputs[b].append(best)
+          return true
+        }
+      }
+      return outputs
+    }
+  }
+
+  /// Free-running restoration of masked words: the share of `[MASK]` positions whose
+  /// original token the greedy restoration writes in that place. Unlike
+  /// ``maskedTokenAccuracy(corrupted:original:vocabulary:)`` the decoder never sees the
+  /// true words before the mask, so it cannot copy them from its own input: the answer has
+  /// to come through the encoder.
+  public func freeRunningMaskedAccuracy(
+    corrupted: [[Int]], original: [[Int]], vocabulary: Vocabulary
+  ) -> (right: Int, total: Int) {
+    let restored = restore(
+      batch: corrupted, vocabulary: vocabulary,
+      maximumLength: (original.map(\.count).max() ?? 0) + 4)
+    var right = 0
+    var total = 0
+    for ((noisy, clean), guess) in zip(zip(corrupted, original), restored)
+    where noisy.count == clean.count {
+      for t in clean.indices where noisy[t] == vocabulary.maskID {
+        total += 1
+        if t < guess.count && guess[t] == clean[t] { right += 1 }
+      }
+    }
+    return (right, total)
   }
 }
 

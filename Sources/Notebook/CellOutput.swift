@@ -123,4 +123,5 @@ extension Heatmap: TextPlot {}
 extension BarChart: TextPlot {}
 extension Histogram: TextPlot {}
 extension ScatterPlot: TextPlot {}
+extension AlignedRows: TextPlot {}
 extension Table: TextPlot {}

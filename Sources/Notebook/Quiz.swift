@@ -45,7 +45,10 @@ public struct Question: Sendable {
     switch answer {
     case .choice(let index): return reply == Self.letters[index]
     case .number(let value, let tolerance):
-      guard let given = Double(reply) else { return false }
+      // Digits may be grouped as the lesson prints them: 3,938,304 or 3 938 304.
+      guard let given = Double(reply.filter { $0 != "," && $0 != " " && $0 != "_" }) else {
+        return false
+      }
       return Swift.abs(given - value) <= tolerance
     }
   }
@@ -54,8 +57,22 @@ public struct Question: Sendable {
   var answerText: String {
     switch answer {
     case .choice(let index): return "\(Self.letters[index])) \(choices[index])"
-    case .number(let value, _): return formatNumber(value, digits: 6)
+    case .number(let value, _): return Self.written(value)
     }
+  }
+
+  /// A number as the lessons print one: whole numbers with grouped digits (3,938,304),
+  /// others in plain decimals with up to six significant digits (0.00025), never in
+  /// exponent form.
+  static func written(_ value: Double) -> String {
+    if value == value.rounded() && Swift.abs(value) < 1e15 { return groupedDigits(Int(value)) }
+    let magnitude = Int(Foundation.floor(Foundation.log10(Swift.abs(value))))
+    var text = String(format: "%.\(Swift.max(0, 5 - magnitude))f", value)
+    if text.contains(".") {
+      while text.hasSuffix("0") { text.removeLast() }
+      if text.hasSuffix(".") { text.removeLast() }
+    }
+    return text
   }
 
   var lines: [String] {

@@ -34,6 +34,22 @@ public struct TrainingHistory: Sendable {
     Self.smoothed(trainLoss, window: window)
   }
 
+  /// The step at the middle of each run of `window` steps that ``smoothed(_:window:)``
+  /// averages (steps counted from 1): the x-coordinates of a smoothed curve, so that a plot
+  /// is labelled in steps rather than in runs.
+  public static func smoothedSteps(count: Int, window: Int) -> [Double] {
+    let window = Swift.max(window, 1)
+    return stride(from: 0, to: count, by: window).map { start in
+      Double(start + Swift.min(start + window, count) + 1) / 2
+    }
+  }
+
+  /// The mean training loss over each run of `window` steps, with the step at the middle
+  /// of each run: a curve to plot against steps.
+  public func smoothedTrainCurve(window: Int) -> (steps: [Double], loss: [Float]) {
+    (Self.smoothedSteps(count: trainLoss.count, window: window), smoothedTrainLoss(window: window))
+  }
+
   /// The mean of each run of `window` values of any per-step series (an accuracy, a
   /// learning rate), the last run possibly shorter.
   public static func smoothed(_ values: [Float], window: Int) -> [Float] {

@@ -1,13 +1,18 @@
 import Foundation
 import TensorCore
 
-/// Ways to damage a text that a denoising autoencoder learns to undo (the family used to
-/// pre-train BART). All work on token lists and draw from a seeded generator.
+/// Ways to damage a text that a denoising autoencoder learns to undo. Five are the ones
+/// BART was pre-trained with (Lewis et al. 2019, section 2.2): token masking, token
+/// deletion, text infilling, sentence permutation and document rotation. Span masking is
+/// not one of them: it is the fixed-length cousin of T5's span corruption, kept to compare.
+/// All work on token lists and draw from a seeded generator.
 public enum Corruption: String, Sendable, CaseIterable {
   /// Each token becomes `[MASK]` with probability `rate`. The length is kept.
   case tokenMasking = "token-masking"
   /// Spans of 2 or 3 tokens, covering about `rate` of the text, each become one `[MASK]`:
-  /// the model must also work out how many tokens are missing.
+  /// the model must also work out how many tokens are missing. Not one of BART's five
+  /// (its spans have fixed lengths and are never empty); close to T5's span corruption,
+  /// which writes a distinct sentinel per span where this writes `[MASK]`.
   case spanMasking = "span-masking"
   /// Each token is deleted with probability `rate`: the model must find *where* text is
   /// missing, too.
@@ -19,6 +24,14 @@ public enum Corruption: String, Sendable, CaseIterable {
   case sentencePermutation = "sentence-permutation"
   /// The document is rotated to start at a random token: the model must find its start.
   case documentRotation = "document-rotation"
+
+  /// BART's five corruptions, in the order of its paper.
+  public static let bart: [Corruption] = [
+    .tokenMasking, .tokenDeletion, .textInfilling, .sentencePermutation, .documentRotation,
+  ]
+
+  /// Whether BART was pre-trained with this corruption.
+  public var isBART: Bool { Self.bart.contains(self) }
 
   /// Applies the corruption to `tokens`.
   public func apply(
@@ -33,10 +46,12 @@ public enum Corruption: String, Sendable, CaseIterable {
     case .spanMasking:
       var result: [String] = []
       var i = 0
-      // A span starts with probability rate / 2.5 (mean span length 2.5), so about
-      // `rate` of the tokens are covered.
+      // A span (mean length 2.5) starts at a position with probability p; each step then
+      // hides 2.5p tokens on average and moves on by 2.5p + (1 − p), so the share hidden
+      // is 2.5p / (1 + 1.5p), which is `rate` for p = rate / (2.5 − 1.5 rate).
+      let start = rate / (2.5 - 1.5 * rate)
       while i < tokens.count {
-        if generator.nextUnit() < rate / 2.5 {
+        if generator.nextUnit() < start {
           result.append(mask)
           i += 2 + generator.index(2)
         } else {
@@ -48,8 +63,12 @@ public enum Corruption: String, Sendable, CaseIterable {
     case .textInfilling:
       var result: [String] = []
       var i = 0
+      // As for span masking, with a mean span length of 3: the share hidden is
+      // 3p / (1 + 2p), which is `rate` for p = rate / (3 − 2 rate). A span of length 0
+      // stays at the same position, so another span may start there.
+      let start = rate / (3 - 2 * rate)
       while i < tokens.count {
-        if generator.nextUnit() < rate / 3 {
+        if generator.nextUnit() < start {
           result.append(mask)
           i += Self.poisson(mean: 3, using: &generator)
           if i > tokens.count { break }

@@ -22,8 +22,9 @@ struct AlbertTests {
   }
 
   @Test(arguments: [
-    ("BERT-base", 30_000, 768, 768, 12, false, 109_081_344),
-    ("BERT-large", 30_000, 1024, 1024, 24, false, 334_607_360),
+    // The released bert-base-uncased and bert-large-uncased, pooler included.
+    ("BERT-base", 30_522, 768, 768, 12, false, 109_482_240),
+    ("BERT-large", 30_522, 1024, 1024, 24, false, 335_141_888),
     ("ALBERT-base", 30_000, 128, 768, 12, true, 11_683_584),
     ("ALBERT-large", 30_000, 128, 1024, 24, true, 17_683_968),
     ("ALBERT-xlarge", 30_000, 128, 2048, 24, true, 58_724_864),
@@ -39,7 +40,8 @@ struct AlbertTests {
       return TransformerEncoderModel(configuration, using: &g)
     }
     #expect(model.parameterCount == total, "\(name)")
-    // The paper's rounded figure is within 10 % of ours (it may leave out the pooler).
+    #expect(configuration.vocabularySize == v)
+    // The paper's rounded figure is within 10 % of the configuration's count.
     let reported = Double(EncoderConfiguration.reportedMillions[name]!) * 1e6
     #expect(Swift.abs(Double(total) - reported) / reported < 0.1)
   }

@@ -1,4 +1,5 @@
 import Foundation
+import Optimizers
 import Testing
 
 @testable import LanguageModels
@@ -65,6 +66,36 @@ struct AutoencoderTests {
     }
     #expect(perToken.count == 3)
     #expect(Swift.abs(loss - perToken.reduce(0, +)) < 1e-5)
+  }
+
+  @Test func batchedRestorationMatchesOneAtATime() throws {
+    var g = SplitMix64(seed: 5)
+    let model = DenoisingTransformer(
+      vocabularySize: vocabulary.count, dimension: 8, heads: 2, layers: 2, maxLength: 16,
+      using: &g)
+    // Train briefly so that some restorations end early and others run to the limit.
+    let original = [vocabulary.encode(["a", "b", "."]), vocabulary.encode(["c", "a", "b", "."])]
+    let corrupted = [
+      [vocabulary.id("a"), vocabulary.maskID, vocabulary.id(".")],
+      [vocabulary.id("c"), vocabulary.maskID, vocabulary.id("b"), vocabulary.id(".")],
+    ]
+    try TrainingLoop(steps: 30).run(
+      optimizer: Adam(model.parameters(), learningRate: 0.05),
+      loss: { _ in model.loss(corrupted: corrupted, original: original, vocabulary: vocabulary) })
+    let inputs = corrupted + [[vocabulary.id("b")], [vocabulary.maskID, vocabulary.maskID]]
+    let batched = model.restore(batch: inputs, vocabulary: vocabulary, maximumLength: 6)
+    let single = inputs.map { model.restore($0, vocabulary: vocabulary, maximumLength: 6) }
+    #expect(batched == single)
+    // Free-running accuracy, recomputed by hand from the restorations.
+    let (right, total) = model.freeRunningMaskedAccuracy(
+      corrupted: corrupted, original: original, vocabulary: vocabulary)
+    let restored = corrupted.map { model.restore($0, vocabulary: vocabulary, maximumLength: 8) }
+    var expected = 0
+    for (guess, clean) in zip(restored, original) where guess.count > 1 {
+      if guess[1] == clean[1] { expected += 1 }
+    }
+    #expect(total == 2)
+    #expect(right == expected)
   }
 
   @Test func pcaFindsTheDirectionOfMostVariance() {

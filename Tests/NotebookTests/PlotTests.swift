@@ -134,3 +134,22 @@ struct PlotTests {
     #expect(formatNumber(value) == text)
   }
 }
+
+struct AlignedRowsTests {
+  @Test func columnsAlignAndBlocksWrapAtTheWidth() {
+    let rows = AlignedRows(
+      labels: ["input", "loss"],
+      rows: [["the", "[MASK]", "sat", "on", "it"], ["0.00", "2.31", "0.10", "0.00", "0.01"]])
+    // Label column 5 + 2, then cells of widths 4, 6, 4, 4, 4 each followed by 2 spaces.
+    let wide = rows.render(PlotStyle(width: 80))
+    #expect(
+      wide == ["input  the   [MASK]  sat   on    it", "loss   0.00  2.31    0.10  0.00  0.01"])
+    let narrow = rows.render(PlotStyle(width: 22))
+    #expect(
+      narrow == [
+        "input  the   [MASK]", "loss   0.00  2.31", "", "input  sat   on", "loss   0.10  0.00",
+        "", "input  it", "loss   0.01",
+      ])
+    #expect(narrow.allSatisfy { $0.count <= 22 })
+  }
+}

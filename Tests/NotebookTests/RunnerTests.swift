@@ -342,6 +342,15 @@ struct QuizTests {
     #expect(r.choices == ["y", "z", "x"] && r.accepts("c") && !r.accepts("a"))
   }
 
+  @Test func numbersAreWrittenAsTheLessonsPrintThem() {
+    #expect(Question.written(3_938_304) == "3,938,304")
+    #expect(Question.written(0.00025) == "0.00025")
+    #expect(Question.written(2.5) == "2.5")
+    #expect(Question.written(-1234.5678) == "-1234.57")
+    let q = Question("How many?", number: 3_938_304, tolerance: 0.5, explanation: "")
+    #expect(q.accepts("3,938,304") && q.accepts("3938304") && !q.accepts("3,938,306"))
+  }
+
   @Test func answersWithoutQuizIsAUsageError() {
     #expect(throws: UsageError("--answers goes with --quiz (it prints the quiz with its answers)"))
     {

@@ -17,6 +17,17 @@ func close(_ a: [Float], _ b: [Float], _ tolerance: Float = 1e-6) -> Bool {
   a.count == b.count && zip(a, b).allSatisfy { Swift.abs($0 - $1) <= tolerance }
 }
 
+struct SmoothingTests {
+  @Test func smoothedCurvesAreLabelledWithTheirMiddleStep() {
+    var history = TrainingHistory()
+    history.trainLoss = [4, 2, 6, 8, 1, 3, 5]
+    let curve = history.smoothedTrainCurve(window: 3)
+    // Runs of steps 1–3, 4–6 and 7: means 4, 4 and 5, middles 2, 5 and 7.
+    #expect(curve.loss == [4, 4, 5])
+    #expect(curve.steps == [2, 5, 7])
+  }
+}
+
 struct SGDTests {
   @Test func plainStep() {
     let p = parameter([1, -2], grad: [0.5, 1])

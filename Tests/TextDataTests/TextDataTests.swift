@@ -275,6 +275,57 @@ struct CorruptionTests {
     #expect(deletedSomewhere)
   }
 
+  @Test func spanMaskingHidesAboutTheRate() {
+    let long = (0..<200).map { "w\($0)" }
+    var g = SplitMix64(seed: 17)
+    var kept = 0
+    for _ in 0..<200 {
+      kept +=
+        Corruption.spanMasking.apply(long, rate: 0.3, using: &g).filter {
+          $0 != Vocabulary.mask
+        }.count
+    }
+    let share = 1 - Double(kept) / Double(200 * long.count)
+    #expect(Swift.abs(share - 0.3) < 0.02, "hidden share \(share)")
+  }
+
+  @Test func bartHasFiveCorruptionsAndSpanMaskingIsNotOne() {
+    #expect(Corruption.bart.count == 5)
+    #expect(Set(Corruption.bart) == Set(Corruption.allCases).subtracting([.spanMasking]))
+    #expect(!Corruption.spanMasking.isBART && Corruption.textInfilling.isBART)
+  }
+
+  @Test func textInfillingHidesAboutTheRateAndInsertsEmptySpans() {
+    // A long text, so that the share hidden is measured on many tokens.
+    let long = (0..<200).map { "w\($0)" }
+    var g = SplitMix64(seed: 16)
+    var hidden = 0
+    var emptySpans = 0
+    for _ in 0..<200 {
+      let infilled = Corruption.textInfilling.apply(long, rate: 0.3, using: &g)
+      let kept = infilled.filter { $0 != Vocabulary.mask }
+      // What is kept is the text in order, with spans left out.
+      var i = long.startIndex
+      for token in kept {
+        while i < long.endIndex && long[i] != token { i += 1 }
+        #expect(i < long.endIndex, "kept tokens must appear in order")
+      }
+      hidden += long.count - kept.count
+      // Two masks in a row, or a mask between two consecutive tokens of the text, can only
+      // come from a span of length 0.
+      for j in infilled.indices.dropFirst().dropLast() where infilled[j] == Vocabulary.mask {
+        if let x = long.firstIndex(of: infilled[j - 1]), x + 1 < long.count,
+          infilled[j + 1] == long[x + 1]
+        {
+          emptySpans += 1
+        }
+      }
+    }
+    let share = Double(hidden) / Double(200 * long.count)
+    #expect(Swift.abs(share - 0.3) < 0.02, "hidden share \(share)")
+    #expect(emptySpans > 0)
+  }
+
   @Test func poissonHasTheRightMean() {
     var g = SplitMix64(seed: 14)
     let draws = (0..<20_000).map { _ in Corruption.poisson(mean: 3, using: &g) }
