@@ -230,8 +230,40 @@ public enum PretrainingData {
     /// 1 when the pair is in its original order (SOP) or is a true continuation (NSP).
     public let labels: [Int]
 
-    /// The masked positions, as indices into the flattened `batch × length` grid.
+    /// How each chosen position was hidden, `nil` where nothing was chosen (same grid as
+    /// `maskedTargets`).
+    public let hidden: [Hidden?]
+
+    /// The chosen positions (the model predicts the original token at every one of them,
+    /// whether it was masked, replaced or kept), as indices into the flattened
+    /// `batch × length` grid.
     public var maskedPositions: [Int] { maskedTargets.indices.filter { maskedTargets[$0] >= 0 } }
+
+    /// The chosen positions that were hidden in the way given.
+    public func positions(hidden kind: Hidden) -> [Int] {
+      hidden.indices.filter { hidden[$0] == kind }
+    }
+  }
+
+  /// What became of a token chosen for prediction.
+  public enum Hidden: Sendable, Equatable {
+    /// Replaced by `[MASK]`.
+    case mask
+    /// Replaced by a random ordinary token.
+    case random
+    /// Left as it was.
+    case kept
+  }
+
+  /// How chosen tokens are hidden.
+  public enum Masking: String, Sendable, CaseIterable {
+    /// BERT's and ALBERT's rule: 80 % become `[MASK]`, 10 % a random token, 10 % stay.
+    /// The text a model is fine-tuned on has no `[MASK]`; since any visible token may be
+    /// one it is asked about, the model must keep a good representation of every token
+    /// it sees, not only of the masks.
+    case bert = "80-10-10"
+    /// Every chosen token becomes `[MASK]`.
+    case maskOnly = "mask-only"
   }
 
   public enum Task: String, Sendable {
@@ -255,12 +287,14 @@ public enum PretrainingData {
   /// Builds a batch from two-sentence documents (token lists split at their first `.`).
   public static func batch(
     _ documents: [[String]], task: Task, vocabulary: Vocabulary, maskRate: Double,
-    using generator: inout SplitMix64
+    masking: Masking = .bert, using generator: inout SplitMix64
   ) -> Batch {
     var sequences: [[Int]] = []
     var segments: [[Int]] = []
     var targets: [[Int]] = []
+    var hiddenKinds: [[Hidden?]] = []
     var labels: [Int] = []
+    let ordinary = vocabulary.ordinaryIDs
     for document in documents {
       let halves = Corruption.sentences(document)
       var first = halves[0]
@@ -278,20 +312,34 @@ public enum PretrainingData {
       let (tokens, pairSegments) = layout(first, second)
       var ids = vocabulary.encode(tokens)
       var target = Array(repeating: -1, count: ids.count)
+      var kinds = [Hidden?](repeating: nil, count: ids.count)
       for i in ids.indices
       where tokens[i] != Vocabulary.classification && tokens[i] != Vocabulary.separator {
         if generator.nextUnit() < maskRate {
           target[i] = ids[i]
-          ids[i] = vocabulary.maskID
+          let draw = masking == .bert ? generator.nextUnit() : 0
+          if draw < 0.8 {
+            ids[i] = vocabulary.maskID
+            kinds[i] = .mask
+          } else if draw < 0.9 {
+            ids[i] = ordinary.lowerBound + generator.index(ordinary.count)
+            kinds[i] = .random
+          } else {
+            kinds[i] = .kept
+          }
         }
       }
       sequences.append(ids)
       targets.append(target)
+      hiddenKinds.append(kinds)
       segments.append(pairSegments)
     }
     let inputs = PaddedBatch(sequences, padID: vocabulary.padID)
     return Batch(
       inputs: inputs, segments: PaddedBatch(segments, padID: 0).ids,
-      maskedTargets: PaddedBatch(targets, padID: -1).ids, labels: labels)
+      maskedTargets: PaddedBatch(targets, padID: -1).ids, labels: labels,
+      hidden: hiddenKinds.flatMap {
+        $0 + [Hidden?](repeating: nil, count: inputs.length - $0.count)
+      })
   }
 }

@@ -89,6 +89,37 @@ struct AlbertTests {
   }
 }
 
+struct MaskingTests {
+  @Test func bertMaskingHidesEightyTenTen() {
+    let vocabulary = Vocabulary(tokens: Vocabulary.specials + ["a", "b", "c", ".", "d"])
+    var g = SplitMix64(seed: 6)
+    let documents = (0..<400).map { _ in ["a", "b", "c", "d", ".", "d", "c", "b", "a", "."] }
+    let batch = PretrainingData.batch(
+      documents, task: .sentenceOrder, vocabulary: vocabulary, maskRate: 0.5, using: &g)
+    let chosen = batch.maskedPositions
+    let masks = batch.positions(hidden: .mask)
+    let random = batch.positions(hidden: .random)
+    let kept = batch.positions(hidden: .kept)
+    #expect(masks.count + random.count + kept.count == chosen.count)
+    // About 2,000 chosen tokens: shares within 3 points of 80, 10 and 10 %.
+    let n = Double(chosen.count)
+    #expect(Swift.abs(Double(masks.count) / n - 0.8) < 0.03)
+    #expect(Swift.abs(Double(random.count) / n - 0.1) < 0.03)
+    #expect(Swift.abs(Double(kept.count) / n - 0.1) < 0.03)
+    let ids = batch.inputs.ids
+    #expect(masks.allSatisfy { ids[$0] == vocabulary.maskID })
+    #expect(kept.allSatisfy { ids[$0] == batch.maskedTargets[$0] })
+    #expect(random.allSatisfy { vocabulary.ordinaryIDs.contains(ids[$0]) })
+    // A random replacement is drawn from all ordinary tokens, so some equal the original.
+    #expect(random.contains { ids[$0] != batch.maskedTargets[$0] })
+    var h = SplitMix64(seed: 6)
+    let plain = PretrainingData.batch(
+      documents, task: .sentenceOrder, vocabulary: vocabulary, maskRate: 0.5,
+      masking: .maskOnly, using: &h)
+    #expect(plain.maskedPositions.allSatisfy { plain.inputs.ids[$0] == vocabulary.maskID })
+  }
+}
+
 struct MaskedPredictionTests {
   @Test func predictingAtMaskedPositionsGivesThoseRowsOfTheFullOutput() {
     var g = SplitMix64(seed: 4)
@@ -100,7 +131,7 @@ struct MaskedPredictionTests {
     var data = SplitMix64(seed: 5)
     let batch = PretrainingData.batch(
       [["a", "b", ".", "c", "."], ["d", ".", "a", "b", "c", "."]], task: .sentenceOrder,
-      vocabulary: vocabulary, maskRate: 0.4, using: &data)
+      vocabulary: vocabulary, maskRate: 0.4, masking: .maskOnly, using: &data)
     let positions = batch.maskedPositions
     #expect(!positions.isEmpty)
     #expect(positions.allSatisfy { batch.inputs.ids[$0] == vocabulary.maskID })
