@@ -140,18 +140,29 @@ lesson.cell(
   "Multi-head attention",
   """
   One attention can only average in one way. *Multi-head* attention splits the model \
-  dimension into `h` heads, each with its own queries, keys and values, so one head can \
-  follow, say, grammatical agreement while another follows topic. Their outputs are \
-  joined and mixed by a final linear map. The shapes tell the story.
+  dimension into `h` heads, each with its own slice of the queries, keys and values, so \
+  each head can weigh the positions its own way. Their outputs are joined and mixed by a \
+  final linear map. Whether heads divide the work between them depends on the task: on \
+  the recall task below, compare `--set heads=1` with the default before reading roles \
+  into the heads. The shapes tell the story: the split is a reshape and a transpose, \
+  `[batch, length, d]` → `[batch, length, heads, d/heads]` → `[batch, heads, length, \
+  d/heads]`, so every head is one more batch entry for the matrix products; the join \
+  undoes it.
   """
 ) { out in
   var generator = lesson.random("heads")
   let attention = MultiHeadAttention(dimension.value, heads: heads.value, using: &generator)
   let x = Tensor.normal([2, 5, dimension.value], using: &generator)
   let (output, weights) = attention(x)
+  let (batch, length, d, h) = (2, 5, dimension.value, heads.value)
+  let q = attention.query(x)
+  let split = q.reshaped([batch, length, h, d / h]).permuted([0, 2, 1, 3])
+  let joined = split.permuted([0, 2, 1, 3]).reshaped([batch, length, d])
+  out.print("queries \(Shape.describe(q.shape)): batch, position, model dimension")
   out.print(
-    "input \(Shape.describe(x.shape)) → \(heads.value) heads of size \(dimension.value / heads.value)"
-  )
+    "split   \(Shape.describe(split.shape)): batch, head, position, \(h) heads of size \(d / h)")
+  out.print(
+    "joined  \(Shape.describe(joined.shape)); equal to the queries: \(joined.scalars == q.scalars)")
   out.print("weights \(Shape.describe(weights.shape)): batch, head, query position, key position")
   out.print(
     "output \(Shape.describe(output.shape)); parameters: \(groupedDigits(attention.parameterCount)) (4 maps of \(dimension.value) × \(dimension.value), plus biases)"
