@@ -109,13 +109,7 @@ public final class DenoisingTransformer: Module {
   /// Writes the restored text for one corrupted sequence, choosing the likeliest token at
   /// each step (greedy decoding).
   public func restore(_ corrupted: [Int], vocabulary: Vocabulary, maximumLength: Int) -> [Int] {
-    withNoGrad {
-      let source = PaddedBatch([corrupted], padID: vocabulary.padID)
-      return greedyDecode(vocabulary: vocabulary, maximumLength: maximumLength) { tokens in
-        let inputs = PaddedBatch([[vocabulary.startID] + tokens], padID: vocabulary.padID)
-        return self(source: source, targetInputs: inputs).selected(axis: 1, index: tokens.count)
-      }
-    }
+    restore(batch: [corrupted], vocabulary: vocabulary, maximumLength: maximumLength)[0]
   }
 }
 
@@ -133,7 +127,6 @@ extension DenoisingTransformer {
       let padding = source.paddingMask
       var outputs = [[Int]](repeating: [], count: corrupted.count)
       var open = Array(corrupted.indices)
-      let banned = [vocabulary.padID, vocabulary.startID, vocabulary.maskID]
       for step in 0..<maximumLength where !open.isEmpty {
         let inputs = PaddedBatch(
           outputs.map { [vocabulary.startID] + $0 }, padID: vocabulary.padID, length: step + 1)
@@ -141,11 +134,8 @@ extension DenoisingTransformer {
         let size = logits.shape[2]
         let scores = logits.scalars
         open = open.filter { b in
-          let row = (b * (step + 1) + step) * size
-          var best = -1
-          for v in 0..<size where !banned.contains(v) {
-            if best < 0 || scores[row + v] > scores[row + best] { best = v }
-          }
+          let best = likeliestToken(
+            scores, from: (b * (step + 1) + step) * size, count: size, vocabulary: vocabulary)
           if best == vocabulary.endID { return false }
           outputs[b].append(best)
           return true
@@ -187,13 +177,23 @@ func greedyDecode(
 ) -> [Int] {
   var tokens: [Int] = []
   while tokens.count < maximumLength {
-    var scores = nextLogits(tokens).reshaped([-1]).scalars
-    for special in [vocabulary.padID, vocabulary.startID, vocabulary.maskID] {
-      scores[special] = -.infinity
-    }
-    let next = scores.indices.max { scores[$0] < scores[$1] }!
+    let scores = nextLogits(tokens).scalars
+    let next = likeliestToken(scores, from: 0, count: scores.count, vocabulary: vocabulary)
     if next == vocabulary.endID { break }
     tokens.append(next)
   }
   return tokens
+}
+
+/// The likeliest token of the `count` scores starting at `from`, never `<pad>`, `<s>` or
+/// `[MASK]` (the first of equal scores): the choice of one greedy-decoding step.
+func likeliestToken(_ scores: [Float], from start: Int, count: Int, vocabulary: Vocabulary)
+  -> Int
+{
+  let banned = [vocabulary.padID, vocabulary.startID, vocabulary.maskID]
+  var best = -1
+  for v in 0..<count where !banned.contains(v) {
+    if best < 0 || scores[start + v] > scores[start + best] { best = v }
+  }
+  return best
 }

@@ -67,12 +67,7 @@ public struct Question: Sendable {
   static func written(_ value: Double) -> String {
     if value == value.rounded() && Swift.abs(value) < 1e15 { return groupedDigits(Int(value)) }
     let magnitude = Int(Foundation.floor(Foundation.log10(Swift.abs(value))))
-    var text = String(format: "%.\(Swift.max(0, 5 - magnitude))f", value)
-    if text.contains(".") {
-      while text.hasSuffix("0") { text.removeLast() }
-      if text.hasSuffix(".") { text.removeLast() }
-    }
-    return text
+    return trimmingZeros(String(format: "%.\(Swift.max(0, 5 - magnitude))f", value))
   }
 
   var lines: [String] {

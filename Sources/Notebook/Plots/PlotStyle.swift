@@ -37,7 +37,13 @@ func formatNumber(_ value: Double, digits: Int = 3) -> String {
     return String(format: "%.\(Swift.max(digits - 1, 0))e", value)
   }
   let decimals = Swift.max(0, digits - 1 - Int(Foundation.floor(Foundation.log10(magnitude))))
-  var text = String(format: "%.\(decimals)f", value)
+  return trimmingZeros(String(format: "%.\(decimals)f", value))
+}
+
+/// A decimal without trailing zeros after its point, nor a bare point: "2.500" → "2.5",
+/// "3.000" → "3".
+func trimmingZeros(_ decimal: String) -> String {
+  var text = decimal
   if text.contains(".") {
     while text.hasSuffix("0") { text.removeLast() }
     if text.hasSuffix(".") { text.removeLast() }
