@@ -3,6 +3,10 @@
 //     swift run -c release lessons
 import Notebook
 
+PlainCommand.handle(
+  name: "lessons",
+  about: "Lists the lessons of the course in teaching order, with the command that runs each.")
+
 let rows = Catalog.lessons.map { ["\($0.number)", $0.title, $0.command] }
 Console.print("Language models, from counting words to ALBERT\n")
 Console.print(

@@ -7,7 +7,7 @@
 // Write your answers in the files of `Lessons/Exercises/Attempts/`, one per lesson: each
 // function returns `nil` until you replace its body. The checker runs your code on fixed
 // and random cases and says, per exercise, "not attempted", "wrong" (with the first case
-// that differs), or "correct".
+// that differs), "crashed" (with the line of your file where it did), or "correct".
 import Exercises
 import Foundation
 import Notebook
@@ -15,11 +15,97 @@ import Notebook
 let lessons = ["bag-of-words", "ngrams", "rnn", "attention", "denoising", "albert"]
 let arguments = Array(CommandLine.arguments.dropFirst())
 let exercises = allExercises(Attempts.implementations)
+let usage = "usage: exercises list | exercises check [lesson] [--json] [--time-limit SECONDS]"
+
+/// How long one exercise may run before it counts as stuck (an endless loop); the checks
+/// themselves take milliseconds.
+var timeLimit: TimeInterval = 30
 
 func fail(_ message: String) -> Never {
-  Console.writeError(
-    "exercises: \(message)\nusage: exercises list | exercises check [lesson] [--json]\n")
+  Console.writeError("exercises: \(message)\n\(usage)\n")
   exit(2)
+}
+
+/// One exercise's result as the fields a teacher's script reads.
+func record(_ e: Exercise, _ verdict: Verdict) -> [String: String] {
+  var fields = ["lesson": e.lesson, "id": e.id]
+  switch verdict {
+  case .notAttempted: fields["status"] = "not attempted"
+  case .correct: fields["status"] = "correct"
+  case .wrong(let input, let expected, let got):
+    fields["status"] = "wrong"
+    fields["input"] = input
+    fields["expected"] = expected
+    fields["got"] = got
+  }
+  return fields
+}
+
+func json(_ fields: [String: String]) -> String {
+  let data = try! JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])
+  return String(decoding: data, as: UTF8.self)
+}
+
+/// Runs one exercise in a child process (`exercises check-one LESSON/ID`), so that an attempt
+/// that crashes or never returns costs that exercise only.
+func checkIsolated(_ e: Exercise, executable: URL, scratch: URL) -> [String: String] {
+  let outURL = scratch.appendingPathComponent("\(e.lesson).\(e.id).out")
+  let errURL = scratch.appendingPathComponent("\(e.lesson).\(e.id).err")
+  _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+  _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+  var fields = ["lesson": e.lesson, "id": e.id]
+  do {
+    let child = Process()
+    child.executableURL = executable
+    child.arguments = ["check-one", "\(e.lesson)/\(e.id)"]
+    var environment = ProcessInfo.processInfo.environment
+    environment["SWIFT_BACKTRACE"] = "enable=yes,interactive=no,color=no"
+    child.environment = environment
+    child.standardInput = FileHandle.nullDevice
+    child.standardOutput = try FileHandle(forWritingTo: outURL)
+    child.standardError = try FileHandle(forWritingTo: errURL)
+    try child.run()
+    let deadline = Date().addingTimeInterval(timeLimit)
+    while child.isRunning && Date() < deadline { usleep(2_000) }
+    if child.isRunning {
+      child.terminate()
+      child.waitUntilExit()
+      fields["status"] = "timed out"
+      fields["detail"] = "did not finish within \(Int(timeLimit)) s (an endless loop?)"
+      return fields
+    }
+    child.waitUntilExit()
+    let out = (try? String(contentsOf: outURL, encoding: .utf8)) ?? ""
+    if child.terminationReason == .exit, child.terminationStatus == 0,
+      let line = out.split(separator: "\n").last,
+      let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)),
+      let answer = object as? [String: String]
+    {
+      return answer
+    }
+    let err = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
+    let bySignal = child.terminationReason == .uncaughtSignal
+    fields["status"] = "crashed"
+    fields["detail"] = CrashReport.describe(
+      signal: bySignal ? child.terminationStatus : nil,
+      status: bySignal ? nil : child.terminationStatus, standardError: err)
+  } catch {
+    fields["status"] = "crashed"
+    fields["detail"] = "could not start the check: \(error.localizedDescription)"
+  }
+  return fields
+}
+
+func show(_ fields: [String: String]) -> String {
+  let name = "\(fields["lesson"] ?? "")/\(fields["id"] ?? "")"
+  switch fields["status"] {
+  case "correct": return "[x] \(name): correct"
+  case "not attempted": return "[ ] \(name): not attempted"
+  case "wrong":
+    return "[!] \(name): wrong\n      input:    \(fields["input"] ?? "")\n"
+      + "      expected: \(fields["expected"] ?? "")\n      got:      \(fields["got"] ?? "")"
+  default: return "[!] \(name): \(fields["detail"] ?? "crashed")"
+  }
 }
 
 switch arguments.first {
@@ -28,12 +114,25 @@ case "list":
     Console.print(lesson)
     for e in exercises where e.lesson == lesson { Console.print("  \(e.id): \(e.task)") }
   }
+case "check-one":
+  // The child side of `check`: one exercise, its result as one line of JSON.
+  guard arguments.count == 2,
+    let e = exercises.first(where: { "\($0.lesson)/\($0.id)" == arguments[1] })
+  else { fail("check-one takes one LESSON/ID") }
+  Console.print(json(record(e, e.check())))
 case "check":
   // exercises check [lesson] [--json]: exit 0 when every checked exercise is correct,
-  // 1 otherwise, so a teacher's script can tell.
+  // 1 otherwise, so a teacher's script can tell. Each result is written as soon as it is
+  // known, so a redirected run keeps what it has checked.
   var rest = Array(arguments.dropFirst())
-  let json = rest.contains("--json")
+  let asJSON = rest.contains("--json")
   rest.removeAll { $0 == "--json" }
+  if let at = rest.firstIndex(of: "--time-limit") {
+    guard at + 1 < rest.count, let seconds = Double(rest[at + 1]), seconds >= 1, seconds <= 3600
+    else { fail("--time-limit needs a number of seconds from 1 to 3600") }
+    timeLimit = seconds
+    rest.removeSubrange(at...at + 1)
+  }
   if rest.count > 1 {
     fail("unexpected '\(rest.dropFirst().joined(separator: " "))' after the lesson")
   }
@@ -41,42 +140,37 @@ case "check":
   if let chosen, !lessons.contains(chosen) {
     fail("unknown lesson '\(chosen)'; choose from \(lessons.joined(separator: ", "))")
   }
+  guard let executable = Bundle.main.executableURL else {
+    Console.writeError("exercises: cannot find this program's own path to run the checks\n")
+    exit(1)
+  }
+  let scratch = FileManager.default.temporaryDirectory
+    .appendingPathComponent("exercises-\(getpid())")
+  do {
+    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+  } catch {
+    Console.writeError("exercises: cannot make a scratch folder \(scratch.path): \(error)\n")
+    exit(1)
+  }
+  defer { try? FileManager.default.removeItem(at: scratch) }
   var correct = 0
   var total = 0
   for e in exercises where chosen == nil || e.lesson == chosen {
     total += 1
-    var record: [String: String] = ["lesson": e.lesson, "id": e.id]
-    switch e.check() {
-    case .notAttempted:
-      record["status"] = "not attempted"
-      if !json { Console.print("[ ] \(e.lesson)/\(e.id): not attempted") }
-    case .correct:
-      correct += 1
-      record["status"] = "correct"
-      if !json { Console.print("[x] \(e.lesson)/\(e.id): correct") }
-    case .wrong(let input, let expected, let got):
-      record["status"] = "wrong"
-      record["input"] = "\(input)"
-      record["expected"] = "\(expected)"
-      record["got"] = "\(got)"
-      if !json {
-        Console.print(
-          "[!] \(e.lesson)/\(e.id): wrong\n      input:    \(input)\n      expected: \(expected)\n      got:      \(got)"
-        )
-      }
-    }
-    if json,
-      let data = try? JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])
-    {
-      Console.print(String(decoding: data, as: UTF8.self))
-    }
+    let fields = checkIsolated(e, executable: executable, scratch: scratch)
+    if fields["status"] == "correct" { correct += 1 }
+    Console.print(asJSON ? json(fields) : show(fields))
   }
-  if !json { Console.print("\(correct) of \(total) correct") }
+  try? FileManager.default.removeItem(at: scratch)
+  if !asJSON { Console.print("\(correct) of \(total) correct") }
   exit(correct == total ? 0 : 1)
 case nil, "--help", "-h":
   Console.print(
-    "usage: exercises list | exercises check [lesson] [--json]\n"
-      + "check exits 0 when every checked exercise is correct, 1 otherwise; --json prints one "
-      + "object per exercise (lesson, id, status, and for a wrong one its first failing case)")
+    usage + "\n"
+      + "check exits 0 when every checked exercise is correct, 1 otherwise; each exercise runs "
+      + "in a process of its own, so one that crashes or runs over --time-limit (\(Int(timeLimit)) s) is "
+      + "reported as crashed and the others are still checked; --json prints one object per "
+      + "exercise (lesson, id, status, and for a wrong one its first failing case, for a "
+      + "crashed one the detail)")
 default: fail("unknown command '\(arguments[0])'")
 }

@@ -9,6 +9,12 @@ import Foundation
 import Notebook
 import TensorCore
 
+PlainCommand.handle(
+  name: "xor",
+  about: "Trains a two-layer network on XOR with tensors and autograd alone and prints the loss\n"
+    + "every 100 steps and the four predictions. Its source is a short read:\n"
+    + "Lessons/Examples/XOR/main.swift.")
+
 var generator = SplitMix64(seed: 0)
 let inputs = Tensor([[0, 0], [0, 1], [1, 0], [1, 1]])
 let targets = Tensor([[0], [1], [1], [0]])

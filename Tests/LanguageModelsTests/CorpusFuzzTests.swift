@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+
+@testable import LanguageModels
+@testable import TensorCore
+@testable import TextData
+
+/// A learner's corpus file, mutated in many seeded ways, goes through everything `--corpus`
+/// does with it: reading (`TextFile.lines`), splitting long lines, the vocabulary, encoding
+/// and the size checks. Each variant must be refused with a `CorpusError` or read; nothing
+/// may trap, and what is read can never be more text than the file holds.
+struct CorpusFuzzTests {
+  /// A small valid corpus with what real files contain: accents, non-Latin scripts, emoji,
+  /// Windows line ends, tabs, blank lines and one long line.
+  static let valid: [UInt8] = {
+    var generator = SplitMix64(seed: 5)
+    var lines = SentenceCorpus.generate(count: 40, using: &generator).map(\.text)
+    lines += [
+      "Café déjà vu — naïve façade.", "日本語の文です。", "emoji 🐶🐱 in a line\r",
+      "\ttabbed\tline  ", "", "   ",
+      Array(repeating: "word", count: 130).joined(separator: " "),
+    ]
+    return Array(lines.joined(separator: "\n").utf8)
+  }()
+
+  static func variants() -> [[UInt8]] {
+    let valid = Self.valid
+    var result: [[UInt8]] = stride(from: 0, to: valid.count, by: 3).map { Array(valid.prefix($0)) }
+    var generator = SplitMix64(seed: 11)
+    let inserts: [[UInt8]] = [
+      [0], [0xFF, 0xFE], [0xFE, 0xFF], [0xEF, 0xBB, 0xBF], [0xC3], [0x1B],
+      [0x0D], [0x0A, 0x0A], [0xE2, 0x80, 0xA8], [0xF0, 0x9F],
+    ]
+    for round in 0..<1_500 {
+      var bytes = valid
+      if round % 3 == 0 {
+        let piece = inserts[generator.index(inserts.count)]
+        bytes.insert(contentsOf: piece, at: generator.index(bytes.count + 1))
+      } else {
+        for _ in 0..<(1 + generator.index(6)) {
+          bytes[generator.index(bytes.count)] = UInt8(generator.index(256))
+        }
+      }
+      result.append(bytes)
+    }
+    return result
+  }
+
+  @Test func mutatedCorporaAreReadOrRefusedNeverTrap() throws {
+    let folder = FileManager.default.temporaryDirectory
+      .appendingPathComponent("corpus-fuzz-\(getpid())")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let path = folder.appendingPathComponent("corpus.txt").path
+    var read = 0
+    var refused = 0
+    for bytes in Self.variants() {
+      try Data(bytes).write(to: URL(fileURLWithPath: path))
+      let lines: [String]
+      do {
+        lines = try TextFile.lines(at: path)
+      } catch let error as CorpusError {
+        #expect(!error.message.isEmpty)
+        refused += 1
+        continue
+      }
+      read += 1
+      #expect(lines.reduce(0) { $0 + $1.utf8.count } <= bytes.count)
+      #expect(lines.allSatisfy { !$0.isEmpty })
+      for level in [TokenLevel.word, .char] {
+        let corpus = LanguageModelCorpus(lines: lines, level: level, seed: 1)
+        let size = corpus.vocabulary.tokens.count
+        #expect(size <= LanguageModelCorpus.maximumVocabulary + Vocabulary.specials.count)
+        for sentence in corpus.train + corpus.validation + corpus.test {
+          #expect(sentence.count <= LanguageModelCorpus.maximumTokens(level))
+          #expect(sentence.allSatisfy { (0..<size).contains($0) })
+        }
+        _ = try? corpus.requireSize(order: 3, path: path)
+        _ = try? corpus.requireTokens(400, for: "a recurrent model", path: path)
+      }
+    }
+    // Both outcomes occur, so the mutations reach the reader's refusals and its success path.
+    #expect(read > 100)
+    #expect(refused > 100)
+  }
+}
