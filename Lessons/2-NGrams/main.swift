@@ -7,6 +7,7 @@
 import Foundation
 import LanguageModels
 import Notebook
+import Optimizers
 import TensorCore
 import TextData
 
@@ -24,8 +25,11 @@ let lesson = Lesson(
     """)
 
 let level = lesson.knob("level", default: "word", choices: ["word", "char"], help: "token level")
-let maximumOrder = lesson.knob("n", default: 5, range: 1...8, help: "the largest n to try")
+let maximumOrder = lesson.knob("n", default: 6, range: 1...16, help: "the largest n to try")
 let k = lesson.knob("k", default: 0.01, range: 1e-6...10, help: "add-k smoothing constant")
+let minimumCount = lesson.knob(
+  "min-count", default: 1, range: 1...1000,
+  help: "tokens seen fewer times than this in training become <unk>")
 let sentenceCount = lesson.knob(
   "sentences", default: 3000, quick: 800, range: 50...100_000,
   help: "sentences to generate for the built-in corpus")
@@ -34,35 +38,49 @@ let corpusPath = lesson.option(
 lesson.runsOnOwnData = corpusPath != nil
 
 let tokenLevel = TokenLevel(rawValue: level.value)!
-var corpus: LanguageModelCorpus
-if let corpusPath {
-  do {
-    corpus = LanguageModelCorpus(
-      lines: try TextFile.lines(at: corpusPath), level: tokenLevel, seed: lesson.seed)
-    try corpus.requireSize(order: maximumOrder.value, path: corpusPath)
-  } catch {
-    lesson.refuse("\(error)")
-    corpus = LanguageModelCorpus(lines: [], level: tokenLevel, seed: 0)
+/// The corpus with a given minimum count (the cell on `<unk>` builds it with others).
+func makeCorpus(minimumCount: Int) throws -> LanguageModelCorpus {
+  guard let corpusPath else {
+    return LanguageModelCorpus.builtIn(
+      count: sentenceCount.value, level: tokenLevel, minimumCount: minimumCount,
+      seed: lesson.seed)
   }
-} else {
-  corpus = LanguageModelCorpus.builtIn(
-    count: sentenceCount.value, level: tokenLevel, seed: lesson.seed)
+  let corpus = LanguageModelCorpus(
+    lines: try TextFile.lines(at: corpusPath), level: tokenLevel, minimumCount: minimumCount,
+    seed: lesson.seed)
+  try corpus.requireSize(order: maximumOrder.value, path: corpusPath)
+  return corpus
+}
+var corpus: LanguageModelCorpus
+do {
+  corpus = try makeCorpus(minimumCount: minimumCount.value)
+} catch {
+  lesson.refuse("\(error)")
+  corpus = LanguageModelCorpus(lines: [], level: tokenLevel, seed: 0)
 }
 let endID = corpus.vocabulary.endID
+/// Every model of this lesson comes from one count of the training text, at the largest n.
+let counted = NGramModel(
+  order: maximumOrder.value, smoothing: .wittenBell, sentences: corpus.train,
+  vocabulary: corpus.vocabulary)
 /// V: the number of tokens a model can predict.
-let wittenBellModelSize = NGramModel(
-  order: 1, smoothing: .wittenBell, sentences: [], vocabulary: corpus.vocabulary
-).vocabularySize
+let modelSize = counted.vocabularySize
 
 lesson.cell(
   "The corpus",
   """
   Short sentences, split 80/10/10 into training, validation and test text. The \
-  vocabulary comes from the training split only; anything else becomes `<unk>`.
+  vocabulary comes from the training split only; anything else becomes `<unk>`. Copies \
+  of one sentence are kept in one split, so no held-out sentence was seen in training.
   """
 ) { out in
-  out.print(
-    corpusPath.map { "corpus: \($0)" } ?? "corpus: \(sentenceCount.value) generated sentences")
+  if let corpusPath {
+    out.print("corpus: \(corpusPath)")
+  } else {
+    out.print(
+      "corpus: \(sentenceCount.value) sentences drawn from a grammar that can make "
+        + "\(groupedDigits(SentenceCorpus.course.distinctSentences))")
+  }
   if corpus.splitLines > 0 {
     let limit = LanguageModelCorpus.maximumTokens(tokenLevel)
     out.print(
@@ -72,6 +90,12 @@ lesson.cell(
   out.print(
     "training sentences \(corpus.train.count), tokens predicted \(corpus.trainTokens);",
     "vocabulary \(corpus.vocabulary.count) (\(level.value) level)")
+  let lines = corpus.trainText.count + corpus.validationText.count + corpus.testText.count
+  out.print(
+    "distinct sentences \(corpus.distinctLines) of \(lines); validation sentences also in "
+      + "training: \(corpus.seenInTraining(corpus.validationText)) of "
+      + "\(corpus.validationText.count), test: \(corpus.seenInTraining(corpus.testText)) of "
+      + "\(corpus.testText.count)")
 }
 
 lesson.cell(
@@ -82,8 +106,7 @@ lesson.cell(
   to stop).
   """
 ) { out in
-  let bigrams = NGramModel(
-    order: 2, smoothing: .wittenBell, sentences: corpus.train, vocabulary: corpus.vocabulary)
+  let bigrams = counted.with(order: 2)
   let unigram = corpus.vocabulary.ordinaryIDs.map { ($0, bigrams.count([], $0)) }
     .sorted { $0.1 > $1.1 }.prefix(8)
   out.plot(
@@ -104,26 +127,235 @@ lesson.cell(
     ["bigram", "count"], pairs.prefix(6).map { [$0.0, "\($0.1)"] }, title: "most frequent bigrams")
 }
 
+/// A perplexity with three decimals, or `∞` when a probability was 0.
+func finite(_ value: Double) -> String { value.isFinite ? String(format: "%.3f", value) : "∞" }
+
+/// A token as a heatmap label: a space is drawn as `␣`.
+func label(_ id: Int) -> String {
+  let token = corpus.vocabulary.tokens[id]
+  return token == " " ? "␣" : token
+}
+
 lesson.cell(
   "The bigram table",
   """
   Dividing each bigram count by the count of its first token gives the maximum-likelihood \
   estimate `P(next | previous) = c(previous, next) / c(previous)`. Each row is a \
-  distribution over the next token. Most cells are empty: most pairs never occur.
+  distribution over the next token. At character level we can draw the whole table; at \
+  word level we draw the rows of a few frequent words and the columns of the words that \
+  follow them. Look at how empty the table is: most pairs never occur.
   """
 ) { out in
-  let model = NGramModel(
-    order: 2, smoothing: .addK(1e-12), sentences: corpus.train, vocabulary: corpus.vocabulary)
+  let model = counted.with(order: 2, smoothing: .addK(0))
+  let contexts = [corpus.vocabulary.startID] + corpus.vocabulary.ordinaryIDs
+  let seenCells = contexts.reduce(0) { total, h in
+    total + model.predictable.filter { model.count([h], $0) > 0 }.count
+  }
   let frequent = corpus.vocabulary.ordinaryIDs.sorted { model.count([], $0) > model.count([], $1) }
-    .prefix(8)
-  let rows = [corpus.vocabulary.startID] + frequent
-  let columns = Array(frequent) + [endID]
+  var rows: [Int]
+  var columns: [Int]
+  if tokenLevel == .char && frequent.count <= 40 {
+    rows = [corpus.vocabulary.startID] + frequent
+    columns = frequent + [endID]
+  } else {
+    // Rows: frequent words whose likeliest follower has P ≥ 0.2 (a row spread thinly over
+    // many followers is blank at this scale); columns: the two likeliest followers of each,
+    // in order of first appearance, so that every row has mass among the columns shown.
+    func followers(_ h: Int) -> [Int] {
+      model.predictable.filter { model.count([h], $0) > 0 }
+        .sorted { model.count([h], $0) > model.count([h], $1) }
+    }
+    let peaked = frequent.filter { h in
+      followers(h).first.map { model.probability($0, context: [h]) >= 0.2 } ?? false
+    }
+    rows = [corpus.vocabulary.startID] + peaked.prefix(9)
+    columns = []
+    for h in rows {
+      for w in followers(h).prefix(2) where !columns.contains(w) { columns.append(w) }
+    }
+    columns = Array(columns.prefix(14))
+    if let thin = frequent.first(where: { !peaked.contains($0) }) {
+      let next = followers(thin)
+      out.print(
+        "left out, among others: '\(label(thin))', followed by \(next.count) different tokens, "
+          + "the likeliest with P = "
+          + String(format: "%.3f", next.first.map { model.probability($0, context: [thin]) } ?? 0))
+    }
+  }
   let table = rows.map { r in columns.map { c in model.probability(c, context: [r]) } }
   out.plot(
     Heatmap(
-      table, rowLabels: rows.map { corpus.vocabulary.tokens[$0] },
-      columnLabels: columns.map { corpus.vocabulary.tokens[$0] },
-      title: "P(column | row), maximum likelihood", showValues: tokenLevel == .char, range: 0...1))
+      table, rowLabels: rows.map(label), columnLabels: columns.map(label),
+      title: "P(column | row), maximum likelihood", range: 0...1))
+  out.print(
+    "the full table has \(groupedDigits(contexts.count)) rows × \(groupedDigits(modelSize)) "
+      + "columns = \(groupedDigits(contexts.count * modelSize)) cells; "
+      + "\(groupedDigits(seenCells)) were seen in training "
+      + "(\(String(format: "%.1f", 100 * Double(seenCells) / Double(contexts.count * modelSize))) %)"
+  )
+}
+
+/// Bigram counts of `sentences` as a table, `[rows, columns]`, with every previous token
+/// mapped to a row by `row` and every next token to a column by `column`.
+func bigramTable(
+  _ sentences: [[Int]], rows: Int, columns: Int, row: (Int) -> Int, column: (Int) -> Int
+) -> [Double] {
+  var table = [Double](repeating: 0, count: rows * columns)
+  for sentence in sentences {
+    var previous = corpus.vocabulary.startID
+    for w in sentence + [endID] {
+      table[row(previous) * columns + column(w)] += 1
+      previous = w
+    }
+  }
+  return table
+}
+
+/// `exp(−Σ c·ln p / Σ c)`: the perplexity of a text with bigram counts `counts` under the
+/// bigram probabilities `p`, both `[contexts, next]`.
+func tablePerplexity(_ counts: [Double], _ p: [Double]) -> Double {
+  var surprise = 0.0
+  var total = 0.0
+  for (c, q) in zip(counts, p) where c > 0 {
+    surprise -= c * Foundation.log(q)
+    total += c
+  }
+  return Foundation.exp(surprise / total)
+}
+
+lesson.cell(
+  "The bigram table is a one-layer network",
+  """
+  The same table can be *learned*. Give each previous token `h` a row of `V` free numbers, \
+  the logits, and let `P(w | h) = softmax(logits[h])[w]`: a single layer whose input is a \
+  one-hot vector (an `Embedding(V, V)`). Train it by gradient descent on the negative \
+  log-likelihood of the training bigrams. The likelihood is highest exactly at the counted \
+  probabilities, so the network must arrive at the table above. A penalty `λ·Σ logits²` \
+  pulls every row toward uniform, much as add-k's pseudo-counts do: watch the training \
+  perplexity rise with `λ` as it does with `k`. (The counted table's validation perplexity \
+  is infinite if a validation bigram never occurred in training; the network's is not, \
+  because 300 steps leave every logit finite.)
+  """
+) { out in
+  // One row and one column per token, or, for a large vocabulary, per frequent token with
+  // the rest pooled in one `<unk>` row and column, so that the table stays small enough to
+  // train in a second. Every model below uses the same table.
+  let unigrams = counted.with(order: 1)
+  let limit = 400
+  let kept = Array(
+    corpus.vocabulary.ordinaryIDs.sorted { unigrams.count([], $0) > unigrams.count([], $1) }
+      .prefix(limit))
+  // Rows are previous tokens (`<s>` but never `</s>`), columns next tokens (`</s>` but
+  // never `<s>`): both have `size` entries, `<unk>` first.
+  let unknown = corpus.vocabulary.unknownID
+  let rowOf = Dictionary(
+    ([unknown, corpus.vocabulary.startID] + kept).enumerated().map { ($1, $0) },
+    uniquingKeysWith: { a, _ in a })
+  let columnOf = Dictionary(
+    ([unknown, endID] + kept).enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+  let size = kept.count + 2
+  if kept.count < corpus.vocabulary.ordinaryIDs.count {
+    out.print(
+      "the \(kept.count) most frequent tokens keep their own row and column; the other "
+        + "\(corpus.vocabulary.ordinaryIDs.count - kept.count) share <unk>'s")
+  }
+  let row = { (id: Int) in rowOf[id] ?? 0 }
+  let column = { (id: Int) in columnOf[id] ?? 0 }
+  let train = bigramTable(corpus.train, rows: size, columns: size, row: row, column: column)
+  let validation = bigramTable(
+    corpus.validation, rows: size, columns: size, row: row, column: column)
+  /// A probability table made row by row from the training counts and their sum.
+  func rows(_ p: (_ row: ArraySlice<Double>, _ total: Double) -> [Double]) -> [Double] {
+    var result: [Double] = []
+    for r in 0..<size {
+      let row: ArraySlice<Double> = train[(r * size)..<((r + 1) * size)]
+      result += p(row, row.reduce(0, +))
+    }
+    return result
+  }
+  let counting = rows { row, total in row.map { total > 0 ? $0 / total : 1 / Double(size) } }
+  // The control trains for one step only: far from the counts, as the check must notice.
+  let steps = out.isControl("network-learns-counts") ? 1 : 300
+  let countTable = Tensor(train.map(Float.init), shape: [size, size])
+  func network(penalty: Float) throws -> [Double] {
+    let network = BigramNetwork(contexts: size, next: size)
+    try TrainingLoop(steps: steps).run(
+      model: network, optimizer: Adam(network.parameters(), learningRate: 0.5),
+      loss: { _ in network.loss(counts: countTable, penalty: penalty) })
+    return network.probabilities().flatMap { $0 }
+  }
+  let learned = try network(penalty: 0)
+  var largest = 0.0
+  for r in 0..<size where train[(r * size)..<((r + 1) * size)].contains(where: { $0 > 0 }) {
+    for c in 0..<size {
+      largest = Swift.max(largest, Swift.abs(learned[r * size + c] - counting[r * size + c]))
+    }
+  }
+  var models: [(String, [Double])] = [
+    ("counted, c(h, w) / c(h)", counting), ("network, λ = 0", learned),
+  ]
+  for penalty: Float in [1e-6, 1e-5] {
+    models.append(("network, λ = \(penalty)", try network(penalty: penalty)))
+  }
+  for constant in [0.01, 0.1] {
+    let smoothed = rows { row, total in
+      row.map { ($0 + constant) / (total + constant * Double(size)) }
+    }
+    models.append(("add-k, k = \(constant)", smoothed))
+  }
+  let table = models.map { name, p in
+    [
+      name, String(format: "%.4f", tablePerplexity(train, p)),
+      finite(tablePerplexity(validation, p)),
+    ]
+  }
+  out.table(["bigram model", "train perplexity", "validation perplexity"], table)
+  out.print(
+    "largest difference between the network's and the counted probabilities: "
+      + String(format: "%.4f", largest) + " after \(steps) steps")
+  out.check(
+    "network-learns-counts", largest < 0.01,
+    "gradient descent on the log-likelihood arrives at the counted probabilities (within 0.01)",
+    control: .sabotage("the network is trained for one step only"))
+}
+
+lesson.cell(
+  "One sentence, three ways to say how surprised we are",
+  """
+  A model gives a sentence the product of the probabilities of its tokens. Take logs and \
+  the product becomes a sum. The mean `−ln P` per token is the *cross-entropy* (in nats); \
+  divided by `ln 2` it is in *bits per token*; and `exp` of it is the *perplexity*. All \
+  three say the same thing. Here is a validation sentence under the bigram model \
+  (Witten–Bell, below), token by token.
+  """
+) { out in
+  let model = counted.with(order: 2, smoothing: .wittenBell)
+  // The shortest validation sentence (the first of them), so the table stays short.
+  let sentence = corpus.validation.min { $0.count < $1.count }!
+  var previous = corpus.vocabulary.startID
+  var rows: [[String]] = []
+  var nats = 0.0
+  for w in sentence + [endID] {
+    let p = model.probability(w, context: [previous])
+    nats -= Foundation.log(p)
+    rows.append([
+      "\(label(previous)) → \(label(w))", String(format: "%.4f", p),
+      String(format: "%.3f", -Foundation.log(p)), String(format: "%.3f", -Foundation.log2(p)),
+    ])
+    previous = w
+  }
+  out.table(["prediction", "P", "−ln P", "−log₂ P"], rows)
+  let n = Double(sentence.count + 1)
+  out.print(
+    "P(sentence) = exp(−\(String(format: "%.3f", nats))) = \(String(format: "%.3g", Foundation.exp(-nats)))"
+  )
+  out.print(
+    "cross-entropy = \(String(format: "%.3f", nats)) / \(Int(n)) = "
+      + "\(String(format: "%.4f", nats / n)) nats = \(String(format: "%.4f", nats / n / Foundation.log(2))) bits per token"
+  )
+  out.print(
+    "perplexity = exp(\(String(format: "%.4f", nats / n))) = 2^\(String(format: "%.4f", nats / n / Foundation.log(2))) = "
+      + String(format: "%.3f", Foundation.exp(nats / n)))
 }
 
 lesson.markdown(
@@ -142,15 +374,22 @@ lesson.markdown(
 
 lesson.cell(
   "How many held-out n-grams are new",
-  "For each n, the share of validation positions whose context never occurred in training."
+  """
+  For each n, two shares of the validation positions: those whose *context* (the `n − 1` \
+  tokens before) never occurred in training, and those whose whole *n-gram* (context and \
+  next token) never did. Maximum likelihood gives probability 0 to every position of the \
+  second kind, including the many whose context it knows well.
+  """
 ) { out in
   let rows = (1...maximumOrder.value).map { n -> [String] in
-    let model = NGramModel(
-      order: n, smoothing: .wittenBell, sentences: corpus.train, vocabulary: corpus.vocabulary)
-    let unseen = model.unseenContextRate(corpus.validation, endID: endID)
-    return ["\(n)", groupedDigits(model.distinctNGrams), String(format: "%.1f %%", 100 * unseen)]
+    let model = counted.with(order: n)
+    return [
+      "\(n)", groupedDigits(model.distinctNGrams),
+      String(format: "%.1f %%", 100 * model.unseenContextRate(corpus.validation, endID: endID)),
+      String(format: "%.1f %%", 100 * model.unseenNGramRate(corpus.validation, endID: endID)),
+    ]
   }
-  out.table(["n", "distinct n-grams in training", "validation contexts never seen"], rows)
+  out.table(["n", "distinct n-grams in training", "context never seen", "n-gram never seen"], rows)
 }
 
 var addKResults: [(train: Double, validation: Double)] = []
@@ -162,19 +401,16 @@ lesson.cell(
   Add-k pretends every token followed every context `k` more times than it did: \
   `P(w | h) = (c(h, w) + k) / (c(h) + k·V)`. Nothing is 0 any more. Compare the curves: \
   without smoothing, the training text gets easier and easier to predict as n grows \
-  (longer contexts fit it better), but the validation perplexity turns back up — its \
-  contexts get too rare, and the model falls back on the flat `k` for most of them.
+  (longer contexts fit it better), but the validation perplexity of add-k turns back up.
   """
 ) { out in
   var unsmoothedTrain: [Double] = []
   addKResults = (1...maximumOrder.value).map { n in
-    let model = NGramModel(
-      order: n, smoothing: .addK(k.value), sentences: corpus.train, vocabulary: corpus.vocabulary)
+    let model = counted.with(order: n, smoothing: .addK(k.value))
     // On its own training text every n-gram was seen, so k = 0 is exact maximum
     // likelihood. The control of the check below uses k = 1 instead, which it must catch.
-    let unsmoothed = NGramModel(
-      order: n, smoothing: .addK(out.isControl("train-never-rises") ? 1 : 0),
-      sentences: corpus.train, vocabulary: corpus.vocabulary)
+    let unsmoothed = counted.with(
+      order: n, smoothing: .addK(out.isControl("train-never-rises") ? 1 : 0))
     unsmoothedTrain.append(unsmoothed.perplexity(corpus.train, endID: endID))
     return (
       model.perplexity(corpus.train, endID: endID),
@@ -205,12 +441,65 @@ lesson.cell(
     "without smoothing, training perplexity never rises as n grows",
     control: .sabotage("add-k with k = 1 stands in for no smoothing"))
   let best = addKResults.map { $0.validation }.min()!
-  if tokenLevel == .word && maximumOrder.value >= 3 {
+  if tokenLevel == .word && maximumOrder.value >= 2 {
     out.check(
       "add-k-rises", addKResults.last!.validation > best,
       "with add-k, validation perplexity rises again at n = \(maximumOrder.value)",
-      control: .setting("--set n=3", "n = 3 is still the best n: the curve has not turned yet"),
+      control: .setting("--set n=2", "n = 2 is still the best n: the curve has not turned yet"),
       onOtherData: "on a large text longer contexts can keep helping")
+  }
+}
+
+lesson.cell(
+  "Why add-k gets worse with n",
+  """
+  Two things can hurt add-k as n grows. A context never seen in training gets the \
+  uniform `1/V` for every token. And a context seen only `c(h)` times gets `k·V` \
+  pseudo-counts on top of its real ones, so the tokens that never followed it share \
+  `k·(V − T(h)) / (c(h) + k·V)` of the probability (`T(h)` counts the different tokens \
+  that did): when `c(h)` is small beside `k·V`, most of the probability goes to tokens \
+  that never followed, and the true next token gets little. The table shows, for each n, \
+  how many validation contexts are new, the median `c(h)` at validation positions, and \
+  the mean share add-k moves to unseen tokens there: which of the two grows is what your \
+  text decides. The *reconstituted count* `(c(h, w) + k)·c(h) / (c(h) + k·V)` says the \
+  same per n-gram: how many of its real counts add-k still believes.
+  """
+) { out in
+  let kV = k.value * Double(modelSize)
+  var rows: [[String]] = []
+  var example: (n: Int, seen: NGramModel.Seen)? = nil
+  for n in 1...maximumOrder.value {
+    let model = counted.with(order: n, smoothing: .addK(k.value))
+    let positions = model.seen(corpus.validation, endID: endID)
+    let contextCounts = positions.map(\.contextCount).sorted()
+    let median = contextCounts[contextCounts.count / 2]
+    let moved =
+      positions.reduce(0.0) { $0 + model.addKUnseenMass($1, k: k.value) }
+      / Double(positions.count)
+    let unseen = Double(positions.filter { $0.contextCount == 0 }.count) / Double(positions.count)
+    rows.append([
+      "\(n)", String(format: "%.1f %%", 100 * unseen), "\(median)",
+      String(format: "%.1f %%", 100 * moved), String(format: "%.3f", addKResults[n - 1].validation),
+    ])
+    if example == nil,
+      let seen = positions.first(where: {
+        $0.count == 1 && $0.contextCount >= 2 && $0.contextCount <= 5
+      })
+    {
+      example = (n, seen)
+    }
+  }
+  out.print("V = \(modelSize), k = \(k.value), so k·V = \(String(format: "%.3g", kV))")
+  out.table(
+    [
+      "n", "unseen contexts", "median c(h)", "add-k mass on unseen tokens", "validation ppl",
+    ], rows)
+  if let (n, seen) = example {
+    let c = Double(seen.contextCount)
+    let reconstituted = (Double(seen.count) + k.value) * c / (c + kV)
+    out.print(
+      "example at n = \(n): an n-gram seen once, in a context seen \(seen.contextCount) times, "
+        + "keeps a reconstituted count of \(String(format: "%.3f", reconstituted))")
   }
 }
 
@@ -228,9 +517,7 @@ lesson.cell(
   // context at all, which add-k at its best n must beat.
   let unigramOnly = out.isControl("interpolation-beats-add-k")
   wittenBellResults = (1...maximumOrder.value).map { n in
-    let model = NGramModel(
-      order: unigramOnly ? 1 : n, smoothing: .wittenBell, sentences: corpus.train,
-      vocabulary: corpus.vocabulary)
+    let model = counted.with(order: unigramOnly ? 1 : n, smoothing: .wittenBell)
     return (
       model.perplexity(corpus.train, endID: endID),
       model.perplexity(corpus.validation, endID: endID)
@@ -244,30 +531,96 @@ lesson.cell(
         .init("Witten-Bell validation", wittenBellResults.map { $0.validation }, xs: xs),
       ],
       title: "validation perplexity by n", height: 8, logScale: true, xLabel: "n"))
-  var rows: [[String]] = [
-    ["uniform guess (V)", "\(wittenBellModelSize)"]
-  ]
-  let bestAddK = addKResults.enumerated().min { $0.element.validation < $1.element.validation }!
-  let bestWB = wittenBellResults.enumerated().min { $0.element.validation < $1.element.validation }!
-  rows.append([
-    "best add-k (n = \(bestAddK.offset + 1))", String(format: "%.3f", bestAddK.element.validation),
-  ])
-  rows.append([
-    "best Witten-Bell (n = \(bestWB.offset + 1))",
-    String(format: "%.3f", bestWB.element.validation),
-  ])
-  if corpusPath == nil {
-    rows.append([
-      "best possible (from the grammar)",
-      String(format: "%.3f", SentenceCorpus.bestPerplexity(level: tokenLevel)),
-    ])
-  }
-  out.table(["model", "validation perplexity"], rows)
+  let bestAddK = addKResults.map(\.validation).min()!
+  let bestWB = wittenBellResults.map(\.validation).min()!
   out.check(
-    "interpolation-beats-add-k", bestWB.element.validation <= bestAddK.element.validation,
-    "interpolation beats add-k at its best n",
+    "interpolation-beats-add-k", bestWB <= bestAddK,
+    "interpolation (\(String(format: "%.3f", bestWB))) beats add-k at its best n "
+      + "(\(String(format: "%.3f", bestAddK)))",
     control: .sabotage("every interpolated model is fitted at n = 1, without context"),
     onOtherData: "on a tiny text add-k's best n can come out ahead")
+}
+
+lesson.cell(
+  "Unknown words",
+  """
+  A token the training text never had is `<unk>`; so is any token seen fewer than \
+  `min-count` times, if you raise it. `<unk>` is an ordinary token to the model, and an \
+  easy one: every rare word lands on it. So raising `min-count` usually lowers perplexity \
+  without making the model any better at the words that matter: perplexities are \
+  comparable only over the same vocabulary. The last column is the share of all the \
+  surprise `Σ −ln P` that falls on `<unk>` positions.
+  """
+) { out in
+  var rows: [[String]] = []
+  for minimum in Array(Set([1, 3, 10, 30, minimumCount.value])).sorted() {
+    let variant = minimum == minimumCount.value ? corpus : try makeCorpus(minimumCount: minimum)
+    let model = NGramModel(
+      order: Swift.min(3, maximumOrder.value), smoothing: .wittenBell, sentences: variant.train,
+      vocabulary: variant.vocabulary)
+    let unknown = variant.vocabulary.unknownID
+    let tokens = variant.validation.reduce(0) { $0 + $1.count + 1 }
+    let unknowns = variant.validation.reduce(0) { $0 + $1.filter { $0 == unknown }.count }
+    // The share of the total surprise Σ −ln P that falls on <unk> positions.
+    var surprise = 0.0
+    var atUnknown = 0.0
+    for sentence in variant.validation {
+      var context = Array(repeating: variant.vocabulary.startID, count: model.order - 1)
+      for w in sentence + [variant.vocabulary.endID] {
+        let s = -Foundation.log(model.probability(w, context: context))
+        surprise += s
+        if w == unknown { atUnknown += s }
+        if model.order > 1 {
+          context.removeFirst()
+          context.append(w)
+        }
+      }
+    }
+    rows.append([
+      "\(minimum)", groupedDigits(variant.vocabulary.count),
+      String(format: "%.2f %%", 100 * Double(unknowns) / Double(tokens)),
+      String(format: "%.1f %%", 100 * atUnknown / Swift.max(surprise, 1e-300)),
+      String(format: "%.3f", Foundation.exp(surprise / Double(tokens))),
+    ])
+  }
+  out.table(
+    [
+      "min-count", "vocabulary", "validation <unk>", "−ln P at <unk>",
+      "perplexity, n = \(Swift.min(3, maximumOrder.value))",
+    ], rows)
+}
+
+lesson.cell(
+  "The final comparison, on the test split",
+  """
+  We chose each model's n on the validation text, so its validation perplexity is a little \
+  optimistic. The test split has not been used yet: we use it now, once, for the models \
+  as chosen.
+  """
+) { out in
+  let addKOrder =
+    addKResults.indices.min { addKResults[$0].validation < addKResults[$1].validation }! + 1
+  let wbOrder =
+    wittenBellResults.indices.min {
+      wittenBellResults[$0].validation < wittenBellResults[$1].validation
+    }! + 1
+  var rows: [[String]] = [["uniform guess (V)", "–", "\(modelSize)"]]
+  for (name, order, smoothing) in [
+    ("add-k, k = \(k.value)", addKOrder, Smoothing.addK(k.value)),
+    ("Witten–Bell", wbOrder, Smoothing.wittenBell),
+  ] {
+    let model = counted.with(order: order, smoothing: smoothing)
+    rows.append([
+      name, "\(order)", String(format: "%.3f", model.perplexity(corpus.test, endID: endID)),
+    ])
+  }
+  if corpusPath == nil && minimumCount.value == 1 {
+    rows.append([
+      "best possible (from the grammar)", "–",
+      String(format: "%.3f", SentenceCorpus.course.bestPerplexity(level: tokenLevel)),
+    ])
+  }
+  out.table(["model", "n (chosen on validation)", "test perplexity"], rows)
 }
 
 lesson.cell(
@@ -279,13 +632,14 @@ lesson.cell(
   """
 ) { out in
   var generator = lesson.random("sampling")
-  for n in [1, 2, 3, maximumOrder.value] where n <= maximumOrder.value {
-    let model = NGramModel(
-      order: n, smoothing: .wittenBell, sentences: corpus.train, vocabulary: corpus.vocabulary)
+  let seen = Set(corpus.trainText.map { tokenLevel.join(tokenLevel.tokenize($0)) })
+  for n in Array(Set([1, 2, 3, maximumOrder.value].filter { $0 <= maximumOrder.value })).sorted() {
+    let model = counted.with(order: n, smoothing: .wittenBell)
     for _ in 0..<2 {
       let ids = model.sample(
         endID: endID, maximumLength: tokenLevel == .word ? 20 : 80, using: &generator)
-      out.print("n = \(n): \(tokenLevel.join(corpus.vocabulary.decode(ids)))")
+      let text = tokenLevel.join(corpus.vocabulary.decode(ids))
+      out.print("n = \(n): \(text)\(seen.contains(text) ? "   (a training sentence)" : "")")
     }
   }
 }
@@ -294,23 +648,34 @@ lesson.markdown(
   """
   ## Summary
 
-  - An n-gram model predicts the next token from the previous `n − 1` by counting.
+  - An n-gram model predicts the next token from the previous `n − 1` by counting; the \
+  bigram table is also a one-layer network, and gradient descent on the log-likelihood \
+  finds the same probabilities.
   - **Maximum likelihood** gives unseen n-grams probability 0; **add-k** and \
   **interpolation** fix that, interpolation far better.
-  - **Perplexity** measures surprise on held-out text; the uniform model scores `V`.
-  - Longer contexts fit the training text better but are seen too rarely: the table \
-  grows with every extra token of context, while the data does not.
+  - **Perplexity**, cross-entropy and bits per token are one number in three units; the \
+  uniform model's perplexity is `V`. Compare models on the same vocabulary, and on the \
+  test split once their settings are chosen.
+  - Longer contexts fit the training text better but are seen too rarely: add-k's \
+  pseudo-counts swamp the few real counts of long contexts, while the table grows with \
+  every extra token of context and the data does not.
 
   **What it cannot do.** Each context is counted on its own: seeing "the puppies are \
-  sleeping" teaches nothing about "the kittens are sleeping". The next lesson *shares* \
-  what is learned across contexts with a recurrent network.
+  sleeping" teaches nothing about "the kittens are sleeping". And no n-gram can look \
+  further back than `n − 1` tokens, however far the word that decides the next one is. \
+  The next lesson *shares* what is learned across contexts, and carries the past in a \
+  state, with a recurrent network.
 
   ## Try this
 
-  - `swift run -c release ngrams --set level=char --set n=8`: letters instead of words. \
-  Where does the validation curve turn?
-  - `swift run -c release ngrams --set k=1`: classic add-one smoothing. How much worse?
+  - `swift run -c release ngrams --set level=char --set n=16`: letters instead of words, \
+  and contexts up to 15 letters. At which n does add-k's validation curve turn up, and \
+  where is Witten–Bell best?
+  - `swift run -c release ngrams --set k=1`: classic add-one smoothing. How much worse is \
+  add-k's best n, and which n is it?
   - `swift run -c release ngrams --set sentences=300`: less data. Which n is best now?
+  - `swift run -c release ngrams --set min-count=30`: rare words become `<unk>`. What \
+  happens to the vocabulary and the perplexity, and why is the model not better?
   - `swift run -c release ngrams --corpus my-text.txt`: your own text, one sentence per line.
   """)
 
@@ -320,24 +685,22 @@ lesson.quiz([
     number: 50, tolerance: 1e-9,
     explanation: "Every token has probability 1/50, so exp(−ln(1/50)) = 50."),
   Question(
-    "Why does an unsmoothed n-gram model give infinite held-out perplexity?",
-    choices: [
-      "one unseen n-gram has probability 0, and ln 0 = −∞", "the vocabulary grows",
-      "the training text is too long",
-    ],
-    answer: 0,
-    explanation: "Perplexity averages −ln P over every token; a single zero makes it infinite."),
+    "A model's cross-entropy on a text is 3 bits per token. What is its perplexity?",
+    number: 8, tolerance: 1e-9,
+    explanation: "Perplexity = 2^(bits per token) = exp(nats per token); 2³ = 8."),
   Question(
     "With add-k smoothing, c(h, w) = 1, c(h) = 3, k = 1 and V = 4: what is P(w | h)?",
     number: 2.0 / 7, tolerance: 1e-6, explanation: "(1 + 1) / (3 + 1·4) = 2/7."),
   Question(
-    "Why does held-out perplexity rise again for large n?",
+    "Why does add-k's held-out perplexity rise again for large n?",
     choices: [
-      "long contexts are rarely seen, so most predictions fall back on smoothing",
-      "the model forgets short contexts", "training perplexity rises too",
+      "long contexts are seen only a few times, so the k·V pseudo-counts outweigh their real counts",
+      "most long contexts were never seen in training", "training perplexity rises too",
     ],
     answer: 0,
-    explanation: "The number of possible contexts grows exponentially with n; the data does not."),
+    explanation:
+      "The lesson's table shows few unseen contexts even at n = 6 but a small median c(h): "
+      + "add-k then gives most of the probability to tokens that never followed."),
 ])
 
 lesson.run()

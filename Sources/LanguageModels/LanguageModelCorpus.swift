@@ -15,9 +15,12 @@ public struct LanguageModelCorpus: Sendable {
   /// The raw sentences of each split, for display.
   public let trainText: [String]
   public let validationText: [String]
+  public let testText: [String]
 
   /// How many lines were longer than `maximumTokens` and split into pieces.
   public let splitLines: Int
+  /// How many different lines (after splitting) there are; the rest are copies.
+  public let distinctLines: Int
 
   /// The longest line, in tokens, a batch holds: longer lines are split into pieces, so
   /// that one paragraph-long line cannot make every padded batch huge.
@@ -48,8 +51,22 @@ public struct LanguageModelCorpus: Sendable {
       }
     }
     splitLines = split
+    // Copies of one line stay together in one split, so that no validation or test line is
+    // a copy of a training line: held-out means held out.
+    var copies: [String: Int] = [:]
+    var distinct: [String] = []
+    for piece in pieces {
+      if copies[piece] == nil { distinct.append(piece) }
+      copies[piece, default: 0] += 1
+    }
+    distinctLines = distinct.count
     var generator = SplitMix64(seed: seed)
-    let splits = Splits(pieces, using: &generator)
+    let unique = Splits(distinct, using: &generator)
+    let expand = { (lines: [String]) in lines.flatMap { Array(repeating: $0, count: copies[$0]!) } }
+    let splits = (
+      train: expand(unique.train), validation: expand(unique.validation),
+      test: expand(unique.test)
+    )
     self.level = level
     let tokenized = splits.train.map(level.tokenize)
     let vocabulary = Vocabulary(
@@ -60,13 +77,24 @@ public struct LanguageModelCorpus: Sendable {
     test = splits.test.map { vocabulary.encode(level.tokenize($0)) }
     trainText = splits.train
     validationText = splits.validation
+    testText = splits.test
   }
 
-  /// The built-in sentence corpus: `count` sentences from `SentenceCorpus`, seeded.
-  public static func builtIn(count: Int, level: TokenLevel, seed: UInt64) -> LanguageModelCorpus {
+  /// How many lines of `held` (a held-out split's text) occur verbatim in the training text.
+  public func seenInTraining(_ held: [String]) -> Int {
+    let seen = Set(trainText)
+    return held.filter(seen.contains).count
+  }
+
+  /// The built-in corpus of lessons 2 and 3: `count` sentences from `SentenceCorpus.course`,
+  /// seeded.
+  public static func builtIn(
+    count: Int, level: TokenLevel, minimumCount: Int = 1, seed: UInt64
+  ) -> LanguageModelCorpus {
     var generator = SplitMix64(seed: seed)
-    let sentences = SentenceCorpus.generate(count: count, using: &generator).map { $0.text }
-    return LanguageModelCorpus(lines: sentences, level: level, seed: seed &+ 1)
+    let sentences = SentenceCorpus.course.generate(count: count, using: &generator).map(\.text)
+    return LanguageModelCorpus(
+      lines: sentences, level: level, minimumCount: minimumCount, seed: seed &+ 1)
   }
 
   /// The number of predicted tokens in the training split (`m + 1` per sentence).

@@ -68,6 +68,31 @@ public struct NGramModel: Sendable {
     }
   }
 
+  private init(
+    order: Int, smoothing: Smoothing, predictable: [Int], startID: Int,
+    counts: [[[Int]: [Int: Int]]], totals: [[[Int]: (count: Int, distinct: Int)]]
+  ) {
+    self.order = order
+    self.smoothing = smoothing
+    self.predictable = predictable
+    self.startID = startID
+    self.counts = counts
+    self.totals = totals
+  }
+
+  /// The model of a lower order (or another smoothing) from the same counts, without
+  /// counting again: a model of order `n` holds the counts of every order up to `n`.
+  public func with(order newOrder: Int? = nil, smoothing newSmoothing: Smoothing? = nil)
+    -> NGramModel
+  {
+    let n = newOrder ?? order
+    precondition(
+      (1...order).contains(n), "NGramModel.with: order \(n) is not in 1...\(order)")
+    return NGramModel(
+      order: n, smoothing: newSmoothing ?? smoothing, predictable: predictable, startID: startID,
+      counts: Array(counts.prefix(n)), totals: Array(totals.prefix(n)))
+  }
+
   /// `V`: how many tokens can be predicted.
   public var vocabularySize: Int { predictable.count }
 
@@ -131,20 +156,52 @@ public struct NGramModel: Sendable {
     return Foundation.exp(-total / Double(Swift.max(tokens, 1)))
   }
 
-  /// The share of the n-grams in `sentences` whose context was never seen in training:
-  /// where an unsmoothed model has nothing to say.
-  public func unseenContextRate(_ sentences: [[Int]], endID: Int) -> Double {
-    var unseen = 0
-    var total = 0
+  /// What training saw of one held-out position: `c(h)`, `T(h)` and `c(h, w)` for its
+  /// context `h` (the `n − 1` previous tokens) and its token `w`.
+  public struct Seen: Sendable, Equatable {
+    public let contextCount: Int
+    public let followerTypes: Int
+    public let count: Int
+  }
+
+  /// For every position of `sentences` (padded as in training), what training saw of it.
+  public func seen(_ sentences: [[Int]], endID: Int) -> [Seen] {
+    var result: [Seen] = []
     for sentence in sentences {
       let padded = Array(repeating: startID, count: order - 1) + sentence + [endID]
       for position in (order - 1)..<padded.count {
         let context = Array(padded[(position - order + 1)..<position])
-        if (totals[order - 1][context]?.count ?? 0) == 0 { unseen += 1 }
-        total += 1
+        let total = totals[order - 1][context]
+        result.append(
+          Seen(
+            contextCount: total?.count ?? 0, followerTypes: total?.distinct ?? 0,
+            count: count(context, padded[position])))
       }
     }
-    return total == 0 ? 0 : Double(unseen) / Double(total)
+    return result
+  }
+
+  /// The share of the n-grams in `sentences` whose context was never seen in training:
+  /// where an unsmoothed model has nothing to say.
+  public func unseenContextRate(_ sentences: [[Int]], endID: Int) -> Double {
+    let positions = seen(sentences, endID: endID)
+    return Double(positions.filter { $0.contextCount == 0 }.count)
+      / Double(Swift.max(positions.count, 1))
+  }
+
+  /// The share of the n-grams in `sentences` never seen in training, context and token
+  /// together: where maximum likelihood gives probability 0.
+  public func unseenNGramRate(_ sentences: [[Int]], endID: Int) -> Double {
+    let positions = seen(sentences, endID: endID)
+    return Double(positions.filter { $0.count == 0 }.count) / Double(Swift.max(positions.count, 1))
+  }
+
+  /// The probability add-k with constant `k` gives, in a context seen `c(h)` times and
+  /// followed by `T(h)` different tokens, to all the tokens that never followed it:
+  /// `k·(V − T(h)) / (c(h) + k·V)`. Near 1 when `c(h)` is small beside `k·V`.
+  public func addKUnseenMass(_ seen: Seen, k: Double) -> Double {
+    let v = Double(vocabularySize)
+    return k * (v - Double(seen.followerTypes)) / (Double(seen.contextCount) + k * v)
   }
 
   /// Draws a sentence token by token until `</s>` or `maximumLength` tokens.

@@ -31,24 +31,50 @@ public final class RecurrentLanguageModel: Module {
   public let recurrent: RecurrentLayer
   public let head: Linear
   public let cell: RecurrentCell
+  /// Dropout on the embeddings and on the recurrent outputs, in training only (`nil`: none).
+  public let dropout: Dropout?
 
+  /// - Parameters:
+  ///   - dropout: the probability of zeroing each input and output value of the recurrent
+  ///     layer while training, a brake on memorising a small text (0: none).
   public init(
     vocabularySize: Int, embeddingSize: Int, hiddenSize: Int, cell: RecurrentCell,
-    using generator: inout SplitMix64
+    dropout: Float = 0, using generator: inout SplitMix64
   ) {
     embedding = Embedding(vocabularySize, embeddingSize, std: 0.3, using: &generator)
     recurrent = cell.make(inputSize: embeddingSize, hiddenSize: hiddenSize, using: &generator)
     head = Linear(hiddenSize, vocabularySize, using: &generator)
     self.cell = cell
+    self.dropout = dropout > 0 ? Dropout(dropout, using: &generator) : nil
     super.init()
   }
 
   /// The logits `[batch, time, vocabulary]` for a batch of input ids, and the hidden
   /// state after each step.
   public func callAsFunction(_ batch: PaddedBatch) -> (logits: Tensor, states: [Tensor]) {
-    let x = embedding(batch.ids, shape: batch.shape)
+    var x = embedding(batch.ids, shape: batch.shape)
+    if let dropout { x = dropout(x) }
     let output = recurrent(x)
-    return (head(output.outputs), output.states)
+    let h = dropout.map { $0(output.outputs) } ?? output.outputs
+    return (head(h), output.states)
+  }
+
+  /// The log-probability of every next token after each prefix (read as `<s>` + prefix):
+  /// `[prefixes.count][vocabulary]`.
+  public func nextTokenLogProbabilities(after prefixes: [[Int]], vocabulary: Vocabulary)
+    -> [[Float]]
+  {
+    withNoGrad {
+      let batch = PaddedBatch(prefixes.map { [vocabulary.startID] + $0 }, padID: vocabulary.padID)
+      let logits = self(batch).logits.logSoftmax(axis: -1).scalars
+      let size = vocabulary.count
+      // Padding comes after each prefix, and the network reads left to right, so the
+      // prediction after a prefix sits at its own length whatever the padding.
+      return prefixes.enumerated().map { b, prefix in
+        let start = (b * batch.length + prefix.count) * size
+        return Array(logits[start..<(start + size)])
+      }
+    }
   }
 
   /// The inputs (`<s>` + tokens) and targets (tokens + `</s>`) of `sentences`, padded;

@@ -26,6 +26,12 @@ public struct TrainingHistory: Sendable {
   public var gradientNorms: [Float] = []
   /// The validation losses, with the step after which each was computed.
   public var validationLoss: [(step: Int, loss: Float)] = []
+  /// The step after which the validation loss was lowest (with `keepBest`, the weights the
+  /// model is left with).
+  public var bestStep: Int? = nil
+  /// Whether the run stopped before its last step because the validation loss had not
+  /// improved for `patience` validations.
+  public var stoppedEarly = false
 
   public init() {}
 
@@ -85,21 +91,32 @@ public struct TrainingLoop {
   public var clipNorm: Float?
   public var schedule: LearningRateSchedule
   public var validateEvery: Int
+  /// Keep a copy of the weights at the lowest validation loss and restore it at the end
+  /// (*model selection by validation*), so that overfitting late in a run costs nothing.
+  public var keepBest: Bool
+  /// Stop once this many validations in a row have not improved on the best (early
+  /// stopping); `nil` runs every step.
+  public var patience: Int?
 
   /// - Parameters:
   ///   - steps: the number of updates.
   ///   - clipNorm: the maximum global gradient norm, or `nil` for no clipping.
   ///   - schedule: the learning-rate schedule.
   ///   - validateEvery: how often to validate (0: only after the last step).
+  ///   - keepBest: restore the weights of the best validation loss at the end.
+  ///   - patience: stop after this many validations without improvement.
   public init(
     steps: Int, clipNorm: Float? = nil, schedule: LearningRateSchedule = .constant,
-    validateEvery: Int = 0
+    validateEvery: Int = 0, keepBest: Bool = false, patience: Int? = nil
   ) {
     precondition(steps >= 0, "TrainingLoop: steps must be ≥ 0, got \(steps)")
+    precondition(patience.map { $0 >= 1 } ?? true, "TrainingLoop: patience must be ≥ 1")
     self.steps = steps
     self.clipNorm = clipNorm
     self.schedule = schedule
     self.validateEvery = validateEvery
+    self.keepBest = keepBest
+    self.patience = patience
   }
 
   /// Runs the loop.
@@ -117,6 +134,8 @@ public struct TrainingLoop {
   ) throws -> TrainingHistory {
     var history = TrainingHistory()
     let parameters = optimizer.parameters
+    var best: (loss: Float, weights: [Tensor])? = nil
+    var sinceBest = 0
     // Switching modes walks the whole module tree, so do it only when the mode changes.
     model?.train()
     for step in 0..<steps {
@@ -139,11 +158,25 @@ public struct TrainingLoop {
         validation = withNoGrad { validationLoss() }
         model?.train()
         history.validationLoss.append((step + 1, validation!))
+        if let value = validation, value < (best?.loss ?? .infinity) {
+          best = (value, keepBest ? parameters.map { $0.detached() } : [])
+          history.bestStep = step + 1
+          sinceBest = 0
+        } else {
+          sinceBest += 1
+        }
       }
       onStep?(
         StepReport(
           step: step, totalSteps: steps, loss: scalar, gradientNorm: norm,
           learningRateFactor: factor, validationLoss: validation))
+      if let patience, sinceBest >= patience, !isLast {
+        history.stoppedEarly = true
+        break
+      }
+    }
+    if keepBest, let best {
+      for (parameter, saved) in zip(parameters, best.weights) { parameter.assign(saved) }
     }
     return history
   }

@@ -181,4 +181,41 @@ struct TrainingLoopTests {
       Issue.record("unexpected error \(error)")
     }
   }
+
+  /// A validation loss that is lowest after step 2 and worse after: `keepBest` must leave
+  /// the weights of step 2, and `patience: 2` must stop two validations later.
+  @Test func keepsTheBestWeightsAndStopsEarly() throws {
+    let w = Tensor([0], shape: [1], requiresGrad: true)
+    let scripted: [Float] = [5, 1, 3, 4, 0.5, 6]
+    var validations = 0
+    var atBest: Float = .nan
+    let history = try TrainingLoop(steps: 6, validateEvery: 1, keepBest: true, patience: 2).run(
+      optimizer: SGD([w], learningRate: 1),
+      loss: { _ in -w.sum() },  // every step adds 1 to w
+      validationLoss: {
+        defer { validations += 1 }
+        if validations == 1 { atBest = w.item }
+        return scripted[validations]
+      })
+    #expect(atBest == 2)
+    #expect(history.bestStep == 2)
+    #expect(history.stoppedEarly)
+    #expect(history.trainLoss.count == 4)
+    #expect(w.item == 2)
+  }
+
+  /// Without `keepBest` the weights are those of the last step.
+  @Test func withoutKeepBestTheLastWeightsStay() throws {
+    let w = Tensor([0], shape: [1], requiresGrad: true)
+    var validations = 0
+    let history = try TrainingLoop(steps: 3, validateEvery: 1).run(
+      optimizer: SGD([w], learningRate: 1), loss: { _ in -w.sum() },
+      validationLoss: {
+        validations += 1
+        return Float(validations)
+      })
+    #expect(history.bestStep == 1)
+    #expect(!history.stoppedEarly)
+    #expect(w.item == 3)
+  }
 }

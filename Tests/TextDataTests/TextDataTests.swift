@@ -83,6 +83,59 @@ struct SentenceCorpusTests {
   }
 }
 
+/// The grammar of lessons 2 and 3: what the lessons print about it is exact.
+struct CourseGrammarTests {
+  static let grammar = SentenceCorpus.course
+
+  /// No sentence can be made in two ways: the probability of every drawn sentence, summed
+  /// over all the ways to match it, equals the probability of the one way that made it.
+  /// This is what makes the entropy of the choices the entropy of the sentences.
+  @Test func everyDrawnSentenceHasOneDerivation() {
+    var g = SplitMix64(seed: 3)
+    for _ in 0..<3_000 {
+      let (sentence, p) = Self.grammar.draw(using: &g)
+      let matched = Self.grammar.probability(of: sentence.text)
+      #expect(Swift.abs(matched - p) <= 1e-12 * p, "\(sentence.text): \(matched) vs \(p)")
+    }
+  }
+
+  /// The analytic best perplexity against a sample estimate: the mean of −ln p(s) over the
+  /// mean number of predictions, from 20,000 sentences (a relative error near 0.5 %).
+  @Test(arguments: [TokenLevel.word, .char])
+  func bestPerplexityMatchesASampleEstimate(_ level: TokenLevel) {
+    var g = SplitMix64(seed: 9)
+    var surprise = 0.0
+    var predictions = 0.0
+    for _ in 0..<20_000 {
+      let (sentence, p) = Self.grammar.draw(using: &g)
+      surprise -= Foundation.log(p)
+      predictions += Double(level.tokenize(sentence.text).count + 1)
+    }
+    let estimate = Foundation.exp(surprise / predictions)
+    let exact = Self.grammar.bestPerplexity(level: level)
+    #expect(Swift.abs(estimate - exact) / exact < 0.02, "\(level): \(estimate) vs \(exact)")
+  }
+
+  /// Far more sentences than a corpus holds, so held-out sentences are new.
+  @Test func thereAreOverHalfAMillionSentences() {
+    #expect(Self.grammar.distinctSentences > 500_000)
+    var g = SplitMix64(seed: 1)
+    let sample = Self.grammar.generate(count: 3_000, using: &g).map(\.text)
+    #expect(Set(sample).count > 2_900)
+  }
+
+  /// The sentence in the doc comment is one the grammar makes, with its agreement.
+  @Test func relativeClausesAgreeAcrossTheClause() {
+    let grammar = Self.grammar
+    #expect(
+      grammar.probability(
+        of: "the little puppies that the girls from the farm fed last night are hungry .") > 0)
+    #expect(
+      grammar.probability(
+        of: "the little puppies that the girls from the farm fed last night is hungry .") == 0)
+  }
+}
+
 struct ReviewCorpusTests {
   /// The label each construction should get, recomputed from the text alone.
   static func expectedLabel(_ text: String) -> Int {
