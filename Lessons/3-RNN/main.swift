@@ -306,6 +306,9 @@ func checkpointMetadata() -> [String: String] {
   [
     "lesson": "rnn", "level": level.value, "cell": cellKind.value, "hidden": "\(hiddenSize.value)",
     "vocabulary": "\(vocabulary.count)", "vocabulary-digest": vocabulary.digest,
+    // The tokens themselves, in id order, so that the model can be used elsewhere.
+    "tokens": String(
+      decoding: try! JSONSerialization.data(withJSONObject: vocabulary.tokens), as: UTF8.self),
   ]
 }
 

@@ -32,12 +32,19 @@ open class Module {
     return result
   }
 
-  /// The tensors this module holds directly (not through children), by property name.
+  /// The names under which some of this module's tensors are listed, when they differ from
+  /// the Swift property names: PyTorch's own, so that a checkpoint loads into the PyTorch
+  /// module of the same kind (`weightIH` is `weight_ih_l0` in `torch.nn.GRU`).
+  open var tensorNames: [String: String] { [:] }
+
+  /// The tensors this module holds directly (not through children), by name: the property
+  /// name, or its entry in `tensorNames`.
   public func namedOwnTensors() -> [(name: String, tensor: Tensor)] {
     var result: [(String, Tensor)] = []
+    let renamed = tensorNames
     visitProperties { name, value in
       if let tensor = value as? Tensor {
-        result.append((name, tensor))
+        result.append((renamed[name] ?? name, tensor))
       } else if let tensors = value as? [Tensor] {
         for (i, tensor) in tensors.enumerated() { result.append(("\(name).\(i)", tensor)) }
       }

@@ -30,6 +30,14 @@ public class RecurrentLayer: Module {
   public let hiddenSize: Int
   let gates: Int
 
+  /// The tensors under PyTorch's names for a one-layer `nn.RNN`, `nn.GRU` or `nn.LSTM`.
+  public override var tensorNames: [String: String] {
+    [
+      "weightIH": "weight_ih_l0", "weightHH": "weight_hh_l0", "biasIH": "bias_ih_l0",
+      "biasHH": "bias_hh_l0",
+    ]
+  }
+
   /// Initialises every weight and bias from `U(−1/√hidden, 1/√hidden)`, as PyTorch does.
   init(inputSize: Int, hiddenSize: Int, gates: Int, using generator: inout SplitMix64) {
     let bound = 1 / Double(hiddenSize).squareRoot()

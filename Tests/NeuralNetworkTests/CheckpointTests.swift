@@ -227,7 +227,7 @@ struct CheckpointTests {
   @Test func anOversizedFileIsRefusedBeforeItIsRead() throws {
     let path = temporaryPath("oversized.safetensors")
     // A sparse file: its size is set, no data is written, so the test costs nothing.
-    FileManager.default.createFile(atPath: path, contents: nil)
+    _ = FileManager.default.createFile(atPath: path, contents: nil)
     let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
     try handle.truncate(atOffset: UInt64(SafeTensors.maximumHeaderBytes + 1_000_000))
     try handle.close()
