@@ -203,14 +203,15 @@ lesson.cell(
 
 /// Eight sequences of 40 tokens of training text: the probe of how far gradient travels
 /// back through time, the same for every model.
-let probeSequences: [[Int]] = {
+/// (Computed when asked: a refused corpus never gets that far.)
+func probeSequences() -> [[Int]] {
   let stream = Array(corpus.train.lazy.flatMap { $0 + [vocabulary.endID] }.prefix(320))
   return (0..<8).map { Array(stream[($0 * 40)..<($0 * 40 + 40)]) }
-}()
+}
 
 /// `‖∂L/∂h_t‖` at every step of the probe sequences, for `model`.
 func gradientNorms(_ model: RecurrentLanguageModel) -> [Double] {
-  model.gradientNormsThroughTime(probeSequences, vocabulary: vocabulary)
+  model.gradientNormsThroughTime(probeSequences(), vocabulary: vocabulary)
 }
 
 /// A perplexity with three decimals, or `∞` for a run that diverged.
