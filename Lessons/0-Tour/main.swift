@@ -12,8 +12,7 @@ import Optimizers
 import TensorCore
 
 let lesson = Lesson(
-  "Lesson 0: using the lessons",
-  summary: "cells, stepping, knobs, plots and export: the runtime's own tour",
+  catalog: "tour",
   introduction: """
     Every lesson in this course is a program you run in a terminal. It prints a sequence \
     of *cells*, like a notebook: some are prose, others show a few lines of Swift and then \

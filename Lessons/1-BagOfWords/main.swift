@@ -13,8 +13,7 @@ import TensorCore
 import TextData
 
 let lesson = Lesson(
-  "Lesson 1: bag of words",
-  summary: "count the words of a review, learn its sentiment, see what counting misses",
+  catalog: "bag-of-words",
   introduction: """
     A computer cannot read a sentence, but it can count. In this lesson we turn each movie \
     review into a vector of word counts — a *bag of words* — and train a classifier that \

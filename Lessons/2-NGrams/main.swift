@@ -12,8 +12,7 @@ import TensorCore
 import TextData
 
 let lesson = Lesson(
-  "Lesson 2: n-gram language models",
-  summary: "predict the next word by counting what followed the last few words",
+  catalog: "ngrams",
   introduction: """
     A *language model* gives a probability to every possible next token, given the text so \
     far. An *n-gram* model looks only at the last `n − 1` tokens and estimates the \
@@ -524,13 +523,19 @@ lesson.cell(
     )
   }
   let xs = (1...maximumOrder.value).map(Double.init)
+  // The unigram's perplexity would squeeze the comparison into a row or two: the plot zooms
+  // in on the range from the best value to three times it.
+  let lowest = (addKResults + wittenBellResults).map(\.validation).min()!
+  let best = corpusPath == nil ? SentenceCorpus.course.bestPerplexity(level: tokenLevel) : nil
   out.plot(
     LinePlot(
       [
         .init("add-k validation", addKResults.map { $0.validation }, xs: xs),
         .init("Witten-Bell validation", wittenBellResults.map { $0.validation }, xs: xs),
       ],
-      title: "validation perplexity by n", height: 8, logScale: true, xLabel: "n"))
+      title: "validation perplexity by n", height: 10, logScale: true, xLabel: "n",
+      references: best.map { [.init("best possible", $0)] } ?? [],
+      yRange: (Swift.min(lowest, best ?? lowest) * 0.95)...(3 * lowest)))
   let bestAddK = addKResults.map(\.validation).min()!
   let bestWB = wittenBellResults.map(\.validation).min()!
   out.check(

@@ -13,8 +13,7 @@ import TensorCore
 import TextData
 
 let lesson = Lesson(
-  "Lesson 3: recurrent networks",
-  summary: "a learned state carries the past: train an RNN, a GRU and an LSTM to predict text",
+  catalog: "rnn",
   introduction: """
     An n-gram model forgets everything older than its last `n − 1` tokens, and learns \
     nothing from one context about another. A *recurrent neural network* reads the text \
@@ -365,20 +364,19 @@ lesson.cell(
   }
   let history = try trainModel(
     model, steps: steps.value, seed: "training", out: out, label: "train")
+  // Zoomed on the end of training, with the n-gram to beat and (for the built-in text) the
+  // best possible value as reference lines.
+  var references = [LinePlot.Reference("best n-gram", bestNGram.perplexity)]
+  if corpusPath == nil {
+    references.append(
+      .init("best possible", SentenceCorpus.course.bestPerplexity(level: tokenLevel)))
+  }
+  let lowest = (curves(history).flatMap(\.values) + references.map(\.value)).min()!
   out.plot(
     LinePlot(
-      curves(history), title: "perplexity while training", height: 8, logScale: true, xLabel: "step"
-    ))
-  let window = Swift.max(history.gradientNorms.count / 50, 1)
-  out.plot(
-    LinePlot(
-      [
-        .init(
-          "gradient norm", TrainingHistory.smoothed(history.gradientNorms, window: window),
-          xs: TrainingHistory.smoothedSteps(count: history.gradientNorms.count, window: window))
-      ],
-      title: "gradient norm before clipping (clipped at \(clip.value > 0 ? "\(clip.value)" : "—"))",
-      height: 6, logScale: true, xLabel: "step"))
+      curves(history), title: "perplexity while training", height: 10, logScale: true,
+      xLabel: "step", references: references,
+      yRange: (lowest * 0.95)...(Swift.max(bestNGram.perplexity, lowest) * 2)))
   let trainPerplexity = model.perplexity(Array(corpus.train.prefix(500)), vocabulary: vocabulary)
   let validationPerplexity = model.perplexity(corpus.validation, vocabulary: vocabulary)
   out.print(

@@ -13,8 +13,7 @@ import TensorCore
 import TextData
 
 let lesson = Lesson(
-  "Lesson 4: attention",
-  summary: "every position looks back directly at every other, weighted by relevance",
+  catalog: "attention",
   introduction: """
     A recurrent network must squeeze the whole past into one state vector, and a word \
     twenty steps back reaches the present only through twenty updates. *Attention* lets \

@@ -13,8 +13,7 @@ import TensorCore
 import TextData
 
 let lesson = Lesson(
-  "Lesson 5: denoising autoencoders",
-  summary: "compress sentences to codes, then learn by restoring corrupted text",
+  catalog: "denoising",
   introduction: """
     An *autoencoder* learns without labels: an encoder squeezes the input into a small \
     code `z = encoder(x)`, a decoder rebuilds it, `x̂ = decoder(z)`, and training lowers \

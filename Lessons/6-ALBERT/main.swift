@@ -14,8 +14,7 @@ import TensorCore
 import TextData
 
 let lesson = Lesson(
-  "Lesson 6: ALBERT",
-  summary: "factorize the embedding, share the layers, pre-train with MLM and SOP, fine-tune",
+  catalog: "albert",
   introduction: """
     Lesson 5's models were small; real ones hold hundreds of millions of parameters. \
     ALBERT (Lan et al., 2019) asks where those parameters live and removes most of them \

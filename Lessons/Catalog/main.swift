@@ -1,11 +1,18 @@
 // The course at a glance: every lesson, in teaching order, with the command to run it.
 //
 //     swift run -c release lessons
+import Foundation
 import Notebook
 
+// `lessons --executables`: one executable name per line, for scripts (.ci/run loops over it).
+if CommandLine.arguments.dropFirst() == ["--executables"] {
+  for entry in Catalog.lessons { Console.print(entry.executable) }
+  exit(0)
+}
 PlainCommand.handle(
   name: "lessons",
-  about: "Lists the lessons of the course in teaching order, with the command that runs each.")
+  about: "Lists the lessons of the course in teaching order, with the command that runs each.\n"
+    + "--executables prints only their executables' names, one per line.")
 
 let rows = Catalog.lessons.map { ["\($0.number)", $0.title, $0.command] }
 Console.print("Language models, from counting words to ALBERT\n")

@@ -6,9 +6,25 @@ public struct CatalogEntry: Sendable {
   public let summary: String
 
   public var command: String { "swift run -c release \(executable)" }
+
+  /// The lesson's heading: `Lesson 3: recurrent networks` (an acronym keeps its capitals:
+  /// `Lesson 6: ALBERT`).
+  public var heading: String {
+    let characters = Array(title)
+    let acronym = characters.count > 1 && characters[1].isUppercase
+    let lowered = acronym ? title : title.prefix(1).lowercased() + title.dropFirst()
+    return "Lesson \(number): \(lowered)"
+  }
 }
 
+/// The one place each lesson's number, title and summary are written: the lessons, the
+/// `lessons` listing and `.ci/run` (through `lessons --executables`) all read them here.
 public enum Catalog {
+  /// The entry of the lesson built as `executable`.
+  public static func entry(_ executable: String) -> CatalogEntry? {
+    lessons.first { $0.executable == executable }
+  }
+
   public static let lessons: [CatalogEntry] = [
     CatalogEntry(
       number: 0, executable: "tour", title: "Using the lessons",
@@ -21,7 +37,7 @@ public enum Catalog {
       summary: "predict the next word by counting what followed the last few words"),
     CatalogEntry(
       number: 3, executable: "rnn", title: "Recurrent networks",
-      summary: "a learned state carries the past: RNN, GRU and LSTM language models"),
+      summary: "a learned state carries the past: train an RNN, a GRU and an LSTM to predict text"),
     CatalogEntry(
       number: 4, executable: "attention", title: "Attention",
       summary: "every position looks back directly at every other, weighted by relevance"),

@@ -48,6 +48,15 @@ public final class Lesson {
   /// Knobs read outside any cell (top-level code): they cannot change while stepping.
   var knobsReadOutsideCells: Set<String> = []
 
+  /// Creates the lesson `Catalog` lists as `executable`, with its heading and summary from
+  /// there, and parses the command line.
+  public convenience init(catalog executable: String, introduction: String) {
+    guard let entry = Catalog.entry(executable) else {
+      preconditionFailure("Lesson: '\(executable)' is not in Catalog.lessons")
+    }
+    self.init(entry.heading, summary: entry.summary, introduction: introduction)
+  }
+
   /// Creates a lesson and parses the command line.
   /// - Parameters:
   ///   - arguments: the command-line arguments (default: this process's).
@@ -180,6 +189,13 @@ public final class Lesson {
 
   /// Runs the lesson as the command line asks and exits with its status.
   public func run() -> Never {
+    #if DEBUG
+      // Numeric Swift is hundreds of times slower unoptimised (rnn --quick: 3 min 21 s in a
+      // debug build against 0.59 s in release); say so before the student waits.
+      errorOutput.write(
+        "debug build: lessons run about 300× slower; use "
+          + "`\(command)` instead\n")
+    #endif
     exit(execute())
   }
 

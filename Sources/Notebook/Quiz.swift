@@ -53,6 +53,25 @@ public struct Question: Sendable {
     }
   }
 
+  /// Whether `reply` is an answer at all (one of the letters offered, or a number), as
+  /// opposed to a slip of the keyboard, which is asked again rather than marked wrong.
+  func isAnswer(_ reply: String) -> Bool {
+    let reply = reply.trimmingCharacters(in: .whitespaces).lowercased()
+    switch answer {
+    case .choice: return Self.letters.prefix(choices.count).contains(reply)
+    case .number:
+      return Double(reply.filter { $0 != "," && $0 != " " && $0 != "_" }) != nil
+    }
+  }
+
+  /// What to type, said when a reply is not an answer.
+  var expectedReply: String {
+    switch answer {
+    case .choice: return "a letter from a to \(Self.letters[choices.count - 1])"
+    case .number: return "a number"
+    }
+  }
+
   /// The right answer, written out.
   var answerText: String {
     switch answer {
@@ -99,7 +118,12 @@ extension Lesson {
     var score = 0
     for (i, q) in questions.enumerated() {
       console.write("\(i + 1). " + q.lines.joined(separator: "\n") + "\n> ")
-      guard let reply = input.readLine() else {
+      var reply = input.readLine()
+      while let given = reply, !q.isAnswer(given) {
+        console.write("please answer with \(q.expectedReply)\n> ")
+        reply = input.readLine()
+      }
+      guard let reply else {
         console.write("\n")
         break
       }

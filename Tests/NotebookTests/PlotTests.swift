@@ -7,29 +7,66 @@ struct PlotTests {
   let unicode = PlotStyle(width: 30)
   let ascii = PlotStyle(width: 30, ascii: true)
 
+  /// Where both series fall into a cell, the collision mark is drawn: neither hides the other.
   @Test func linePlotWithTwoSeriesAndALegend() {
     let plot = LinePlot(
       [.init("train", [4, 3, 2, 1.5, 1]), .init("valid", [4, 2.5], xs: [0, 4])], height: 4)
     #expect(
       plot.render(unicode) == [
-        "4 ┤○○○○○○○○○",
-        "3 ┤    ●●●●●○○○○○○○○○○○○○○○○○",
+        "4 ┤◍◍◍◍○○○○○",
+        "3 ┤    ●●●●●◍○○○○○○○○○○○○○○○○",
         "  │          ●●●●●●●●●●      ○",
         "1 ┤                    ●●●●●●●",
         "  └───────────────────────────",
         "  0                          4",
-        "   ● train  ○ valid",
+        "   ● train  ○ valid  ◍ several",
       ])
     #expect(
       plot.render(ascii) == [
-        "4 +ooooooooo",
-        "3 +    *****ooooooooooooooooo",
+        "4 +&&&&ooooo",
+        "3 +    *****&oooooooooooooooo",
         "  |          **********      o",
         "1 +                    *******",
         "  +---------------------------",
         "  0                          4",
-        "   * train  o valid",
+        "   * train  o valid  & several",
       ])
+  }
+
+  /// A reference line fills the empty cells of its row and is named in the legend.
+  @Test func linePlotReferenceLine() {
+    let plot = LinePlot([.init("loss", [8, 4, 2, 1])], height: 5, references: [.init("goal", 1.5)])
+    #expect(
+      plot.render(unicode) == [
+        "  8 ┤●●",
+        "    │  ●●●●",
+        "4.5 ┤      ●●●●",
+        "    │          ●●●●●●●",
+        "  1 ┤┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄●●●●●●●●",
+        "    └─────────────────────────",
+        "    0                        3",
+        "     ● loss  ┄ goal 1.5",
+      ])
+    #expect(plot.render(ascii)[4] == "  1 +.................********")
+    #expect(plot.render(ascii)[7] == "     * loss  . goal 1.5")
+  }
+
+  /// A caller's y range zooms in: what falls outside is left out, and the plot says so.
+  @Test func linePlotZoomedYRange() {
+    let plot = LinePlot(
+      [.init("a", [100, 3, 2, 1.2]), .init("b", [90, 2.5, 1.5, 1])], height: 4, yRange: 1...3)
+    #expect(
+      plot.render(unicode) == [
+        "   3 ┤        ●●●",
+        "2.33 ┤        ○○○◍●●●",
+        "     │            ○○○◍◍◍●●●●",
+        "   1 ┤                  ○○○○◍◍",
+        "     └────────────────────────",
+        "     0                       3",
+        "      ● a  ○ b  ◍ several",
+        "      (outside the y range, not drawn: 16 columns of the curves)",
+      ])
+    #expect(plot.render(ascii)[2] == "     |            ooo&&&****")
   }
 
   @Test func linePlotLogScaleLabelsAreTheOriginalValues() {
@@ -46,6 +83,7 @@ struct PlotTests {
       LinePlot([.init("a", [Double]())], title: "t").render(unicode) == ["t", "(no data to plot)"])
   }
 
+  /// The legend gives the interval each shade stands for, blank included.
   @Test func heatmapShadesAndScale() {
     let map = Heatmap([[0, 1], [0.5, 0.25]], rowLabels: ["a", "bb"], columnLabels: ["x", "y"])
     #expect(
@@ -53,23 +91,32 @@ struct PlotTests {
         "   x  y",
         "a     ██",
         "bb ▒▒ ··",
-        "scale: ·0.1 ░0.3 ▒0.5 ▓0.7 █0.9  (0 to 1)",
+        "scale: blank < 0.1  · 0.1–0.3  ░ 0.3–0.5  ▒ 0.5–0.7  ▓ 0.7–0.9  █ ≥ 0.9",
       ])
     #expect(
       map.render(ascii) == [
         "   x  y",
         "a     @@",
         "bb ++ ::",
-        "scale: .0.0556 :0.167 -0.278 =0.389 +0.5 *0.611 #0.722 %0.833 @0.944  (0 to 1)",
+        "scale: blank < 0.0556  . 0.0556–0.167  : 0.167–0.278  - 0.278–0.389  = 0.389–0.5  "
+          + "+ 0.5–0.611  * 0.611–0.722  # 0.722–0.833  % 0.833–0.944  @ ≥ 0.944",
       ])
   }
 
-  @Test func heatmapWithValuesAndVerticalLabels() {
+  /// Numbers are right-aligned under right-aligned labels; short labels widen the cells
+  /// instead of being written downwards; only labels that cannot fit go downwards.
+  @Test func heatmapLabelsAlignWithTheirCells() {
     let values = Heatmap(
       [[0, 1]], rowLabels: ["a"], columnLabels: ["long", "y"], showValues: true)
-    #expect(values.render(unicode)[0...1] == ["  long  y", "a  0.00 █1.00"])
-    let vertical = Heatmap([[1, 0]], rowLabels: ["r"], columnLabels: ["cat", "a"])
-    #expect(vertical.render(unicode)[0...3] == ["  c  a", "  a", "  t", "r ██"])
+    #expect(values.render(unicode)[0...1] == ["   long     y", "a  0.00 █1.00"])
+    let widened = Heatmap([[1, 0]], rowLabels: ["r"], columnLabels: ["<s>", "a"])
+    #expect(widened.render(unicode)[0...1] == ["  <s> a", "r ███"])
+    let vertical = Heatmap(
+      [[1, 0, 0.5]], rowLabels: ["r"], columnLabels: ["catalogue", "a", "b"])
+    #expect(
+      vertical.render(PlotStyle(width: 14))[0...8] == [
+        "  c  a  b", "  a", "  t", "  a", "  l", "  o", "  g", "  u", "r ██    ▒▒",
+      ])
   }
 
   @Test func barCharts() {

@@ -325,6 +325,19 @@ struct QuizTests {
     #expect(output.text.hasSuffix("score: 1 of 2\n"))
   }
 
+  /// A reply that is not an answer (a letter not offered, a word for a number) is asked
+  /// again instead of being marked wrong.
+  @Test func slipsAreAskedAgain() {
+    let (lesson, output) = quizLesson(["--quiz"], input: ["z", "", "b", "half", "0.5"])
+    #expect(lesson.execute() == 0)
+    #expect(
+      output.text.contains(
+        "> please answer with a letter from a to b\n> please answer with a letter from a to b\n> right. Count them."
+      ))
+    #expect(output.text.contains("> please answer with a number\n> right. 1 / 2."))
+    #expect(output.text.hasSuffix("score: 2 of 2\n"))
+  }
+
   @Test func answersForTeachers() {
     let (lesson, output) = quizLesson(["--quiz", "--answers"], input: [])
     #expect(lesson.execute() == 0)

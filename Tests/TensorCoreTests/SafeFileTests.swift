@@ -28,6 +28,22 @@ struct SafeFileTests {
       ])
   }
 
+  /// A link whose target does not exist yet (and a relative one, through a second link)
+  /// creates the target; the links stay links.
+  @Test func aDanglingLinkCreatesItsTarget() throws {
+    let dir = try folder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let target = dir.appendingPathComponent("new.md").path
+    let first = dir.appendingPathComponent("first.md").path
+    let second = dir.appendingPathComponent("second.md").path
+    try FileManager.default.createSymbolicLink(atPath: first, withDestinationPath: "new.md")
+    try FileManager.default.createSymbolicLink(atPath: second, withDestinationPath: first)
+    try SafeFile.write(Data("text".utf8), to: second)
+    #expect(try String(contentsOfFile: target, encoding: .utf8) == "text")
+    #expect(try FileManager.default.destinationOfSymbolicLink(atPath: first) == "new.md")
+    #expect(try FileManager.default.destinationOfSymbolicLink(atPath: second) == first)
+  }
+
   @Test func destinationsThatCannotBeWrittenAreNamed() throws {
     let dir = try folder()
     defer { try? FileManager.default.removeItem(at: dir) }

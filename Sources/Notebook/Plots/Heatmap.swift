@@ -64,20 +64,29 @@ public struct Heatmap: Sendable {
       return Int((t * Double(ramp.count - 1)).rounded())
     }
     func number(_ v: Double) -> String { String(format: "%.\(precision)f", v) }
-    let cellWidth = showValues ? (finite.map { number($0).count }.max() ?? 1) + 1 : 2
     let labelWidth = rowLabels.map { $0.count }.max() ?? 0
+    // Cells are as wide as their numbers, or as their column labels when those are longer
+    // (up to 8 characters) and every column still fits; otherwise labels are written
+    // downwards.
+    let valueWidth = showValues ? (finite.map { number($0).count }.max() ?? 1) + 1 : 2
+    let longest = Swift.min(columnLabels.map { $0.count }.max() ?? 0, 8)
+    let widened = Swift.max(valueWidth, longest)
+    let fitsWidened = labelWidth + 1 + columnLabels.count * (widened + 1) <= style.width + 1
+    let cellWidth = fitsWidened ? widened : valueWidth
     let available = Swift.max(1, (style.width - labelWidth - 1) / (cellWidth + 1))
     let shown = Swift.min(columnLabels.count, available)
     let indent = String(repeating: " ", count: labelWidth + 1)
     let columns = Array(columnLabels.prefix(shown))
+    // Numbers are right-aligned in their cells, so their labels are too.
+    let place = showValues ? padLeft : padRight
     if columns.allSatisfy({ $0.count <= cellWidth }) {
-      lines.append(indent + columns.map { padRight($0, cellWidth) }.joined(separator: " "))
+      lines.append(indent + columns.map { place($0, cellWidth) }.joined(separator: " "))
     } else {
       let depth = Swift.min(columns.map { $0.count }.max() ?? 0, 8)
       for d in 0..<depth {
         let row = columns.map { label -> String in
           let characters = Array(label)
-          return padRight(d < characters.count ? String(characters[d]) : "", cellWidth)
+          return place(d < characters.count ? String(characters[d]) : "", cellWidth)
         }
         lines.append(indent + row.joined(separator: " "))
       }
@@ -85,21 +94,28 @@ public struct Heatmap: Sendable {
     for (r, label) in rowLabels.enumerated() {
       let cells = values[r].prefix(shown).map { v -> String in
         let shade = ramp[level(v)]
-        return showValues ? shade + padLeft(number(v), cellWidth - 1) : shade + shade
+        return showValues
+          ? padLeft(shade + number(v), cellWidth)
+          : String(repeating: shade, count: cellWidth)
       }
       lines.append(padRight(label, labelWidth) + " " + cells.joined(separator: " "))
     }
     if shown < columnLabels.count {
       lines.append("(\(columnLabels.count - shown) more columns not shown at this width)")
     }
-    let steps = ramp.indices.dropFirst().map { i -> String in
+    // Each shade stands for an interval of values, blank for the lowest: the legend gives
+    // every interval's bounds (a bound within 1e-4 of the range from 0 is rounding noise
+    // of a range meant to be symmetric, and is shown as 0).
+    func bound(_ i: Int) -> String {
       var value = low + (high - low) * (Double(i) - 0.5) / Double(ramp.count - 1)
-      if Swift.abs(value) < 1e-9 * Swift.max(high - low, 1e-300) { value = 0 }  // rounding noise
-      return ramp[i] + formatNumber(value)
+      if Swift.abs(value) < 1e-4 * Swift.max(high - low, 1e-300) { value = 0 }
+      return formatNumber(value)
     }
-    lines.append(
-      "scale: " + steps.joined(separator: " ") + "  (\(formatNumber(low)) to \(formatNumber(high)))"
-    )
+    let last = ramp.count - 1
+    var legend = ["blank < \(bound(1))"]
+    legend += (1..<last).map { "\(ramp[$0]) \(bound($0))–\(bound($0 + 1))" }
+    legend.append("\(ramp[last]) ≥ \(bound(last))")
+    lines.append("scale: " + legend.joined(separator: "  "))
     return lines.trimmingTrailingSpaces()
   }
 }

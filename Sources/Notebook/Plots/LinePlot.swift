@@ -15,9 +15,14 @@ import Foundation
 /// ```
 ///
 /// Each series gets its own marker. Where several points fall into one column their mean
-/// is drawn; between points the line is interpolated. With `logScale`, the y axis is
-/// logarithmic (non-positive values are left out), which shows both the fast early drop
-/// and the slow late progress of a loss.
+/// is drawn; between points the line is interpolated. Where two series fall into the same
+/// cell, a collision mark is drawn (`◍`, ASCII `&`) so that neither hides the other. With
+/// `logScale`, the y axis is logarithmic (non-positive values are left out), which shows
+/// both the fast early drop and the slow late progress of a loss.
+///
+/// `references` draws labelled horizontal lines ("best n-gram", "best possible") across the
+/// empty cells of their row; `yRange` fixes the y axis (values outside it are left out, and
+/// the plot says how many), to zoom in on the series that matter.
 public struct LinePlot: Sendable {
   /// One curve: y values, at x positions `xs` (default `0, 1, 2, …`).
   public struct Series: Sendable {
@@ -39,21 +44,37 @@ public struct LinePlot: Sendable {
     }
   }
 
+  /// A labelled horizontal line at `value`.
+  public struct Reference: Sendable {
+    public var label: String
+    public var value: Double
+
+    public init(_ label: String, _ value: Double) {
+      self.label = label
+      self.value = value
+    }
+  }
+
   public var series: [Series]
   public var title: String?
   public var height: Int
   public var logScale: Bool
   public var xLabel: String?
+  public var references: [Reference]
+  /// The y axis's range, in the data's units; `nil` fits every series and reference.
+  public var yRange: ClosedRange<Double>?
 
   public init(
     _ series: [Series], title: String? = nil, height: Int = 10, logScale: Bool = false,
-    xLabel: String? = nil
+    xLabel: String? = nil, references: [Reference] = [], yRange: ClosedRange<Double>? = nil
   ) {
     self.series = series
     self.title = title
     self.height = Swift.max(height, 2)
     self.logScale = logScale
     self.xLabel = xLabel
+    self.references = references
+    self.yRange = yRange
   }
 
   public func render(_ style: PlotStyle) -> [String] {
@@ -71,7 +92,12 @@ public struct LinePlot: Sendable {
     // The y range is that of what is drawn (column means), found with a provisional
     // width; labels rarely change the width enough to matter.
     let provisional = Swift.max(style.width - 8, 8)
-    let ys = series.flatMap { columnValues($0, xMin, xMax, provisional, transform).map { $0.1 } }
+    var ys = series.flatMap { columnValues($0, xMin, xMax, provisional, transform).map { $0.1 } }
+    ys += references.compactMap { transform($0.value) }
+    let fixed = yRange.flatMap { range in
+      transform(range.lowerBound).flatMap { a in transform(range.upperBound).map { (a, $0) } }
+    }
+    if let fixed { ys = [fixed.0, fixed.1] }
     guard let yMin = ys.min(), let yMax = ys.max() else { return lines + ["(no data to plot)"] }
     let low = yMin == yMax ? yMin - 1 : yMin
     let high = yMin == yMax ? yMax + 1 : yMax
@@ -80,15 +106,42 @@ public struct LinePlot: Sendable {
     let labels = labelRows.map { label(high - (high - low) * Double($0) / Double(height - 1)) }
     let labelWidth = labels.map { $0.count }.max() ?? 1
     let width = Swift.max(style.width - labelWidth - 2, 8)
-    var grid = Grid(width: width, height: height)
     func row(_ t: Double) -> Int {
       Int(((high - t) / (high - low) * Double(height - 1)).rounded())
     }
+    // Which series reach each cell: one is drawn with its marker, several with the
+    // collision mark.
+    var owners = [[Int]](repeating: [], count: width * height)
+    var outside = 0
     for (s, curve) in series.enumerated() {
-      let marker = style.markers[s % style.markers.count]
       for (column, value) in columnValues(curve, xMin, xMax, width, transform) {
-        grid[Swift.min(Swift.max(row(value), 0), height - 1), column] = marker
+        let r = row(value)
+        guard (0..<height).contains(r) else {
+          outside += 1
+          continue
+        }
+        if !owners[r * width + column].contains(s) { owners[r * width + column].append(s) }
       }
+    }
+    var grid = Grid(width: width, height: height)
+    var collided = false
+    for r in 0..<height {
+      for c in 0..<width {
+        let here = owners[r * width + c]
+        if here.count == 1 { grid[r, c] = style.markers[here[0] % style.markers.count] }
+        if here.count > 1 {
+          grid[r, c] = style.collision
+          collided = true
+        }
+      }
+    }
+    var drawnReferences: [Reference] = []
+    for reference in references {
+      guard let t = transform(reference.value) else { continue }
+      let r = row(t)
+      guard (0..<height).contains(r) else { continue }
+      drawnReferences.append(reference)
+      for c in 0..<width where owners[r * width + c].isEmpty { grid[r, c] = style.dash }
     }
     for r in 0..<height {
       if let i = labelRows.firstIndex(of: r) {
@@ -107,11 +160,19 @@ public struct LinePlot: Sendable {
     lines.append(
       indent + left + String(repeating: " ", count: leftGap) + middle
         + String(repeating: " ", count: gap - leftGap) + right)
+    var legend: [String] = []
     if series.count > 1 || !(series.first?.name.isEmpty ?? true) {
-      let legend = series.enumerated().map {
+      legend += series.enumerated().map {
         "\(style.markers[$0.offset % style.markers.count]) \($0.element.name)"
       }
-      lines.append(indent + " " + legend.joined(separator: "  "))
+    }
+    if collided { legend.append("\(style.collision) several") }
+    legend += drawnReferences.map {
+      "\(style.dash) \($0.label) \(formatNumber($0.value, digits: 4))"
+    }
+    if !legend.isEmpty { lines.append(indent + " " + legend.joined(separator: "  ")) }
+    if outside > 0 {
+      lines.append(indent + " (outside the y range, not drawn: \(outside) columns of the curves)")
     }
     return lines.trimmingTrailingSpaces()
   }

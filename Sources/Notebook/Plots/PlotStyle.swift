@@ -21,6 +21,11 @@ public struct PlotStyle: Sendable, Equatable {
     ascii ? ["*", "o", "+", "#", "x", "@"] : ["●", "○", "▲", "■", "◆", "✚"]
   }
 
+  /// Drawn where several series fall into one cell.
+  var collision: String { ascii ? "&" : "◍" }
+  /// A reference line's dash.
+  var dash: String { ascii ? "." : "┄" }
+
   var horizontal: String { ascii ? "-" : "─" }
   var vertical: String { ascii ? "|" : "│" }
   var tick: String { ascii ? "+" : "┤" }

@@ -21,7 +21,7 @@ public enum SafeFile {
   /// - Parameter option: how the path was given, for the message (`--save`).
   public static func problem(writing path: String, option: String) -> String? {
     guard !path.isEmpty else { return "\(option) needs a file name" }
-    let target = URL(fileURLWithPath: path).resolvingSymlinksInPath()
+    let target = URL(fileURLWithPath: resolvingLinks(path))
     let folder = target.deletingLastPathComponent().path
     let manager = FileManager.default
     var isFolder: ObjCBool = false
@@ -43,13 +43,31 @@ public enum SafeFile {
     return nil
   }
 
+  /// The file a path names once its symbolic links are followed, even a link whose target
+  /// does not exist yet (Foundation's `resolvingSymlinksInPath` leaves those alone, and a
+  /// rename would then replace the link by a file). Relative targets are read from the
+  /// link's folder; after 32 links it gives up and returns the last path.
+  static func resolvingLinks(_ path: String) -> String {
+    var current = path
+    for _ in 0..<32 {
+      guard let destination = try? FileManager.default.destinationOfSymbolicLink(atPath: current)
+      else { return current }
+      current =
+        destination.hasPrefix("/")
+        ? destination
+        : URL(fileURLWithPath: current).deletingLastPathComponent()
+          .appendingPathComponent(destination).path
+    }
+    return current
+  }
+
   /// Writes `data` to `path` as described above.
   /// - Throws: `SafeFileError` with a sentence naming the problem.
   public static func write(_ data: Data, to path: String) throws {
     if let problem = problem(writing: path, option: "cannot write") {
       throw SafeFileError(message: problem)
     }
-    let target = URL(fileURLWithPath: path).resolvingSymlinksInPath()
+    let target = URL(fileURLWithPath: resolvingLinks(path))
     let temporary = target.deletingLastPathComponent().appendingPathComponent(
       ".\(target.lastPathComponent).\(getpid()).tmp"
     ).path
