@@ -312,6 +312,32 @@ func checkpointMetadata() -> [String: String] {
   ]
 }
 
+/// Loads `path` into the model, refusing a checkpoint saved with other settings or words.
+func loadCheckpoint(_ path: String) throws {
+  do {
+    let stored = try model.load(from: path)
+    let expected = checkpointMetadata()
+    if stored["vocabulary"] == expected["vocabulary"],
+      stored["vocabulary-digest"] != expected["vocabulary-digest"]
+    {
+      throw UsageError(
+        "\(path) was saved with a different vocabulary of the same size (digest "
+          + "\(stored["vocabulary-digest"] ?? "none"), this run's \(vocabulary.digest)); its "
+          + "weights would be read against the wrong words. Run with the corpus, level and "
+          + "seed it was trained with")
+    }
+    // The tokens are named by their digest above; every other setting by its value.
+    for (key, value) in expected.sorted(by: { $0.key < $1.key })
+    where key != "tokens" && stored[key] != value {
+      throw UsageError(
+        "\(path) was saved with \(key) = \(stored[key] ?? "none"), but this run has \(key) = "
+          + "\(value); run with the settings it was saved with")
+    }
+  } catch let error as CheckpointError {
+    throw UsageError("\(error)")
+  }
+}
+
 /// The perplexity curves of a run: the training loss smoothed over windows of steps, and
 /// every validation.
 func curves(_ history: TrainingHistory, name: String = "") -> [LinePlot.Series] {
@@ -339,26 +365,7 @@ lesson.cell(
   """
 ) { out in
   if let loadPath {
-    do {
-      let stored = try model.load(from: loadPath)
-      let expected = checkpointMetadata()
-      if stored["vocabulary"] == expected["vocabulary"],
-        stored["vocabulary-digest"] != expected["vocabulary-digest"]
-      {
-        throw UsageError(
-          "\(loadPath) was saved with a different vocabulary of the same size (digest "
-            + "\(stored["vocabulary-digest"] ?? "none"), this run's \(vocabulary.digest)); its "
-            + "weights would be read against the wrong words. Run with the corpus, level and "
-            + "seed it was trained with")
-      }
-      for (key, value) in expected.sorted(by: { $0.key < $1.key }) where stored[key] != value {
-        throw UsageError(
-          "\(loadPath) was saved with \(key) = \(stored[key] ?? "none"), but this run has \(key) = \(value); "
-            + "run with the settings it was saved with")
-      }
-    } catch let error as CheckpointError {
-      throw UsageError("\(error)")
-    }
+    try loadCheckpoint(loadPath)
     out.print("loaded \(loadPath); training skipped")
     return
   }

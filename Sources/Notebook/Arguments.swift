@@ -107,8 +107,8 @@ public struct Arguments: Equatable {
         result.seed = seed
       case "--export":
         let path = try takeValue()
-        guard path.hasSuffix(".md") || path.hasSuffix(".ipynb") else {
-          throw UsageError("--export writes a .md or .ipynb file, got '\(path)'")
+        guard path.hasSuffix(".md") || path.hasSuffix(".ipynb") || path.hasSuffix(".html") else {
+          throw UsageError("--export writes a .md, .ipynb or .html file, got '\(path)'")
         }
         result.export = path
       case "--set":

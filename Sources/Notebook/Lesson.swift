@@ -187,6 +187,22 @@ public final class Lesson {
         body: body))
   }
 
+  /// The command that reproduces this run: the lesson, `--quick` if given, the seed, every
+  /// knob whose value differs from its default in this mode (a live `set` included), and
+  /// every option given. Exports start with it, so a reader can rerun what they read.
+  public var reproducingCommand: String {
+    var parts = [command]
+    if isQuick { parts.append("--quick") }
+    parts.append("--seed \(arguments.seed)")
+    for knob in knobs where knob.currentText() != knob.startText {
+      parts.append("--set \(knob.name)=\(shellQuoted(knob.currentText()))")
+    }
+    for option in options where !option.currentText().isEmpty {
+      parts.append("--\(option.name) \(shellQuoted(option.currentText()))")
+    }
+    return parts.joined(separator: " ")
+  }
+
   /// Runs the lesson as the command line asks and exits with its status.
   public func run() -> Never {
     #if DEBUG
@@ -241,4 +257,11 @@ public final class Lesson {
     var runner = Runner(lesson: self)
     return runner.run()
   }
+}
+
+/// `text` as a shell word: as it is when it is safe, in single quotes otherwise.
+func shellQuoted(_ text: String) -> String {
+  let safe = text.allSatisfy { $0.isLetter || $0.isNumber || "-_./=,:+@%".contains($0) }
+  if safe && !text.isEmpty { return text }
+  return "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }

@@ -369,7 +369,11 @@ struct Runner {
 
   func export() throws {
     guard let path = arguments.export else { return }
-    let text = path.hasSuffix(".ipynb") ? transcript.jupyter() : transcript.markdown()
+    var finished = transcript
+    finished.command = lesson.reproducingCommand
+    let text =
+      path.hasSuffix(".ipynb")
+      ? finished.jupyter() : path.hasSuffix(".html") ? finished.html() : finished.markdown()
     do {
       try SafeFile.write(Data(text.utf8), to: path)
     } catch {
@@ -397,7 +401,8 @@ extension Lesson {
       "  --quick            small sizes: a first look in seconds",
       "  --seed N           the random seed (default 0)",
       "  --set NAME=VALUE   set a knob (also --NAME VALUE)",
-      "  --export FILE      write the run as Markdown (.md) or a Jupyter notebook (.ipynb)",
+      "  --export FILE      write the run as Markdown (.md), a Jupyter notebook (.ipynb) or",
+      "                     one self-contained web page (.html)",
       "  --width N          text and plot width (default: the terminal's, else COLUMNS,",
       "                     else 80; 100 when exporting)",
       "  --ascii            draw with ASCII characters only",

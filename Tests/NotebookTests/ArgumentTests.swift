@@ -33,7 +33,7 @@ struct ArgumentTests {
     (["--width", "5"], "--width must be a whole number from 20 to 1000, got '5'"),
     (["--seed", "-1"], "--seed must be a whole number from 0 to 18446744073709551615, got '-1'"),
     (["--seed", "abc"], "--seed must be a whole number from 0 to 18446744073709551615, got 'abc'"),
-    (["--export", "run.txt"], "--export writes a .md or .ipynb file, got 'run.txt'"),
+    (["--export", "run.txt"], "--export writes a .md, .ipynb or .html file, got 'run.txt'"),
     (["--set", "lr"], "--set needs name=value, got 'lr'"),
     (["stray"], "unexpected argument 'stray'"),
     (["--from", "2", "--only", "3"], "--from and --only cannot be used together"),

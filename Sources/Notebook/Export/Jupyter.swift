@@ -2,7 +2,9 @@ import Foundation
 
 /// Writing a run as a Jupyter notebook (nbformat 4.5): Markdown cells for prose, code
 /// cells with the Swift source and their recorded text output. It opens in Jupyter,
-/// VS Code and GitHub; the output is what our run printed, not something a kernel ran.
+/// VS Code and GitHub; the output is what our run printed, not something a kernel ran, so
+/// the notebook names no kernel (only the language, for highlighting) and its first cell
+/// says it is a transcript and how to run the lesson.
 extension Transcript {
   struct Notebook: Encodable {
     let cells: [NotebookCell]
@@ -12,7 +14,6 @@ extension Transcript {
   }
 
   struct Metadata: Encodable {
-    let kernelspec = ["display_name": "Swift", "language": "swift", "name": "swift"]
     let language_info = ["name": "swift", "file_extension": ".swift"]
   }
 
@@ -64,7 +65,7 @@ extension Transcript {
           id: "cell-\(cells.count + 1)", cell_type: "markdown", source: Self.sourceLines(text),
           execution_count: nil, outputs: nil))
     }
-    markdownCell("# \(title)\n\n\(introduction)")
+    markdownCell("# \(title)\n\n\(provenance)\n\n\(introduction)")
     for entry in entries {
       switch entry {
       case .markdown(let text):

@@ -2,7 +2,7 @@
 /// `swift` block, its output in a `text` block. Readable on GitHub and in any editor.
 extension Transcript {
   func markdown() -> String {
-    var parts = ["# \(title)", introduction]
+    var parts = ["# \(title)", provenance, introduction]
     for entry in entries {
       switch entry {
       case .markdown(let text):

@@ -12,11 +12,20 @@ struct Transcript {
 
   let title: String
   let introduction: String
+  /// The command that reproduces the run, filled in when the export is written.
+  var command = ""
   var byCell: [Int: Entry] = [:]
 
   init(title: String, introduction: String) {
     self.title = title
     self.introduction = introduction
+  }
+
+  /// The first lines of every export: what made it, and how to make it again.
+  var provenance: String {
+    "A transcript of one run of this lesson, made by:\n\n```sh\n\(command)\n```\n\n"
+      + "Run the same command (from a clone of the course, with a Swift toolchain) to see "
+      + "it happen; the same seed and settings give the same output."
   }
 
   /// Records what cell `index` showed, replacing an earlier run of it.
