@@ -7,19 +7,21 @@ struct PlotTests {
   let unicode = PlotStyle(width: 30)
   let ascii = PlotStyle(width: 30, ascii: true)
 
-  /// Where both series fall into a cell, the collision mark is drawn: neither hides the other.
+  /// Unicode draws braille lines (2 × 4 dots per character) that share the dots where they
+  /// run together, each ending at its series' mark; ASCII draws markers and marks the cells
+  /// two series share. Neither hides a series behind another.
   @Test func linePlotWithTwoSeriesAndALegend() {
     let plot = LinePlot(
       [.init("train", [4, 3, 2, 1.5, 1]), .init("valid", [4, 2.5], xs: [0, 4])], height: 4)
     #expect(
       plot.render(unicode) == [
-        "4 ┤◍◍◍◍○○○○○",
-        "3 ┤    ●●●●●◍○○○○○○○○○○○○○○○○",
-        "  │          ●●●●●●●●●●      ○",
-        "1 ┤                    ●●●●●●●",
+        "4 ┤⠉⠛⠷⢶⣒⡲⠤⠤⠤⣄⣀⣀⣀",
+        "3 ┤     ⠉⠓⠲⠤⣄⡀ ⠈⠉⠉⠉⠓⠒⠒⠲⠤⠤⠤⣄⣀⣀⣀",
+        "  │          ⠉⠙⠒⠦⠤⣄⣀⣀        ○",
+        "1 ┤                 ⠈⠉⠉⠓⠒⠒⠦⠤⢤●",
         "  └───────────────────────────",
         "  0                          4",
-        "   ● train  ○ valid  ◍ several",
+        "   ● train  ○ valid",
       ])
     #expect(
       plot.render(ascii) == [
@@ -33,22 +35,28 @@ struct PlotTests {
       ])
   }
 
-  /// A reference line fills the empty cells of its row and is named in the legend.
-  @Test func linePlotReferenceLine() {
-    let plot = LinePlot([.init("loss", [8, 4, 2, 1])], height: 5, references: [.init("goal", 1.5)])
+  /// Reference lines fill the empty cells of their rows, each with its own dash, and are
+  /// named in the legend.
+  @Test func linePlotReferenceLines() {
+    let plot = LinePlot(
+      [.init("loss", [8, 4, 2, 1])], height: 5,
+      references: [.init("goal", 4.5), .init("floor", 1)])
     #expect(
-      plot.render(unicode) == [
-        "  8 ┤●●",
-        "    │  ●●●●",
-        "4.5 ┤      ●●●●",
-        "    │          ●●●●●●●",
-        "  1 ┤┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄●●●●●●●●",
-        "    └─────────────────────────",
+      plot.render(ascii) == [
+        "  8 +**",
+        "    |  ****",
+        "4.5 +......****...............",
+        "    |          *******",
+        "  1 +:::::::::::::::::********",
+        "    +-------------------------",
         "    0                        3",
-        "     ● loss  ┄ goal 1.5",
+        "     * loss  . goal 4.5  : floor 1",
       ])
-    #expect(plot.render(ascii)[4] == "  1 +.................********")
-    #expect(plot.render(ascii)[7] == "     * loss  . goal 1.5")
+    let unicode = plot.render(unicode)
+    #expect(unicode[2].hasPrefix("4.5 ┤┄┄┄┄┄┄"))
+    #expect(unicode[4].hasPrefix("  1 ┤╌╌╌╌╌╌"))
+    #expect(unicode[4].hasSuffix("●"))
+    #expect(unicode[7] == "     ● loss  ┄ goal 4.5  ╌ floor 1")
   }
 
   /// A caller's y range zooms in: what falls outside is left out, and the plot says so.
@@ -57,10 +65,10 @@ struct PlotTests {
       [.init("a", [100, 3, 2, 1.2]), .init("b", [90, 2.5, 1.5, 1])], height: 4, yRange: 1...3)
     #expect(
       plot.render(unicode) == [
-        "   3 ┤        ●●●",
-        "2.33 ┤        ○○○◍●●●",
-        "     │            ○○○◍◍◍●●●●",
-        "   1 ┤                  ○○○○◍◍",
+        "   3 ┤        ⠙⠲⢤⣀",
+        "2.33 ┤        ⠉⠓⠦⣌⡉⠓⠦⣄",
+        "     │            ⠉⠓⠦⣌⣉⠓⠲⠤⣄⡀",
+        "   1 ┤                ⠈⠉⠙⠒⠲⠭⢽◍",
         "     └────────────────────────",
         "     0                       3",
         "      ● a  ○ b  ◍ several",
@@ -72,10 +80,9 @@ struct PlotTests {
   @Test func linePlotLogScaleLabelsAreTheOriginalValues() {
     let plot = LinePlot([.init("", [100, 10, 1])], height: 3, logScale: true)
     let lines = plot.render(PlotStyle(width: 20))
-    #expect(lines[0].hasPrefix("100 ┤●"))
-    #expect(lines[1].hasPrefix(" 10 ┤"))
-    #expect(lines[2].hasPrefix("  1 ┤"))
-    #expect(lines[2].hasSuffix("●"))
+    #expect(lines[0] == "100 ┤⠉⠓⠦⢤⣀⡀")
+    #expect(lines[1] == " 10 ┤     ⠉⠓⠲⠤⣄⡀")
+    #expect(lines[2] == "  1 ┤          ⠉⠙⠒⠦●")
   }
 
   @Test func linePlotWithoutDataSaysSo() {
@@ -166,6 +173,28 @@ struct PlotTests {
     let table = Table(header: ["name", "n"], rows: [["a", "1,024"], ["bcd", "7"]])
     #expect(table.render(unicode) == ["name      n", "────  ─────", "a     1,024", "bcd       7"])
     #expect(table.render(ascii)[1] == "----  -----")
+  }
+
+  /// A table wider than the width is cut into blocks that repeat the first column.
+  @Test func wideTablesWrapIntoBlocks() {
+    let table = Table(
+      header: ["model", "first", "second", "third"],
+      rows: [["a", "1.00", "2.00", "3.00"], ["bb", "10.00", "20.00", "30.00"]])
+    #expect(table.render(PlotStyle(width: 80)).count == 4)
+    #expect(
+      table.render(PlotStyle(width: 22)) == [
+        "(columns 2–3 of 4, with the first)",
+        "model  first  second",
+        "─────  ─────  ──────",
+        "a       1.00    2.00",
+        "bb     10.00   20.00",
+        "",
+        "(column 4 of 4, with the first)",
+        "model  third",
+        "─────  ─────",
+        "a       3.00",
+        "bb     30.00",
+      ])
   }
 
   @Test(arguments: [(0, "0"), (7_087_872, "7,087,872"), (-1234, "-1,234"), (999, "999")])

@@ -14,9 +14,12 @@ import Foundation
 ///        ● train  ○ validation
 /// ```
 ///
-/// Each series gets its own marker. Where several points fall into one column their mean
-/// is drawn; between points the line is interpolated. Where two series fall into the same
-/// cell, a collision mark is drawn (`◍`, ASCII `&`) so that neither hides the other. With
+/// In Unicode each line is drawn in braille dots, two columns and four rows of them per
+/// character, and ends at its series' mark; lines that cross or run together share their
+/// dots, so neither hides the other. In ASCII each series is drawn with its own marker and
+/// a cell two series share gets a collision mark (`&`; `◍` where two Unicode lines end in
+/// one cell). Where several points fall into one column their mean is drawn; between
+/// points the line is interpolated. With
 /// `logScale`, the y axis is logarithmic (non-positive values are left out), which shows
 /// both the fast early drop and the slow late progress of a loss.
 ///
@@ -109,39 +112,90 @@ public struct LinePlot: Sendable {
     func row(_ t: Double) -> Int {
       Int(((high - t) / (high - low) * Double(height - 1)).rounded())
     }
-    // Which series reach each cell: one is drawn with its marker, several with the
-    // collision mark.
-    var owners = [[Int]](repeating: [], count: width * height)
-    var outside = 0
-    for (s, curve) in series.enumerated() {
-      for (column, value) in columnValues(curve, xMin, xMax, width, transform) {
-        let r = row(value)
-        guard (0..<height).contains(r) else {
-          outside += 1
-          continue
-        }
-        if !owners[r * width + column].contains(s) { owners[r * width + column].append(s) }
-      }
-    }
     var grid = Grid(width: width, height: height)
+    var empty = [Bool](repeating: true, count: width * height)
     var collided = false
-    for r in 0..<height {
-      for c in 0..<width {
-        let here = owners[r * width + c]
-        if here.count == 1 { grid[r, c] = style.markers[here[0] % style.markers.count] }
-        if here.count > 1 {
-          grid[r, c] = style.collision
-          collided = true
+    var outside = 0
+    if style.ascii {
+      // Which series reach each cell: one is drawn with its marker, several with the
+      // collision mark.
+      var owners = [[Int]](repeating: [], count: width * height)
+      for (s, curve) in series.enumerated() {
+        for (column, value) in columnValues(curve, xMin, xMax, width, transform) {
+          let r = row(value)
+          guard (0..<height).contains(r) else {
+            outside += 1
+            continue
+          }
+          if !owners[r * width + column].contains(s) { owners[r * width + column].append(s) }
         }
       }
+      for r in 0..<height {
+        for c in 0..<width {
+          let here = owners[r * width + c]
+          empty[r * width + c] = here.isEmpty
+          if here.count == 1 { grid[r, c] = style.markers[here[0] % style.markers.count] }
+          if here.count > 1 {
+            grid[r, c] = style.collision
+            collided = true
+          }
+        }
+      }
+    } else {
+      // Braille: each cell holds 2 × 4 dots, so lines are drawn at twice the columns and
+      // four times the rows. Overlapping lines share their cells' dots, so both shapes
+      // stay visible; each line ends at its series' mark, which the legend names.
+      var dots = [UInt8](repeating: 0, count: width * height)
+      var ends: [Int: [Int]] = [:]
+      let dotRows = height * 4
+      func dotRow(_ t: Double) -> Int {
+        Int(((high - t) / (high - low) * Double(dotRows - 1)).rounded())
+      }
+      func set(_ x: Int, _ y: Int) {
+        let bits: [[UInt8]] = [[0x01, 0x02, 0x04, 0x40], [0x08, 0x10, 0x20, 0x80]]
+        dots[(y / 4) * width + x / 2] |= bits[x % 2][y % 4]
+      }
+      for (s, curve) in series.enumerated() {
+        var previous: Int? = nil
+        var last: Int? = nil
+        var outsideColumns = Set<Int>()
+        for (x, value) in columnValues(curve, xMin, xMax, width * 2, transform) {
+          let y = dotRow(value)
+          guard (0..<dotRows).contains(y) else {
+            outsideColumns.insert(x / 2)
+            previous = nil
+            continue
+          }
+          // Fill the rows between this dot and the last one, so steep lines stay joined.
+          let from = previous.map { Swift.min($0, y) } ?? y
+          let to = previous.map { Swift.max($0, y) } ?? y
+          for yy in from...to { set(x, yy) }
+          previous = y
+          last = (y / 4) * width + x / 2
+        }
+        outside += outsideColumns.count
+        if let last { ends[last, default: []].append(s) }
+      }
+      for r in 0..<height {
+        for c in 0..<width where dots[r * width + c] != 0 {
+          empty[r * width + c] = false
+          grid[r, c] = String(UnicodeScalar(0x2800 + UInt32(dots[r * width + c]))!)
+        }
+      }
+      for (cell, owners) in ends {
+        collided = collided || owners.count > 1
+        grid[cell / width, cell % width] =
+          owners.count > 1 ? style.collision : style.markers[owners[0] % style.markers.count]
+      }
     }
-    var drawnReferences: [Reference] = []
-    for reference in references {
+    var drawnReferences: [(reference: Reference, dash: String)] = []
+    for (i, reference) in references.enumerated() {
+      let dash = style.dashes[i % style.dashes.count]
       guard let t = transform(reference.value) else { continue }
       let r = row(t)
       guard (0..<height).contains(r) else { continue }
-      drawnReferences.append(reference)
-      for c in 0..<width where owners[r * width + c].isEmpty { grid[r, c] = style.dash }
+      drawnReferences.append((reference, dash))
+      for c in 0..<width where empty[r * width + c] { grid[r, c] = dash }
     }
     for r in 0..<height {
       if let i = labelRows.firstIndex(of: r) {
@@ -168,7 +222,7 @@ public struct LinePlot: Sendable {
     }
     if collided { legend.append("\(style.collision) several") }
     legend += drawnReferences.map {
-      "\(style.dash) \($0.label) \(formatNumber($0.value, digits: 4))"
+      "\($0.dash) \($0.reference.label) \(formatNumber($0.reference.value, digits: 4))"
     }
     if !legend.isEmpty { lines.append(indent + " " + legend.joined(separator: "  ")) }
     if outside > 0 {

@@ -23,8 +23,8 @@ public struct PlotStyle: Sendable, Equatable {
 
   /// Drawn where several series fall into one cell.
   var collision: String { ascii ? "&" : "◍" }
-  /// A reference line's dash.
-  var dash: String { ascii ? "." : "┄" }
+  /// The dashes of reference lines, one per line.
+  var dashes: [String] { ascii ? [".", ":", "~"] : ["┄", "╌", "┈"] }
 
   var horizontal: String { ascii ? "-" : "─" }
   var vertical: String { ascii ? "|" : "│" }

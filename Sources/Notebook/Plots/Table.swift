@@ -26,6 +26,9 @@ public struct Table: Sendable {
     return !stripped.isEmpty && Double(stripped) != nil
   }
 
+  /// The table's lines. A table wider than `style.width` is cut into blocks of columns that
+  /// fit, one under the other, each repeating the first column so every row stays
+  /// readable; a block says which part it is (`columns 4–6 of 6`).
   public func render(_ style: PlotStyle) -> [String] {
     var lines: [String] = []
     if let title { lines.append(title) }
@@ -35,18 +38,40 @@ public struct Table: Sendable {
     let numeric = header.indices.map { c in
       !rows.isEmpty && rows.allSatisfy { Self.isNumeric($0[c]) || $0[c].isEmpty }
     }
-    func format(_ cells: [String]) -> String {
-      let padded = cells.enumerated().map { c, text in
-        numeric[c] ? padLeft(text, widths[c]) : padRight(text, widths[c])
+    func format(_ cells: [String], _ columns: [Int]) -> String {
+      let padded = columns.map { c in
+        numeric[c] ? padLeft(cells[c], widths[c]) : padRight(cells[c], widths[c])
       }
       var line = padded.joined(separator: "  ")
       while line.hasSuffix(" ") { line.removeLast() }
       return line
     }
-    lines.append(format(header))
-    lines.append(
-      widths.map { String(repeating: style.horizontal, count: $0) }.joined(separator: "  "))
-    for row in rows { lines.append(format(row)) }
+    // Blocks of columns: the first column, then as many more as fit (at least one).
+    var blocks: [[Int]] = []
+    var current = [0]
+    for c in header.indices.dropFirst() {
+      let width = current.map { widths[$0] + 2 }.reduce(0, +) + widths[c]
+      if width > style.width && current.count > 1 {
+        blocks.append(current)
+        current = [0]
+      }
+      current.append(c)
+    }
+    blocks.append(current)
+    for (b, columns) in blocks.enumerated() {
+      if blocks.count > 1 {
+        if b > 0 { lines.append("") }
+        let first = columns[1] + 1
+        let last = columns.last! + 1
+        let part = first == last ? "column \(first)" : "columns \(first)–\(last)"
+        lines.append("(\(part) of \(header.count), with the first)")
+      }
+      lines.append(format(header, columns))
+      lines.append(
+        columns.map { String(repeating: style.horizontal, count: widths[$0]) }
+          .joined(separator: "  "))
+      for row in rows { lines.append(format(row, columns)) }
+    }
     return lines
   }
 }
