@@ -21,7 +21,7 @@ let lesson = Lesson(
     the same weights. By the end of this lesson you will be able to compute an RNN step by \
     hand, train a recurrent language model with backpropagation through time, see why \
     gradients fade or explode over long distances and how gates and clipping help, sample \
-    text with a temperature, and beat the n-gram models of lesson 2 on the same text.
+    text with a temperature, and compare it with the best n-gram of lesson 2 on the same text.
     """)
 
 let level = lesson.knob("level", default: "word", choices: ["word", "char"], help: "token level")
@@ -725,8 +725,8 @@ lesson.cell(
 lesson.cell(
   "Characters: where the gates earn their keep",
   """
-  Read letter by letter, a sentence is some fifty steps long instead of a dozen, and the \
-  letters that decide the next one can be far back. Here are the plain RNN and the GRU \
+  Read letter by letter, a sentence is several times more steps long than in words, and \
+  the letters that decide the next one can be far back. Here are the plain RNN and the GRU \
   trained on the same sentences at character level for the same number of steps, beside \
   the best character n-gram (Witten–Bell, every n from 1 to 16, chosen on validation). \
   Each model is then measured once on the test split.
