@@ -42,6 +42,66 @@ let lessonDependencies: [Target.Dependency] = [
   "TensorCore", "NeuralNetwork", "Optimizers", "Notebook", "TextData", "LanguageModels",
 ]
 
+// The targets, grouped: the libraries from the bottom layer up, the lessons in teaching
+// order, the tools, the tests. Every target gets the same settings.
+
+/// A library under `Sources/NAME`.
+func library(_ name: String, _ dependencies: [Target.Dependency] = []) -> Target {
+  .target(name: name, dependencies: dependencies, swiftSettings: swiftSettings)
+}
+
+/// An executable at `path`.
+func executable(_ name: String, _ path: String, _ dependencies: [Target.Dependency]) -> Target {
+  .executableTarget(
+    name: name, dependencies: dependencies, path: path, swiftSettings: swiftSettings)
+}
+
+/// A test target under `Tests/NAME`, with the modules its files import.
+func tests(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+  .testTarget(name: name, dependencies: dependencies, swiftSettings: swiftSettings)
+}
+
+let libraries: [Target] = [
+  library("TensorCore"),
+  library("NeuralNetwork", ["TensorCore"]),
+  library("Optimizers", ["TensorCore", "NeuralNetwork"]),
+  library("TextData", ["TensorCore"]),
+  library("LanguageModels", ["TensorCore", "NeuralNetwork", "TextData"]),
+  library("Notebook", ["TensorCore"]),
+  library("Exercises", ["TensorCore", "NeuralNetwork", "TextData", "LanguageModels"]),
+  library("ExerciseSolutions", ["Exercises"]),
+]
+
+let lessons: [Target] = [
+  executable("tour", "Lessons/0-Tour", ["TensorCore", "NeuralNetwork", "Optimizers", "Notebook"]),
+  executable("bag-of-words", "Lessons/1-BagOfWords", lessonDependencies),
+  executable("ngrams", "Lessons/2-NGrams", lessonDependencies),
+  executable("rnn", "Lessons/3-RNN", lessonDependencies),
+  executable("attention", "Lessons/4-Attention", lessonDependencies),
+  executable("denoising", "Lessons/5-Denoising", lessonDependencies),
+  executable("albert", "Lessons/6-ALBERT", lessonDependencies),
+]
+
+let tools: [Target] = [
+  executable("lessons", "Lessons/Catalog", ["Notebook"]),
+  executable("exercises", "Lessons/Exercises", ["Exercises", "Notebook"]),
+  executable("xor", "Lessons/Examples/XOR", ["TensorCore", "Notebook"]),
+  executable(
+    "bench", "Sources/Benchmark", ["TensorCore", "NeuralNetwork", "Optimizers", "Notebook"]),
+]
+
+let testTargets: [Target] = [
+  tests("TensorCoreTests", ["TensorCore"]),
+  tests("NeuralNetworkTests", ["NeuralNetwork", "TensorCore"]),
+  tests("OptimizersTests", ["Optimizers", "NeuralNetwork", "TensorCore"]),
+  tests("TextDataTests", ["TextData", "TensorCore"]),
+  tests(
+    "LanguageModelsTests",
+    ["LanguageModels", "TextData", "TensorCore", "NeuralNetwork", "Optimizers"]),
+  tests("NotebookTests", ["Notebook", "TensorCore"]),
+  tests("ExercisesTests", ["Exercises", "ExerciseSolutions"]),
+]
+
 let package = Package(
   name: "LanguageModelsCourse",
   products: [
@@ -52,76 +112,5 @@ let package = Package(
     .library(name: "TextData", targets: ["TextData"]),
     .library(name: "LanguageModels", targets: ["LanguageModels"]),
   ],
-  targets: [
-    .target(name: "TensorCore", swiftSettings: swiftSettings),
-    .target(name: "NeuralNetwork", dependencies: ["TensorCore"], swiftSettings: swiftSettings),
-    .target(
-      name: "Optimizers", dependencies: ["TensorCore", "NeuralNetwork"],
-      swiftSettings: swiftSettings),
-    .target(name: "Notebook", dependencies: ["TensorCore"], swiftSettings: swiftSettings),
-    .target(name: "TextData", dependencies: ["TensorCore"], swiftSettings: swiftSettings),
-    .target(
-      name: "LanguageModels",
-      dependencies: ["TensorCore", "NeuralNetwork", "Optimizers", "TextData"],
-      swiftSettings: swiftSettings),
-    .executableTarget(
-      name: "lessons", dependencies: ["Notebook"], path: "Lessons/Catalog",
-      swiftSettings: swiftSettings),
-    .executableTarget(
-      name: "tour", dependencies: ["TensorCore", "NeuralNetwork", "Optimizers", "Notebook"],
-      path: "Lessons/0-Tour", swiftSettings: swiftSettings),
-    .executableTarget(
-      name: "bag-of-words", dependencies: lessonDependencies, path: "Lessons/1-BagOfWords",
-      swiftSettings: swiftSettings),
-    .executableTarget(
-      name: "ngrams", dependencies: lessonDependencies, path: "Lessons/2-NGrams",
-      swiftSettings: swiftSettings),
-    .executableTarget(
-      name: "rnn", dependencies: lessonDependencies, path: "Lessons/3-RNN",
-      swiftSettings: swiftSettings),
-    .executableTarget(
-      name: "attention", dependencies: lessonDependencies, path: "Lessons/4-Attention",
-      swiftSettings: swiftSettings),
-    .executableTarget(
-      name: "denoising", dependencies: lessonDependencies, path: "Lessons/5-Denoising",
-      swiftSettings: swiftSettings),
-    .executableTarget(
-      name: "albert", dependencies: lessonDependencies, path: "Lessons/6-ALBERT",
-      swiftSettings: swiftSettings),
-    .executableTarget(
-      name: "bench", dependencies: ["TensorCore", "NeuralNetwork", "Optimizers", "Notebook"],
-      path: "Sources/Benchmark", swiftSettings: swiftSettings),
-    .target(
-      name: "Exercises",
-      dependencies: ["TensorCore", "NeuralNetwork", "TextData", "LanguageModels"],
-      swiftSettings: swiftSettings),
-    .target(
-      name: "ExerciseSolutions", dependencies: ["Exercises", "TensorCore"],
-      swiftSettings: swiftSettings),
-    .executableTarget(
-      name: "exercises", dependencies: ["Exercises", "Notebook"], path: "Lessons/Exercises",
-      swiftSettings: swiftSettings),
-    .executableTarget(
-      name: "xor", dependencies: ["TensorCore", "Notebook"], path: "Lessons/Examples/XOR",
-      swiftSettings: swiftSettings),
-    .testTarget(
-      name: "TensorCoreTests", dependencies: ["TensorCore"], swiftSettings: swiftSettings),
-    .testTarget(
-      name: "NeuralNetworkTests", dependencies: ["NeuralNetwork", "Optimizers"],
-      swiftSettings: swiftSettings),
-    .testTarget(
-      name: "NotebookTests", dependencies: ["Notebook", "TensorCore"], swiftSettings: swiftSettings),
-    .testTarget(
-      name: "TextDataTests", dependencies: ["TextData", "TensorCore"], swiftSettings: swiftSettings),
-    .testTarget(
-      name: "LanguageModelsTests",
-      dependencies: ["LanguageModels", "TextData", "TensorCore", "NeuralNetwork", "Optimizers"],
-      swiftSettings: swiftSettings),
-    .testTarget(
-      name: "ExercisesTests", dependencies: ["Exercises", "ExerciseSolutions", "TensorCore"],
-      swiftSettings: swiftSettings),
-    .testTarget(
-      name: "OptimizersTests", dependencies: ["Optimizers", "NeuralNetwork"],
-      swiftSettings: swiftSettings),
-  ]
+  targets: libraries + lessons + tools + testTargets
 )

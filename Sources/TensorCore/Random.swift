@@ -99,3 +99,23 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     return weights.lastIndex(where: { $0 > 0 }) ?? 0
   }
 }
+
+/// The generator layers draw from when none is passed, as PyTorch's layers draw from its
+/// global generator: `Linear(2, 32)` works in a quick experiment, and the result is still
+/// the same on every run. Each call of `next()` splits off a fresh stream, so two layers of
+/// the same shape get different weights. Lessons pass their own generators instead, so
+/// that adding a layer in one cell cannot change the weights of another.
+public enum DefaultRandom {
+  nonisolated(unsafe) private static var generator = SplitMix64(seed: 0)
+  private static let lock = NSLock()
+
+  /// Starts the sequence again from `seed` (PyTorch's `torch.manual_seed`).
+  public static func seed(_ seed: UInt64) {
+    lock.withLock { generator = SplitMix64(seed: seed) }
+  }
+
+  /// A fresh generator, split off the shared one.
+  public static func next() -> SplitMix64 {
+    lock.withLock { generator.split() }
+  }
+}

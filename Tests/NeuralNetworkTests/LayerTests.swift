@@ -137,3 +137,22 @@ struct SharingTests {
     #expect(check.passed(tolerance: gradientTolerance), "\(check)")
   }
 }
+
+/// Layers built without a generator draw from `DefaultRandom`: different weights for each
+/// layer, the same sequence for the same seed.
+struct DefaultInitialiserTests {
+  @Test func layersWithoutAGeneratorAreDistinctAndReproducible() {
+    DefaultRandom.seed(5)
+    let first = Linear(2, 32)
+    let second = Linear(2, 32)
+    DefaultRandom.seed(5)
+    let again = Linear(2, 32)
+    #expect(first.weight.shape == [32, 2])
+    #expect(first.weight.scalars != second.weight.scalars)
+    #expect(first.weight.scalars == again.weight.scalars)
+    let gru = GRU(inputSize: 4, hiddenSize: 3)
+    #expect(gru.weightIH.shape == [9, 4])
+    #expect(MultiHeadAttention(8, heads: 2).parameterCount == 4 * (8 * 8 + 8))
+    #expect(Embedding(10, 4).weight.shape == [10, 4])
+  }
+}
