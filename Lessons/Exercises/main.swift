@@ -14,8 +14,10 @@ import Notebook
 
 let lessons = ["bag-of-words", "ngrams", "rnn", "attention", "denoising", "albert"]
 let arguments = Array(CommandLine.arguments.dropFirst())
-let exercises = allExercises(Attempts.implementations)
-let usage = "usage: exercises list | exercises check [lesson] [--json] [--time-limit SECONDS]"
+let exercises = allExercises(Attempts())
+let usage =
+  "usage: exercises list | exercises check [lesson] [--json] [--time-limit SECONDS]"
+  + " | exercises student-copy FOLDER"
 
 /// How long one exercise may run before it counts as stuck (an endless loop); the checks
 /// themselves take milliseconds.
@@ -164,6 +166,22 @@ case "check":
   try? FileManager.default.removeItem(at: scratch)
   if !asJSON { Console.print("\(correct) of \(total) correct") }
   exit(correct == total ? 0 : 1)
+case "student-copy":
+  // A copy of the course to hand out: everything but the model answers and their tests.
+  guard arguments.count == 2 else {
+    fail("student-copy takes one FOLDER, which must not exist yet")
+  }
+  do {
+    let removed = try StudentCopy.write(
+      from: FileManager.default.currentDirectoryPath, to: arguments[1])
+    Console.print(
+      "wrote the course to \(arguments[1]) without \(removed.joined(separator: " and "))\n"
+        + "check it as a student will: cd \(arguments[1]) && swift run -c release exercises check")
+  } catch let error as StudentCopy.Problem {
+    fail(error.message)
+  } catch {
+    fail("cannot write \(arguments[1]): \(error.localizedDescription)")
+  }
 case nil, "--help", "-h":
   Console.print(
     usage + "\n"
@@ -171,6 +189,7 @@ case nil, "--help", "-h":
       + "in a process of its own, so one that crashes or runs over --time-limit (\(Int(timeLimit)) s) is "
       + "reported as crashed and the others are still checked; --json prints one object per "
       + "exercise (lesson, id, status, and for a wrong one its first failing case, for a "
-      + "crashed one the detail)")
+      + "crashed one the detail); student-copy writes the course without the model answers "
+      + "(run it from the course's folder)")
 default: fail("unknown command '\(arguments[0])'")
 }

@@ -7,10 +7,10 @@ import Testing
 /// Every checker accepts the model answer, reports an untouched stub as not attempted,
 /// and rejects a planted wrong answer with the case that shows it.
 struct ExerciseCheckerTests {
-  static let ids = allExercises(Implementations()).map { "\($0.lesson)/\($0.id)" }
+  static let ids = allExercises(NoAnswers()).map { "\($0.lesson)/\($0.id)" }
 
   @Test func thereAreAtLeastThreePerLesson() {
-    let exercises = allExercises(Implementations())
+    let exercises = allExercises(NoAnswers())
     for lesson in ["bag-of-words", "ngrams", "rnn", "attention", "denoising", "albert"] {
       #expect(exercises.filter { $0.lesson == lesson }.count >= 3, "\(lesson)")
     }
@@ -18,78 +18,115 @@ struct ExerciseCheckerTests {
 
   @Test(arguments: ids)
   func modelAnswersAreCorrect(_ id: String) {
-    let exercise = allExercises(Solutions.implementations).first { "\($0.lesson)/\($0.id)" == id }!
+    let exercise = allExercises(Solutions()).first { "\($0.lesson)/\($0.id)" == id }!
     #expect(exercise.check() == .correct, "\(id): \(exercise.check())")
   }
 
   @Test(arguments: ids)
   func stubsAreNotAttempted(_ id: String) {
-    let exercise = allExercises(Implementations()).first { "\($0.lesson)/\($0.id)" == id }!
+    let exercise = allExercises(NoAnswers()).first { "\($0.lesson)/\($0.id)" == id }!
     #expect(exercise.check() == .notAttempted)
-  }
-
-  /// Plausible mistakes, one per exercise.
-  static var wrong: Implementations {
-    var f = Solutions.implementations
-    f.countVector = { tokens, vocabulary in vocabulary.map { tokens.contains($0) ? 1 : 0 } }
-    f.f1Score = { p, a in Double(zip(p, a).filter { $0 == $1 }.count) / Double(p.count) }
-    f.sigmoidCrossEntropy = { z, y in
-      let s = 1 / (1 + Foundation.exp(-z))
-      return -(y * Foundation.log(s) + (1 - y) * Foundation.log(1 - s))
-    }
-    f.bigramCounts = { sentences in
-      var counts: [String: [String: Int]] = [:]
-      for s in sentences where s.count > 1 {
-        for i in 1..<s.count { counts[s[i - 1], default: [:]][s[i], default: 0] += 1 }
-      }
-      return counts
-    }
-    f.addKProbability = { c, total, k, v in (Double(c) + k) / (Double(total) + Double(v)) }
-    f.perplexity = { p in Foundation.exp(-p.map { Foundation.log($0) }.reduce(0, +)) }
-    f.rnnStep = { x, h, wIH, _, b in
-      (0..<b.count).map { i in
-        Float(Foundation.tanh(Double(zip(wIH[i], x).map { $0 * $1 }.reduce(b[i], +))))
-      }
-    }
-    f.tanhBackward = { y, g in zip(y, g).map { $1 * (1 - $0) } }
-    f.softmaxBackward = { y, g in zip(y, g).map { $0 * (1 - $0) * $1 } }
-    f.attention = { q, k, v, _ in Solutions.implementations.attention(q, k, v, false) }
-    f.causalMask = { n in (0..<n).map { r in (0..<n).map { c in c >= r } } }
-    f.sinusoidalCode = { p, d in
-      (0..<d).map { i in
-        Float(Foundation.sin(Double(p) / Foundation.pow(10_000, Double(i) / Double(d))))
-      }
-    }
-    f.spanMask = { tokens, spans in
-      var result = tokens
-      for span in spans {
-        for i in span.start..<(span.start + span.length) { result[i] = "[MASK]" }
-      }
-      return result
-    }
-    f.sequenceLoss = { p in -p.map { Foundation.log($0) }.reduce(0, +) / Double(p.count) }
-    f.rotate = { tokens, start in Array(tokens[..<start] + tokens[start...]).reversed() }
-    f.embeddingParameters = { v, e, h in v * e + e * h }
-    f.layerParameters = { h, ff in 4 * h * h + 2 * h * ff }
-    f.layerwiseRates = { base, decay, n in (0..<n).map { base * Foundation.pow(decay, Double($0)) }
-    }
-    // The first [SEP] put in segment 1: a common slip.
-    f.sentenceOrderExample = { first, second, swapped in
-      let (a, b) = swapped ? (second, first) : (first, second)
-      let tokens = ["[CLS]"] + a + ["[SEP]"] + b + ["[SEP]"]
-      return (tokens, tokens.indices.map { $0 <= a.count ? 0 : 1 }, swapped ? 0 : 1)
-    }
-    return f
   }
 
   @Test(arguments: ids)
   func plantedMistakesAreCaught(_ id: String) {
-    let exercise = allExercises(Self.wrong).first { "\($0.lesson)/\($0.id)" == id }!
+    let exercise = allExercises(WrongAnswers()).first { "\($0.lesson)/\($0.id)" == id }!
     guard case .wrong(let input, let expected, let got) = exercise.check() else {
       Issue.record("\(id): a wrong answer was not caught")
       return
     }
     #expect(!input.isEmpty && expected != got)
+  }
+}
+
+/// Plausible mistakes, one per exercise.
+struct WrongAnswers: ExerciseAnswers {
+  func countVector(_ tokens: [String], _ vocabulary: [String]) -> [Int]? {
+    vocabulary.map { tokens.contains($0) ? 1 : 0 }
+  }
+
+  func f1Score(_ p: [Int], _ a: [Int]) -> Double? {
+    Double(zip(p, a).filter { $0 == $1 }.count) / Double(p.count)
+  }
+
+  func sigmoidCrossEntropy(_ z: Double, _ y: Double) -> Double? {
+    let s = 1 / (1 + Foundation.exp(-z))
+    return -(y * Foundation.log(s) + (1 - y) * Foundation.log(1 - s))
+  }
+
+  func bigramCounts(_ sentences: [[String]]) -> [String: [String: Int]]? {
+    var counts: [String: [String: Int]] = [:]
+    for s in sentences where s.count > 1 {
+      for i in 1..<s.count { counts[s[i - 1], default: [:]][s[i], default: 0] += 1 }
+    }
+    return counts
+  }
+
+  func addKProbability(_ c: Int, _ total: Int, _ k: Double, _ v: Int) -> Double? {
+    (Double(c) + k) / (Double(total) + Double(v))
+  }
+
+  func perplexity(_ p: [Double]) -> Double? {
+    Foundation.exp(-p.map { Foundation.log($0) }.reduce(0, +))
+  }
+
+  func rnnStep(_ x: [Float], _ h: [Float], _ wIH: [[Float]], _ unused3: [[Float]], _ b: [Float])
+    -> [Float]?
+  {
+    (0..<b.count).map { i in
+      Float(Foundation.tanh(Double(zip(wIH[i], x).map { $0 * $1 }.reduce(b[i], +))))
+    }
+  }
+
+  func tanhBackward(_ y: [Float], _ g: [Float]) -> [Float]? { zip(y, g).map { $1 * (1 - $0) } }
+
+  func softmaxBackward(_ y: [Float], _ g: [Float]) -> [Float]? {
+    zip(y, g).map { $0 * (1 - $0) * $1 }
+  }
+
+  func attention(_ q: [[Float]], _ k: [[Float]], _ v: [[Float]], _ unused3: Bool) -> [[Float]]? {
+    Solutions().attention(q, k, v, false)
+  }
+
+  func causalMask(_ n: Int) -> [[Bool]]? { (0..<n).map { r in (0..<n).map { c in c >= r } } }
+
+  func sinusoidalCode(_ p: Int, _ d: Int) -> [Float]? {
+    (0..<d).map { i in
+      Float(Foundation.sin(Double(p) / Foundation.pow(10_000, Double(i) / Double(d))))
+    }
+  }
+
+  func spanMask(_ tokens: [String], _ spans: [(start: Int, length: Int)]) -> [String]? {
+    var result = tokens
+    for span in spans {
+      for i in span.start..<(span.start + span.length) { result[i] = "[MASK]" }
+    }
+    return result
+  }
+
+  func sequenceLoss(_ p: [Double]) -> Double? {
+    -p.map { Foundation.log($0) }.reduce(0, +) / Double(p.count)
+  }
+
+  func rotate(_ tokens: [String], _ start: Int) -> [String]? {
+    Array(tokens[..<start] + tokens[start...]).reversed()
+  }
+
+  func embeddingParameters(_ v: Int, _ e: Int, _ h: Int) -> Int? { v * e + e * h }
+
+  func layerParameters(_ h: Int, _ ff: Int) -> Int? { 4 * h * h + 2 * h * ff }
+
+  func layerwiseRates(_ base: Double, _ decay: Double, _ n: Int) -> [Double]? {
+    (0..<n).map { base * Foundation.pow(decay, Double($0)) }
+  }
+
+  // The first [SEP] put in segment 1: a common slip.
+  func sentenceOrderExample(_ first: [String], _ second: [String], _ swapped: Bool) -> (
+    tokens: [String], segments: [Int], label: Int
+  )? {
+    let (a, b) = swapped ? (second, first) : (first, second)
+    let tokens = ["[CLS]"] + a + ["[SEP]"] + b + ["[SEP]"]
+    return (tokens, tokens.indices.map { $0 <= a.count ? 0 : 1 }, swapped ? 0 : 1)
   }
 }
 

@@ -3,109 +3,88 @@ import Foundation
 
 /// Your answers. Replace the body of a function (keep its signature) and run
 /// `swift run -c release exercises check`. Returning `nil` means "not attempted yet".
-enum Attempts {
-  static var implementations: Implementations {
-    var f = Implementations()
-    f.countVector = countVector
-    f.f1Score = f1Score
-    f.sigmoidCrossEntropy = sigmoidCrossEntropy
-    f.bigramCounts = bigramCounts
-    f.addKProbability = addKProbability
-    f.perplexity = perplexity
-    f.rnnStep = rnnStep
-    f.tanhBackward = tanhBackward
-    f.softmaxBackward = softmaxBackward
-    f.attention = attention
-    f.causalMask = causalMask
-    f.sinusoidalCode = sinusoidalCode
-    f.spanMask = spanMask
-    f.sequenceLoss = sequenceLoss
-    f.rotate = rotate
-    f.embeddingParameters = embeddingParameters
-    f.layerParameters = layerParameters
-    f.layerwiseRates = layerwiseRates
-    f.sentenceOrderExample = sentenceOrderExample
-    return f
+///
+/// `Attempts` conforms to `ExerciseAnswers`, the protocol the checker calls: change a
+/// signature and the compiler says so.
+struct Attempts: ExerciseAnswers {
+  // MARK: Lesson 1 — bag of words
+
+  /// How often each word of `vocabulary` occurs in `tokens`, in vocabulary order.
+  func countVector(_ tokens: [String], _ vocabulary: [String]) -> [Int]? { nil }
+
+  /// F1 of `predicted` against `actual`, with 1 as the positive class (0 if P + R = 0).
+  func f1Score(_ predicted: [Int], _ actual: [Int]) -> Double? { nil }
+
+  /// Binary cross-entropy of a logit and a label, finite for any logit.
+  func sigmoidCrossEntropy(_ logit: Double, _ label: Double) -> Double? { nil }
+
+  // MARK: Lesson 2 — n-grams
+
+  /// counts[previous][next] over `<s> w₁ … w_m </s>` for each sentence.
+  func bigramCounts(_ sentences: [[String]]) -> [String: [String: Int]]? { nil }
+
+  /// The add-k estimate (c + k) / (contextCount + k·V).
+  func addKProbability(
+    _ count: Int, _ contextCount: Int, _ k: Double, _ vocabularySize: Int
+  ) -> Double? { nil }
+
+  /// exp(−(1/N) Σ ln p) over the given probabilities.
+  func perplexity(_ probabilities: [Double]) -> Double? { nil }
+
+  // MARK: Lesson 3 — recurrent networks
+
+  /// tanh(W_ih·x + W_hh·h + b), with the weights as rows.
+  func rnnStep(
+    _ x: [Float], _ h: [Float], _ wIH: [[Float]], _ wHH: [[Float]], _ bias: [Float]
+  ) -> [Float]? { nil }
+
+  /// ∂L/∂x for y = tanh(x), given y and the upstream gradient g.
+  func tanhBackward(_ output: [Float], _ gradient: [Float]) -> [Float]? { nil }
+
+  /// ∂L/∂x for y = softmax(x), given y and the upstream gradient g.
+  func softmaxBackward(_ output: [Float], _ gradient: [Float]) -> [Float]? { nil }
+
+  // MARK: Lesson 4 — attention
+
+  /// softmax(Q·Kᵀ/√d) · V, hiding keys after each query when `causal`.
+  func attention(_ q: [[Float]], _ k: [[Float]], _ v: [[Float]], _ causal: Bool)
+    -> [[Float]]?
+  { nil }
+
+  /// n × n, true where query r must not see key c.
+  func causalMask(_ size: Int) -> [[Bool]]? { nil }
+
+  /// The sinusoidal code of `position` with `dimension` values.
+  func sinusoidalCode(_ position: Int, _ dimension: Int) -> [Float]? { nil }
+
+  // MARK: Lesson 5 — denoising
+
+  /// `tokens` with each (start, length) span replaced by one "[MASK]".
+  func spanMask(_ tokens: [String], _ spans: [(start: Int, length: Int)]) -> [String]? {
+    nil
   }
+
+  /// −Σ ln p over the probabilities of a sequence's tokens.
+  func sequenceLoss(_ tokenProbabilities: [Double]) -> Double? { nil }
+
+  /// The document starting at `start`, wrapping around.
+  func rotate(_ tokens: [String], _ start: Int) -> [String]? { nil }
+
+  // MARK: Lesson 6 — ALBERT
+
+  /// Parameters of the word embedding (and projection, when E < H).
+  func embeddingParameters(_ v: Int, _ e: Int, _ h: Int) -> Int? { nil }
+
+  /// Parameters of one transformer layer with hidden size H and feed-forward size F.
+  func layerParameters(_ h: Int, _ feedForward: Int) -> Int? { nil }
+
+  /// The learning rates of layers 0 … n−1, the top one at `base`, each lower one × `decay`.
+  func layerwiseRates(_ base: Double, _ decay: Double, _ layers: Int) -> [Double]? { nil }
+
+  /// A sentence-order example: `[CLS] A [SEP] B [SEP]`, with the two sentences swapped when
+  /// `swapped`; segment 0 up to and including the first `[SEP]`, 1 after; label 1 when in
+  /// order, 0 when swapped.
+  func sentenceOrderExample(_ first: [String], _ second: [String], _ swapped: Bool) -> (
+    tokens: [String], segments: [Int], label: Int
+  )? { nil }
 }
-
-// MARK: Lesson 1 — bag of words
-
-/// How often each word of `vocabulary` occurs in `tokens`, in vocabulary order.
-@Sendable func countVector(_ tokens: [String], _ vocabulary: [String]) -> [Int]? { nil }
-
-/// F1 of `predicted` against `actual`, with 1 as the positive class (0 if P + R = 0).
-@Sendable func f1Score(_ predicted: [Int], _ actual: [Int]) -> Double? { nil }
-
-/// Binary cross-entropy of a logit and a label, finite for any logit.
-@Sendable func sigmoidCrossEntropy(_ logit: Double, _ label: Double) -> Double? { nil }
-
-// MARK: Lesson 2 — n-grams
-
-/// counts[previous][next] over `<s> w₁ … w_m </s>` for each sentence.
-@Sendable func bigramCounts(_ sentences: [[String]]) -> [String: [String: Int]]? { nil }
-
-/// The add-k estimate (c + k) / (contextCount + k·V).
-@Sendable func addKProbability(
-  _ count: Int, _ contextCount: Int, _ k: Double, _ vocabularySize: Int
-) -> Double? { nil }
-
-/// exp(−(1/N) Σ ln p) over the given probabilities.
-@Sendable func perplexity(_ probabilities: [Double]) -> Double? { nil }
-
-// MARK: Lesson 3 — recurrent networks
-
-/// tanh(W_ih·x + W_hh·h + b), with the weights as rows.
-@Sendable func rnnStep(
-  _ x: [Float], _ h: [Float], _ wIH: [[Float]], _ wHH: [[Float]], _ bias: [Float]
-) -> [Float]? { nil }
-
-/// ∂L/∂x for y = tanh(x), given y and the upstream gradient g.
-@Sendable func tanhBackward(_ output: [Float], _ gradient: [Float]) -> [Float]? { nil }
-
-/// ∂L/∂x for y = softmax(x), given y and the upstream gradient g.
-@Sendable func softmaxBackward(_ output: [Float], _ gradient: [Float]) -> [Float]? { nil }
-
-// MARK: Lesson 4 — attention
-
-/// softmax(Q·Kᵀ/√d) · V, hiding keys after each query when `causal`.
-@Sendable func attention(_ q: [[Float]], _ k: [[Float]], _ v: [[Float]], _ causal: Bool)
-  -> [[Float]]?
-{ nil }
-
-/// n × n, true where query r must not see key c.
-@Sendable func causalMask(_ size: Int) -> [[Bool]]? { nil }
-
-/// The sinusoidal code of `position` with `dimension` values.
-@Sendable func sinusoidalCode(_ position: Int, _ dimension: Int) -> [Float]? { nil }
-
-// MARK: Lesson 5 — denoising
-
-/// `tokens` with each (start, length) span replaced by one "[MASK]".
-@Sendable func spanMask(_ tokens: [String], _ spans: [(start: Int, length: Int)]) -> [String]? {
-  nil
-}
-
-/// −Σ ln p over the probabilities of a sequence's tokens.
-@Sendable func sequenceLoss(_ tokenProbabilities: [Double]) -> Double? { nil }
-
-/// The document starting at `start`, wrapping around.
-@Sendable func rotate(_ tokens: [String], _ start: Int) -> [String]? { nil }
-
-// MARK: Lesson 6 — ALBERT
-
-/// Parameters of the word embedding (and projection, when E < H).
-@Sendable func embeddingParameters(_ v: Int, _ e: Int, _ h: Int) -> Int? { nil }
-
-/// Parameters of one transformer layer with hidden size H and feed-forward size F.
-@Sendable func layerParameters(_ h: Int, _ feedForward: Int) -> Int? { nil }
-
-/// The learning rates of layers 0 … n−1, the top one at `base`, each lower one × `decay`.
-@Sendable func layerwiseRates(_ base: Double, _ decay: Double, _ layers: Int) -> [Double]? { nil }
-
-/// A sentence-order example: `[CLS] A [SEP] B [SEP]`, with the two sentences swapped when
-/// `swapped`; segment 0 up to and including the first `[SEP]`, 1 after; label 1 when in
-/// order, 0 when swapped.
-@Sendable func sentenceOrderExample(_ first: [String], _ second: [String], _ swapped: Bool) -> (
-  tokens: [String], segments: [Int], label: Int
-)? { nil }

@@ -1,0 +1,54 @@
+import Foundation
+import LanguageModels
+import NeuralNetwork
+import TensorCore
+import TextData
+
+/// The exercises of Lesson 4: attention, checking the functions of `f`.
+func attentionExercises(_ f: some ExerciseAnswers) -> [Exercise] {
+  [
+    Exercise(
+      id: "attention", lesson: "attention", title: "Scaled dot-product attention with a mask",
+      task:
+        "attention(Q, K, V, causal): softmax(Q·Kᵀ/√d, hiding later keys when causal) · V, as rows."
+    ) {
+      var cases: [([[Float]], [[Float]], [[Float]], Bool)] = []
+      for s in 0..<6 {
+        let q: [[Float]] = randomMatrix(4, 3, seed: UInt64(80 + s))
+        let k: [[Float]] = randomMatrix(4, 3, seed: UInt64(90 + s))
+        let v: [[Float]] = randomMatrix(4, 2, seed: UInt64(100 + s))
+        cases.append((q, k, v, s % 2 == 1))
+      }
+      return compare(
+        cases: cases, describe: { "Q \($0.0), causal \($0.3)" },
+        expected: { q, k, v, causal in
+          let (out, _) = scaledDotProductAttention(
+            query: Tensor(q), key: Tensor(k), value: Tensor(v),
+            mask: causal ? Tensor.causalMask(q.count) : nil)
+          return out.scalars
+        },
+        attempt: { f.attention($0.0, $0.1, $0.2, $0.3)?.flatMap { $0 } },
+        equal: { close($0, $1) }, show: show)
+    },
+    Exercise(
+      id: "causal-mask", lesson: "attention", title: "The causal mask",
+      task: "causalMask(n): n × n, true where query r must not see key c (c > r)."
+    ) {
+      compare(
+        cases: [1, 2, 3, 5], describe: { "n = \($0)" },
+        expected: { n in (0..<n).map { r in (0..<n).map { c in c > r } } },
+        attempt: { f.causalMask($0) }, equal: ==, show: { "\($0)" })
+    },
+    Exercise(
+      id: "sinusoidal", lesson: "attention", title: "Sinusoidal position code",
+      task:
+        "sinusoidalCode(p, d): [sin(p/10000^(0/d)), cos(p/10000^(0/d)), sin(p/10000^(2/d)), …], d values."
+    ) {
+      let table = SinusoidalPositionalEncoding(maxLength: 20, dimension: 8).codes(20)
+      return compare(
+        cases: [0, 1, 7, 19], describe: { "position \($0), dimension 8" },
+        expected: { p in table.selected(axis: 0, index: p).scalars },
+        attempt: { f.sinusoidalCode($0, 8) }, equal: { close($0, $1) }, show: show)
+    },
+  ]
+}

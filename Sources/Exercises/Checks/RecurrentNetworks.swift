@@ -1,0 +1,87 @@
+import Foundation
+import LanguageModels
+import NeuralNetwork
+import TensorCore
+import TextData
+
+/// The exercises of Lesson 3: recurrent networks, checking the functions of `f`.
+func recurrentExercises(_ f: some ExerciseAnswers) -> [Exercise] {
+  [
+    Exercise(
+      id: "rnn-step", lesson: "rnn", title: "One RNN step",
+      task:
+        "rnnStep(x, h, W_ih, W_hh, b): tanh(W_ih·x + W_hh·h + b), weights given as rows [hidden][input]."
+    ) {
+      var cases: [([Float], [Float], [[Float]], [[Float]], [Float])] = []
+      for seed in 0..<8 {
+        let m: [[Float]] = randomMatrix(3, 4, seed: UInt64(10 + seed))
+        let u: [[Float]] = randomMatrix(3, 3, seed: UInt64(20 + seed))
+        let v: [Float] = randomMatrix(1, 3, seed: UInt64(30 + seed))[0]
+        let x: [Float] = randomMatrix(1, 4, seed: UInt64(40 + seed))[0]
+        let h: [Float] = randomMatrix(1, 3, seed: UInt64(50 + seed))[0]
+        cases.append((x, h, m, u, v))
+      }
+      return compare(
+        cases: cases, describe: { "x \(show($0.0)), h \(show($0.1))" },
+        expected: {
+          (x: [Float], h: [Float], wIH: [[Float]], wHH: [[Float]], b: [Float]) -> [Float] in
+          let input: Tensor = matmul(Tensor([x]), Tensor(wIH).transposed())
+          let recurrent: Tensor = matmul(Tensor([h]), Tensor(wHH).transposed())
+          return (input + recurrent + Tensor(b, shape: [b.count])).tanh().scalars
+        },
+        attempt: { f.rnnStep($0.0, $0.1, $0.2, $0.3, $0.4) }, equal: { close($0, $1) }, show: show)
+    },
+    Exercise(
+      id: "tanh-backward", lesson: "rnn", title: "The backward pass of tanh",
+      task:
+        "tanhBackward(y, g): ∂L/∂x for y = tanh(x) and upstream gradient g (checked by finite differences)."
+    ) {
+      let xs: [[Float]] = [[0, 0.5, -1], [2, -3, 0.1], randomMatrix(1, 6, seed: 5)[0]]
+      return compare(
+        cases: xs.map { x in (x, x.map { _ in Float(1) }) }
+          + xs.map { x in (x, randomMatrix(1, x.count, seed: 6)[0]) },
+        describe: { "x \(show($0.0)), g \(show($0.1))" },
+        expected: { x, g in
+          zip(x, g).map { x, g in
+            let e = 1e-4
+            let slope = (Foundation.tanh(Double(x) + e) - Foundation.tanh(Double(x) - e)) / (2 * e)
+            return Float(slope) * g
+          }
+        },
+        attempt: { x, g in f.tanhBackward(x.map { Float(Foundation.tanh(Double($0))) }, g) },
+        equal: { close($0, $1, tolerance: 1e-4) }, show: show)
+    },
+    Exercise(
+      id: "softmax-backward", lesson: "rnn", title: "The backward pass of softmax",
+      task:
+        "softmaxBackward(y, g): ∂L/∂x for y = softmax(x) and upstream gradient g (checked by finite differences)."
+    ) {
+      var cases: [([Float], [Float])] = [([1, 2, 3], [1, 0, 0]), ([0, 0], [1, -1])]
+      for s in 0..<5 {
+        let x: [Float] = randomMatrix(1, 5, seed: UInt64(60 + s))[0]
+        let g: [Float] = randomMatrix(1, 5, seed: UInt64(70 + s))[0]
+        cases.append((x, g))
+      }
+      return compare(
+        cases: cases, describe: { "x \(show($0.0)), g \(show($0.1))" },
+        expected: { x, g in
+          func projected(_ x: [Double]) -> Double {
+            let m = x.max()!
+            let e = x.map { Foundation.exp($0 - m) }
+            let s = e.reduce(0, +)
+            return zip(e, g).map { $0 / s * Double($1) }.reduce(0, +)
+          }
+          let xd = x.map(Double.init)
+          return xd.indices.map { i in
+            var plus = xd
+            var minus = xd
+            plus[i] += 1e-5
+            minus[i] -= 1e-5
+            return Float((projected(plus) - projected(minus)) / 2e-5)
+          }
+        },
+        attempt: { x, g in f.softmaxBackward(Tensor(x, shape: [x.count]).softmax().scalars, g) },
+        equal: { close($0, $1, tolerance: 1e-3) }, show: show)
+    },
+  ]
+}
