@@ -382,10 +382,14 @@ lesson.cell(
 ) { out in
   let rows = (1...maximumOrder.value).map { n -> [String] in
     let model = counted.with(order: n)
+    let positions = model.seen(corpus.validation, endID: endID)
+    func share(_ unseen: (NGramModel.Seen) -> Bool) -> String {
+      String(
+        format: "%.1f %%", 100 * Double(positions.filter(unseen).count) / Double(positions.count))
+    }
     return [
-      "\(n)", groupedDigits(model.distinctNGrams),
-      String(format: "%.1f %%", 100 * model.unseenContextRate(corpus.validation, endID: endID)),
-      String(format: "%.1f %%", 100 * model.unseenNGramRate(corpus.validation, endID: endID)),
+      "\(n)", groupedDigits(model.distinctNGrams), share { $0.contextCount == 0 },
+      share { $0.count == 0 },
     ]
   }
   out.table(["n", "distinct n-grams in training", "context never seen", "n-gram never seen"], rows)
@@ -567,20 +571,9 @@ lesson.cell(
     let tokens = variant.validation.reduce(0) { $0 + $1.count + 1 }
     let unknowns = variant.validation.reduce(0) { $0 + $1.filter { $0 == unknown }.count }
     // The share of the total surprise Σ −ln P that falls on <unk> positions.
-    var surprise = 0.0
-    var atUnknown = 0.0
-    for sentence in variant.validation {
-      var context = Array(repeating: variant.vocabulary.startID, count: model.order - 1)
-      for w in sentence + [variant.vocabulary.endID] {
-        let s = -Foundation.log(model.probability(w, context: context))
-        surprise += s
-        if w == unknown { atUnknown += s }
-        if model.order > 1 {
-          context.removeFirst()
-          context.append(w)
-        }
-      }
-    }
+    let scored = model.surprisals(variant.validation, endID: variant.vocabulary.endID)
+    let surprise = scored.reduce(0.0) { $0 + $1.surprisal }
+    let atUnknown = scored.filter { $0.token == unknown }.reduce(0.0) { $0 + $1.surprisal }
     rows.append([
       "\(minimum)", groupedDigits(variant.vocabulary.count),
       String(format: "%.2f %%", 100 * Double(unknowns) / Double(tokens)),

@@ -548,6 +548,14 @@ lesson.cell(
     control: .setting("--set sgd-lr=0.3", "at a small step the gradient is rarely clipped"),
     onOtherData: "how often a text's gradients explode depends on the text")
 }
+/// The lesson's model as it was before training: the same initial weights, drawn again.
+func untrainedModel() -> RecurrentLanguageModel {
+  var generator = lesson.random("init")
+  return RecurrentLanguageModel(
+    vocabularySize: vocabulary.count, embeddingSize: embeddingSize, hiddenSize: hiddenSize.value,
+    cell: cell, dropout: dropout.value, using: &generator)
+}
+
 lesson.cell(
   "Agreement across a clause",
   """
@@ -584,12 +592,7 @@ lesson.cell(
       (vocabulary.encode(Array(words[..<verb])), plural, personPlural != plural, distance))
   }
   // The control scores a model that never saw the text: the same network untrained.
-  var untrainedGenerator = lesson.random("init")
-  let judged =
-    out.isControl("recurrent-agrees")
-    ? RecurrentLanguageModel(
-      vocabularySize: vocabulary.count, embeddingSize: embeddingSize, hiddenSize: hiddenSize.value,
-      cell: cell, using: &untrainedGenerator) : model!
+  let judged = out.isControl("recurrent-agrees") ? untrainedModel() : model!
   let logProbabilities = judged.nextTokenLogProbabilities(
     after: probes.map(\.prefix), vocabulary: vocabulary)
   let ngram = counted.with(order: bestNGram.order)
@@ -694,11 +697,7 @@ lesson.cell(
     SentenceCorpus.wordGroups.flatMap { group in group.words.map { ($0, group.name) } },
     uniquingKeysWith: { a, b in a + "|" + b })
   let words = groupOf.keys.sorted().map { vocabulary.id($0) }
-  var untrainedGenerator = lesson.random("init")
-  let untrained = RecurrentLanguageModel(
-    vocabularySize: vocabulary.count, embeddingSize: embeddingSize, hiddenSize: hiddenSize.value,
-    cell: cell, using: &untrainedGenerator)
-  let before = untrained.embedding.weight.scalars
+  let before = untrainedModel().embedding.weight.scalars
   func sameGroup(_ lookup: (Int) -> ArraySlice<Float>) -> Double {
     let hits = words.filter { id in
       let nearest = neighbours(id, among: words, using: lookup)[0]

@@ -136,18 +136,28 @@ public struct NGramModel: Sendable {
   public func logLikelihood(_ sentences: [[Int]], endID: Int) -> (total: Double, tokens: Int) {
     var total = 0.0
     var tokens = 0
+    for (_, surprisal) in surprisals(sentences, endID: endID) {
+      total -= surprisal
+      tokens += 1
+    }
+    return (total, tokens)
+  }
+
+  /// Every predicted token of `sentences` (their ends included) with its surprisal
+  /// `−ln P(w | context)`, in order.
+  public func surprisals(_ sentences: [[Int]], endID: Int) -> [(token: Int, surprisal: Double)] {
+    var result: [(token: Int, surprisal: Double)] = []
     for sentence in sentences {
       var context = Array(repeating: startID, count: order - 1)
       for w in sentence + [endID] {
-        total += Foundation.log(probability(w, context: context))
-        tokens += 1
+        result.append((w, -Foundation.log(probability(w, context: context))))
         if order > 1 {
           context.removeFirst()
           context.append(w)
         }
       }
     }
-    return (total, tokens)
+    return result
   }
 
   /// `exp(−(1/N) Σ ln P)` over `sentences`.
@@ -179,21 +189,6 @@ public struct NGramModel: Sendable {
       }
     }
     return result
-  }
-
-  /// The share of the n-grams in `sentences` whose context was never seen in training:
-  /// where an unsmoothed model has nothing to say.
-  public func unseenContextRate(_ sentences: [[Int]], endID: Int) -> Double {
-    let positions = seen(sentences, endID: endID)
-    return Double(positions.filter { $0.contextCount == 0 }.count)
-      / Double(Swift.max(positions.count, 1))
-  }
-
-  /// The share of the n-grams in `sentences` never seen in training, context and token
-  /// together: where maximum likelihood gives probability 0.
-  public func unseenNGramRate(_ sentences: [[Int]], endID: Int) -> Double {
-    let positions = seen(sentences, endID: endID)
-    return Double(positions.filter { $0.count == 0 }.count) / Double(Swift.max(positions.count, 1))
   }
 
   /// The probability add-k with constant `k` gives, in a context seen `c(h)` times and
