@@ -7,35 +7,10 @@ import PackageDescription
 
 /// Compiler settings shared by every target.
 ///
-/// Numeric loops are what this package spends its time in, so release builds skip
-/// exclusivity checks, and on an x86-64 host whose processor has AVX2, FMA and BMI2 the code is
-/// generated for that level (`haswell`: AVX2, FMA, BMI): the matrix kernels run about twice as fast. The
-/// check reads the build host's `/proc/cpuinfo`, so the package still builds everywhere
-/// else (Apple silicon, older x86) with portable code. `LM_PORTABLE=1` turns the CPU
-/// target off.
-let hostHasAVX2FMA: Bool = {
-  #if arch(x86_64) && os(Linux)
-    if ProcessInfo.processInfo.environment["LM_PORTABLE"] == "1" { return false }
-    guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-      let flagsLine = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
-    else { return false }
-    let flags = Set(flagsLine.split(separator: " ").map(String.init))
-    return ["avx2", "fma", "bmi2", "f16c", "movbe"].allSatisfy(flags.contains)
-  #else
-    return false
-  #endif
-}()
-
-let swiftSettings: [SwiftSetting] =
-  [
-    .swiftLanguageMode(.v5),
-    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
-  ]
-  + (hostHasAVX2FMA
-    ? [
-      .unsafeFlags(["-target-cpu", "haswell"]),
-      .define("FUSED_MULTIPLY_ADD"),
-    ] : [])
+/// No unsafe flags: the package must build as a versioned dependency of other packages. The
+/// processor-specific code is in `CKernels`, compiled for each instruction-set level and
+/// chosen when the program runs.
+let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v5)]
 
 /// What every lesson may import.
 let lessonDependencies: [Target.Dependency] = [
@@ -62,7 +37,8 @@ func tests(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
 }
 
 let libraries: [Target] = [
-  library("TensorCore"),
+  .target(name: "CKernels"),
+  library("TensorCore", ["CKernels"]),
   library("NeuralNetwork", ["TensorCore"]),
   library("Optimizers", ["TensorCore", "NeuralNetwork"]),
   library("TextData", ["TensorCore"]),

@@ -291,7 +291,7 @@ struct FastMathTests {
   static let tolerance: Double = 4e-7
 
   func worst(
-    _ f: (SIMD8<Float>) -> SIMD8<Float>, _ reference: (Double) -> Double,
+    _ f: FastMath.Map, _ reference: (Double) -> Double,
     _ range: ClosedRange<Float>
   ) -> Double {
     var worst = 0.0

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Softmax and log-softmax along an axis, computed stably.
@@ -67,74 +68,15 @@ extension Kernels {
 
   /// Softmax (or log-softmax) of one contiguous row of `n` values.
   ///
-  /// Eight lanes at a time: the maximum, then `e^{x − max}` stored and summed in one pass,
-  /// then the scaling. Attention makes many short rows (one per query and head), so the
-  /// per-element work, not the loop overhead, has to be small.
+  /// One contiguous row: the maximum, then `e^{x − max}` stored and summed in one pass,
+  /// then the scaling (`lm_softmax_row`, a vector kernel). Attention makes many short rows
+  /// (one per query and head), so the per-element work, not the loop overhead, has to be
+  /// small.
   @inline(__always)
   static func softmaxRow(
     _ x: UnsafePointer<Float>, n: Int, log: Bool, into out: UnsafeMutablePointer<Float>
   ) {
-    typealias V = SIMD8<Float>
-    let full = n & ~7
-    let rest = n &- full
-    // The last `rest` values, padded with −∞ (whose exponential is exactly 0).
-    var tail = V(repeating: -.infinity)
-    for j in 0..<rest { tail[j] = x[full &+ j] }
-    let xRaw = UnsafeRawPointer(x)
-    let outRaw = UnsafeMutableRawPointer(out)
-    // Lane-wise maxima by comparison and select: the generic `pointwiseMax` and `max()`
-    // are not specialised by the compiler and cost more than the rest of the row.
-    var highest = V(repeating: -.infinity)
-    var k = 0
-    while k < full {
-      let v = xRaw.loadUnaligned(fromByteOffset: k &* 4, as: V.self)
-      highest.replace(with: v, where: v .> highest)
-      k &+= 8
-    }
-    if rest > 0 { highest.replace(with: tail, where: tail .> highest) }
-    var top = highest[0]
-    for lane in 1..<8 where highest[lane] > top { top = highest[lane] }
-    if top == -.infinity { top = 0 }  // a fully masked row: keep it finite
-    let shift = V(repeating: top)
-    var sums = V()
-    k = 0
-    while k < full {
-      let e = FastMath.exp(xRaw.loadUnaligned(fromByteOffset: k &* 4, as: V.self) - shift)
-      outRaw.storeBytes(of: e, toByteOffset: k &* 4, as: V.self)
-      sums += e
-      k &+= 8
-    }
-    if rest > 0 {
-      let e = FastMath.exp(tail - shift)
-      for j in 0..<rest { out[full &+ j] = e[j] }
-      sums += e
-    }
-    let total = sums.sum()
-    if log {
-      if total == 0 {
-        // Every position was masked out: no distribution exists. Output −∞ rather than
-        // NaN, so a padded row cannot poison the rest of the batch.
-        for k in 0..<n { out[k] = -.infinity }
-        return
-      }
-      // (x − top) − log Σ, not x − (top + log Σ): the latter rounds log Σ to the coarse
-      // spacing of floats near `top` when the logits are large.
-      let logTotal = Foundation.log(total)
-      for k in 0..<n { out[k] = (x[k] - top) - logTotal }
-    } else {
-      let scale = total > 0 ? 1 / total : 0  // a fully masked row becomes zeros, not NaN
-      let factor = V(repeating: scale)
-      k = 0
-      while k < full {
-        let v = outRaw.loadUnaligned(fromByteOffset: k &* 4, as: V.self)
-        outRaw.storeBytes(of: v * factor, toByteOffset: k &* 4, as: V.self)
-        k &+= 8
-      }
-      while k < n {
-        out[k] *= scale
-        k &+= 1
-      }
-    }
+    lm_softmax_row(FastMath.level, x, n, log, out)
   }
 
   /// The pullback of `softmax` (from its output `y`) or of `logSoftmax`.
@@ -168,43 +110,12 @@ extension Kernels {
     }
   }
 
-  /// The pullback of one contiguous row, eight lanes at a time.
+  /// The pullback of one contiguous row (`lm_softmax_backward_row`, a vector kernel).
   @inline(__always)
   static func softmaxBackwardRow(
     _ g: UnsafePointer<Float>, _ y: UnsafePointer<Float>, n: Int, log: Bool,
     into out: UnsafeMutablePointer<Float>
   ) {
-    typealias V = SIMD8<Float>
-    let full = n & ~7
-    let gRaw = UnsafeRawPointer(g)
-    let yRaw = UnsafeRawPointer(y)
-    let outRaw = UnsafeMutableRawPointer(out)
-    var sums = V()
-    var dot: Float = 0
-    var k = 0
-    while k < full {
-      let gv = gRaw.loadUnaligned(fromByteOffset: k &* 4, as: V.self)
-      sums += log ? gv : gv * yRaw.loadUnaligned(fromByteOffset: k &* 4, as: V.self)
-      k &+= 8
-    }
-    while k < n {
-      dot += log ? g[k] : g[k] * y[k]
-      k &+= 1
-    }
-    dot += sums.sum()
-    let d = V(repeating: dot)
-    k = 0
-    while k < full {
-      let gv = gRaw.loadUnaligned(fromByteOffset: k &* 4, as: V.self)
-      let yv = yRaw.loadUnaligned(fromByteOffset: k &* 4, as: V.self)
-      // log-softmax: y holds log p, so p = e^y.
-      let result = log ? gv - FastMath.exp(yv) * d : yv * (gv - d)
-      outRaw.storeBytes(of: result, toByteOffset: k &* 4, as: V.self)
-      k &+= 8
-    }
-    while k < n {
-      out[k] = log ? g[k] - FastMath.scalar(y[k], FastMath.exp) * dot : y[k] * (g[k] - dot)
-      k &+= 1
-    }
+    lm_softmax_backward_row(FastMath.level, g, y, n, log, out)
   }
 }

@@ -17,10 +17,10 @@ extension Tensor {
     return recordElementwise(name, out, derivative)
   }
 
-  /// Like `unary`, with a forward computed eight elements at a time (`FastMath`).
+  /// Like `unary`, with the forward computed by a vector kernel (`FastMath`).
   @inline(__always)
   func unaryVector(
-    _ name: String, _ f: (SIMD8<Float>) -> SIMD8<Float>,
+    _ name: String, _ f: FastMath.Map,
     derivative: @escaping (_ x: Float, _ y: Float, _ g: Float) -> Float
   ) -> Tensor {
     let out = Tensor(uninitializedShape: shape)
@@ -98,34 +98,13 @@ extension Tensor {
   /// `0.5 · x · (1 + tanh(√(2/π) · (x + 0.044715 · x³)))`.
   public func gelu() -> Tensor {
     let out = Tensor(uninitializedShape: shape)
-    FastMath.map(pointer, into: out.pointer, count: count, Tensor.gelu)
+    FastMath.map(pointer, into: out.pointer, count: count, FastMath.gelu)
     return out.recorded("gelu", [self]) { g, _ in
       let gx = Tensor(uninitializedShape: self.shape)
-      FastMath.map(self.pointer, into: gx.pointer, count: self.count, Tensor.geluDerivative)
+      FastMath.map(
+        self.pointer, into: gx.pointer, count: self.count, FastMath.geluDerivative)
       Kernels.zip(gx.pointer, g.pointer, into: gx.pointer, count: self.count, *)
       return [gx]
     }
-  }
-
-  static let geluScale: Float = 0.797_884_6  // √(2/π)
-  static let geluCubic: Float = 0.044_715
-
-  @inline(__always)
-  static func gelu(_ x: SIMD8<Float>) -> SIMD8<Float> {
-    let cube: SIMD8<Float> = geluCubic * x * x * x
-    let t: SIMD8<Float> = FastMath.tanh(geluScale * (x + cube))
-    return 0.5 * x * (1 + t)
-  }
-
-  /// d/dx of the tanh-approximated GELU:
-  /// `0.5(1 + t) + 0.5 · x · (1 − t²) · √(2/π) · (1 + 3 · 0.044715 · x²)` with `t = tanh(…)`.
-  @inline(__always)
-  static func geluDerivative(_ x: SIMD8<Float>) -> SIMD8<Float> {
-    let cube: SIMD8<Float> = geluCubic * x * x * x
-    let t: SIMD8<Float> = FastMath.tanh(geluScale * (x + cube))
-    let slope: SIMD8<Float> = geluScale * (1 + 3 * geluCubic * x * x)
-    let left: SIMD8<Float> = 0.5 * (1 + t)
-    let right: SIMD8<Float> = 0.5 * x * (1 - t * t) * slope
-    return left + right
   }
 }

@@ -1,0 +1,255 @@
+// One level of the matrix product. `Gemm.c` includes this file once per level, after
+// defining:
+//   LM_FN(name)  the level's name for `name` (lm_avx2_micro, ...)
+//   LM_TARGET    the function attribute that lets the compiler use the level's instructions
+//   LM_FUSED     1 to multiply-add in one rounding (FMA), 0 to round the product first
+//   LM_WIDE      1 to add 16-lane loops (AVX-512) in front of the 8-lane ones
+//   LM_MR, LM_NV the micro-kernel's tile: LM_MR rows of C, LM_NV vectors of LM_VL lanes
+//   LM_VEC, LM_VL, LM_SPLAT  that vector type, its lanes, and a broadcast of a scalar
+//
+// Every element of C is computed in the same order at every level: a chain of multiply-adds
+// over one block of k (from zero, in increasing k), then added to C. Vector width and tile
+// shape decide only which elements are computed together, so the levels agree bit for bit
+// (the portable level rounds each product, so it agrees with itself only).
+
+#define LM_NR (LM_NV * LM_VL)
+
+#if LM_FUSED
+#define LM_MADD(acc, x, y) __builtin_elementwise_fma((x), (y), (acc))
+#else
+#define LM_MADD(acc, x, y) ((acc) + (x) * (y))
+#endif
+
+/// Packs the `k × n` block of op(B) at (`row`, `col`) into panels of LM_NR columns: panel
+/// `p` holds `k` rows of LM_NR floats, zero past `n`.
+LM_TARGET static void LM_FN(pack_b)(
+  bool transposed, const float *b, long ldb, long row, long col, long k, long n, float *out)
+{
+  for (long j = 0; j < n; j += LM_NR) {
+    long width = n - j < LM_NR ? n - j : LM_NR;
+    if (transposed) {
+      // op(B)[row + p][col + j + q] = B[col + j + q][row + p]: each source row once.
+      if (width < LM_NR) memset(out, 0, sizeof(float) * (size_t)(k * LM_NR));
+      for (long q = 0; q < width; q++) {
+        const float *src = b + (col + j + q) * ldb + row;
+        float *d = out + q;
+        for (long p = 0; p < k; p++) d[p * LM_NR] = src[p];
+      }
+    } else {
+      const float *src = b + row * ldb + col + j;
+      for (long p = 0; p < k; p++) {
+        memcpy(out + p * LM_NR, src + p * ldb, sizeof(float) * (size_t)width);
+        if (width < LM_NR)
+          memset(out + p * LM_NR + width, 0, sizeof(float) * (size_t)(LM_NR - width));
+      }
+    }
+    out += k * LM_NR;
+  }
+}
+
+/// Packs the `m × k` block of alpha · op(A) at (`row`, `col`) into panels of LM_MR rows:
+/// for each k, the LM_MR values of one column, zero past `m`.
+LM_TARGET static void LM_FN(pack_a)(
+  bool transposed, const float *a, long lda, long row, long col, long m, long k, float alpha,
+  float *out)
+{
+  for (long i = 0; i < m; i += LM_MR) {
+    long height = m - i < LM_MR ? m - i : LM_MR;
+    if (height < LM_MR) memset(out, 0, sizeof(float) * (size_t)(k * LM_MR));
+    if (transposed) {
+      const float *src = a + col * lda + row + i;
+      for (long p = 0; p < k; p++)
+        for (long r = 0; r < height; r++) out[p * LM_MR + r] = alpha * src[p * lda + r];
+    } else {
+      for (long r = 0; r < height; r++) {
+        const float *src = a + (row + i + r) * lda + col;
+        for (long p = 0; p < k; p++) out[p * LM_MR + r] = alpha * src[p];
+      }
+    }
+    out += LM_MR * k;
+  }
+}
+
+/// Adds a packed LM_MR × k panel of A times a packed k × LM_NR panel of B to a tile of C,
+/// keeping the tile in registers for the whole loop over k.
+LM_TARGET static inline __attribute__((always_inline)) void LM_FN(micro)(
+  long k, const float *a, const float *b, float *c, long ldc)
+{
+  LM_VEC acc[LM_MR][LM_NV];
+#pragma clang loop unroll(full)
+  for (int r = 0; r < LM_MR; r++)
+#pragma clang loop unroll(full)
+    for (int v = 0; v < LM_NV; v++) acc[r][v] = LM_SPLAT(0.0f);
+  for (long p = 0; p < k; p++) {
+    LM_VEC bv[LM_NV];
+#pragma clang loop unroll(full)
+    for (int v = 0; v < LM_NV; v++) bv[v] = *(const LM_VEC *)(b + p * LM_NR + v * LM_VL);
+#pragma clang loop unroll(full)
+    for (int r = 0; r < LM_MR; r++) {
+      LM_VEC s = LM_SPLAT(a[p * LM_MR + r]);
+#pragma clang loop unroll(full)
+      for (int v = 0; v < LM_NV; v++) acc[r][v] = LM_MADD(acc[r][v], s, bv[v]);
+    }
+  }
+#pragma clang loop unroll(full)
+  for (int r = 0; r < LM_MR; r++)
+#pragma clang loop unroll(full)
+    for (int v = 0; v < LM_NV; v++) {
+      LM_VEC *target = (LM_VEC *)(c + r * ldc + v * LM_VL);
+      *target = *target + acc[r][v];
+    }
+}
+
+/// A packed `m × k` block of A times a packed `k × n` block of B, added to C.
+LM_TARGET static void LM_FN(macro)(
+  long m, long n, long k, const float *packedA, const float *packedB, float *c, long ldc)
+{
+  float edge[LM_MR * LM_NR];
+  for (long j = 0; j < n; j += LM_NR) {
+    long width = n - j < LM_NR ? n - j : LM_NR;
+    const float *bPanel = packedB + j * k;
+    for (long i = 0; i < m; i += LM_MR) {
+      long height = m - i < LM_MR ? m - i : LM_MR;
+      const float *aPanel = packedA + i * k;
+      if (width == LM_NR && height == LM_MR) {
+        LM_FN(micro)(k, aPanel, bPanel, c + i * ldc + j, ldc);
+      } else {
+        // A partial tile: the whole tile on the side, then the part that fits.
+        memset(edge, 0, sizeof edge);
+        LM_FN(micro)(k, aPanel, bPanel, edge, LM_NR);
+        for (long r = 0; r < height; r++)
+          for (long q = 0; q < width; q++) c[(i + r) * ldc + j + q] += edge[r * LM_NR + q];
+      }
+    }
+  }
+}
+
+LM_TARGET static void LM_FN(packed)(
+  bool transposeA, bool transposeB, long m, long n, long k, float alpha,
+  const float *a, long lda, const float *b, long ldb, float *c, long ldc,
+  float *packedA, float *packedB)
+{
+  for (long jc = 0; jc < n; jc += LM_NC) {
+    long ncb = n - jc < LM_NC ? n - jc : LM_NC;
+    for (long pc = 0; pc < k; pc += LM_KC) {
+      long kcb = k - pc < LM_KC ? k - pc : LM_KC;
+      LM_FN(pack_b)(transposeB, b, ldb, pc, jc, kcb, ncb, packedB);
+      for (long ic = 0; ic < m; ic += LM_MC) {
+        long mcb = m - ic < LM_MC ? m - ic : LM_MC;
+        LM_FN(pack_a)(transposeA, a, lda, ic, pc, mcb, kcb, alpha, packedA);
+        LM_FN(macro)(mcb, ncb, kcb, packedA, packedB, c + ic * ldc + jc, ldc);
+      }
+    }
+  }
+}
+
+/// Four rows of C (rows past `m` repeat the last; they are not stored), LANES columns from
+/// `j`: each a chain of multiply-adds over k, then C += alpha · chain. With `whole` false only
+/// the first `n - j` lanes are stored.
+#define LM_ROWS_BLOCK(VEC, SPLAT)                                                         \
+  {                                                                                        \
+    VEC acc0 = SPLAT(0.0f), acc1 = SPLAT(0.0f), acc2 = SPLAT(0.0f), acc3 = SPLAT(0.0f);   \
+    for (long p = 0; p < k; p++) {                                                         \
+      VEC bv = *(const VEC *)(b + p * ldb + j);                                            \
+      long offset = p * depthStep;                                                         \
+      acc0 = LM_MADD(acc0, SPLAT(a0[offset]), bv);                                         \
+      acc1 = LM_MADD(acc1, SPLAT(a1[offset]), bv);                                         \
+      acc2 = LM_MADD(acc2, SPLAT(a2[offset]), bv);                                         \
+      acc3 = LM_MADD(acc3, SPLAT(a3[offset]), bv);                                         \
+    }                                                                                      \
+    VEC accs[4] = {acc0 * scale, acc1 * scale, acc2 * scale, acc3 * scale};                \
+    long lanes = (long)(sizeof(VEC) / sizeof(float));                                      \
+    for (long r = 0; r < rows; r++) {                                                      \
+      float *target = c + (i + r) * ldc + j;                                               \
+      if (j + lanes <= n) {                                                                \
+        *(VEC *)target = *(VEC *)target + accs[r];                                         \
+      } else {                                                                             \
+        for (long lane = 0; lane < n - j; lane++) target[lane] += accs[r][lane];           \
+      }                                                                                    \
+    }                                                                                      \
+  }
+
+/// C += alpha · op(A) · B with the rows of B contiguous. With `paddedB`, B's rows are
+/// zero-padded to a multiple of eight, so the last columns too are read as whole vectors;
+/// without it the columns past the last whole vector are summed one product at a time.
+LM_TARGET static void LM_FN(rows_times_panel)(
+  bool transposeA, long m, long n, long k, float alpha, const float *a, long lda,
+  const float *b, long ldb, float *c, long ldc, bool paddedB)
+{
+  long rowStep = transposeA ? 1 : lda;
+  long depthStep = transposeA ? lda : 1;
+  long blocks = paddedB ? (n + 7) & ~7L : n & ~7L;
+  for (long i = 0; i < m; i += 4) {
+    long rows = m - i < 4 ? m - i : 4;
+    const float *a0 = a + i * rowStep;
+    const float *a1 = a + (i + 1 < m ? i + 1 : m - 1) * rowStep;
+    const float *a2 = a + (i + 2 < m ? i + 2 : m - 1) * rowStep;
+    const float *a3 = a + (i + 3 < m ? i + 3 : m - 1) * rowStep;
+    long j = 0;
+#if LM_WIDE
+    {
+      lm_v16 scale = LM_SPLAT16(alpha);
+      for (; j + 16 <= blocks; j += 16) LM_ROWS_BLOCK(lm_v16, LM_SPLAT16)
+    }
+#endif
+    {
+      lm_v8 scale = LM_SPLAT8(alpha);
+      for (; j < blocks; j += 8) LM_ROWS_BLOCK(lm_v8, LM_SPLAT8)
+    }
+    for (; j < n; j++) {
+      for (long r = 0; r < rows; r++) {
+        const float *aRow = a + (i + r) * rowStep;
+        float sum = 0;
+        for (long p = 0; p < k; p++) sum += aRow[p * depthStep] * b[p * ldb + j];
+        c[(i + r) * ldc + j] += alpha * sum;
+      }
+    }
+  }
+}
+
+LM_TARGET static void LM_FN(small)(
+  bool transposeA, bool transposeB, long m, long n, long k, float alpha,
+  const float *a, long lda, const float *b, long ldb, float *c, long ldc)
+{
+  if (!transposeB) {
+    LM_FN(rows_times_panel)(transposeA, m, n, k, alpha, a, lda, b, ldb, c, ldc, false);
+    return;
+  }
+  // Attention's scores are Q · Kᵀ with k the head size (8 to 64): too short for dot
+  // products to repay their horizontal sums. Lay Bᵀ out as k rows of n, padded to whole
+  // vectors, and use the row loop.
+  long width = (n + 7) & ~7L;
+  if (k <= 64 && k * width <= 4096) {
+    float bt[4096];
+    for (long p = 0; p < k; p++) {
+      float *row = bt + p * width;
+      for (long j = 0; j < n; j++) row[j] = b[j * ldb + p];
+      for (long j = n; j < width; j++) row[j] = 0;
+    }
+    LM_FN(rows_times_panel)(transposeA, m, n, k, alpha, a, lda, bt, width, c, ldc, true);
+    return;
+  }
+  // A · Bᵀ with a long k: each element a dot product of two rows, eight lanes at a time,
+  // the lanes summed in order, then the remainder one product at a time.
+  long aStride = transposeA ? lda : 1;
+  for (long i = 0; i < m; i++) {
+    float *row = c + i * ldc;
+    const float *aStart = transposeA ? a + i : a + i * lda;
+    for (long j = 0; j < n; j++) {
+      const float *bRow = b + j * ldb;
+      lm_v8 acc = LM_SPLAT8(0.0f);
+      long p = 0;
+      if (!transposeA) {
+        for (; p + 8 <= k; p += 8)
+          acc = LM_MADD(acc, *(const lm_v8 *)(aStart + p), *(const lm_v8 *)(bRow + p));
+      }
+      float sum = acc[0];
+      for (int lane = 1; lane < 8; lane++) sum += acc[lane];
+      for (; p < k; p++) sum += aStart[p * aStride] * bRow[p];
+      row[j] += alpha * sum;
+    }
+  }
+}
+
+#undef LM_NR
+#undef LM_MADD

@@ -1,0 +1,84 @@
+// Vector kernels chosen when the program runs, not when it is built.
+//
+// The matrix product is compiled three times: for any processor (portable C), for AVX2 with
+// FMA, and for AVX-512. The first call asks the processor what it has and keeps the widest
+// level it supports. Every level multiplies in the same order, element by element, so the
+// AVX2 and AVX-512 levels give bit-identical results; the portable level rounds differently
+// (it multiplies and adds in two steps where the others fuse them).
+#ifndef LM_CKERNELS_H
+#define LM_CKERNELS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// The instruction-set levels, narrowest first.
+typedef enum {
+  LMKernelLevelPortable = 0,
+  LMKernelLevelAVX2 = 1,
+  LMKernelLevelAVX512 = 2,
+} LMKernelLevel;
+
+/// The widest level this processor (and its operating system) supports.
+LMKernelLevel lm_kernels_supported(void);
+
+/// The level in use: the widest supported, unless `LM_KERNELS` (portable, avx2, avx512) or
+/// `lm_kernels_use` asked for a narrower one.
+LMKernelLevel lm_kernels_active(void);
+
+/// Uses `level` if the processor supports it; returns the level now in use.
+LMKernelLevel lm_kernels_use(LMKernelLevel level);
+
+/// Register tile of the packed product at `level` (one the processor supports): `rows` × `columns` of C.
+void lm_gemm_tile(LMKernelLevel level, long *rows, long *columns);
+
+/// Floats of scratch the packed product needs for an `m × n × k` share (A and B panels).
+void lm_gemm_scratch(LMKernelLevel level, long m, long n, long k, long *packedA, long *packedB);
+
+/// `C = beta · C`; `beta == 0` writes exact zeros.
+void lm_gemm_scale(long m, long n, float beta, float *c, long ldc);
+
+/// True when `C += alpha · op(A) · op(B)` should take the unpacked path (the choice does not
+/// depend on the level, so neither do the results).
+bool lm_gemm_is_small(long m, long n, long k);
+
+/// At `level` (one the processor supports): `C += alpha · op(A) · op(B)` without packing: for products too small to repay it.
+void lm_gemm_small(
+  LMKernelLevel level, bool transposeA, bool transposeB, long m, long n, long k, float alpha,
+  const float *a, long lda, const float *b, long ldb, float *c, long ldc);
+
+/// At `level`: `C += alpha · op(A) · op(B)` through packed panels and a register-tile micro-kernel.
+/// `packedA` and `packedB` hold at least what `lm_gemm_scratch` asked for.
+void lm_gemm_packed(
+  LMKernelLevel level, bool transposeA, bool transposeB, long m, long n, long k, float alpha,
+  const float *a, long lda, const float *b, long ldb, float *c, long ldc,
+  float *packedA, float *packedB);
+
+/// The elementwise functions of `lm_map`.
+typedef enum {
+  LMMapExp = 0,
+  LMMapExpm1 = 1,
+  LMMapTanh = 2,
+  LMMapSigmoid = 3,
+  LMMapGELU = 4,           // tanh form
+  LMMapGELUDerivative = 5,
+} LMMapFunction;
+
+/// `out[i] = function(x[i])` for `count` floats at `level` (`out` may be `x`); identical at
+/// every level.
+void lm_map(LMKernelLevel level, LMMapFunction function, const float *x, float *out, long count);
+
+/// Softmax (`log` false) or log-softmax of one contiguous row of `n` floats.
+void lm_softmax_row(LMKernelLevel level, const float *x, long n, bool log, float *out);
+/// The pullback of one row: `g` the upstream gradient, `y` the row's output.
+void lm_softmax_backward_row(
+  LMKernelLevel level, const float *g, const float *y, long n, bool log, float *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

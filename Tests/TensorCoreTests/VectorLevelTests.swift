@@ -1,0 +1,142 @@
+import CKernels
+import Foundation
+import Testing
+
+@testable import TensorCore
+
+/// The matrix product at every instruction-set level this processor runs: each right, and
+/// the AVX2 and AVX-512 levels equal bit for bit (they sum every element in the same order).
+struct VectorLevelTests {
+  /// Shapes that reach every path: the row loop with columns past the last whole vector,
+  /// attention's `Q · Kᵀ` with a short `k` (padded transpose), dot products with a long `k`,
+  /// and packed products with partial tiles and more than one block of `k`.
+  static let shapes: [(m: Int, n: Int, k: Int)] = [
+    (5, 19, 7), (10, 13, 20), (7, 9, 100), (33, 40, 70), (70, 45, 300), (97, 130, 260),
+  ]
+
+  /// `alpha · op(A) · op(B) + beta · C` at `level`, from fixed inputs.
+  func product(
+    _ m: Int, _ n: Int, _ k: Int, transposeA: Bool, transposeB: Bool, level: VectorLevel
+  ) -> (result: [Float], reference: [Double]) {
+    var g = SplitMix64(seed: UInt64(m * 1_000_003 + n * 1009 + k))
+    let a = (0..<(m * k)).map { _ in Float.random(in: -1...1, using: &g) }
+    let b = (0..<(k * n)).map { _ in Float.random(in: -1...1, using: &g) }
+    var c = (0..<(m * n)).map { _ in Float.random(in: -1...1, using: &g) }
+    let alpha: Float = 0.75
+    let beta: Float = 0.5
+    var reference = [Double](repeating: 0, count: m * n)
+    for i in 0..<m {
+      for j in 0..<n {
+        var sum = 0.0
+        for p in 0..<k {
+          let x = transposeA ? a[p * m + i] : a[i * k + p]
+          let y = transposeB ? b[j * k + p] : b[p * n + j]
+          sum += Double(x) * Double(y)
+        }
+        reference[i * n + j] = Double(alpha) * sum + Double(beta) * Double(c[i * n + j])
+      }
+    }
+    a.withUnsafeBufferPointer { a in
+      b.withUnsafeBufferPointer { b in
+        c.withUnsafeMutableBufferPointer { c in
+          Gemm.multiply(
+            transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+            a: a.baseAddress!, lda: transposeA ? m : k, b: b.baseAddress!,
+            ldb: transposeB ? k : n, beta: beta, c: c.baseAddress!, ldc: n, level: level)
+        }
+      }
+    }
+    return (c, reference)
+  }
+
+  @Test func everyLevelIsRightAndTheVectorLevelsAgreeBitForBit() {
+    #expect(VectorLevel.available.first == .portable)
+    for (m, n, k) in Self.shapes {
+      for transposeA in [false, true] {
+        for transposeB in [false, true] {
+          var vectorResult: [Float]? = nil
+          for level in VectorLevel.available {
+            let (result, reference) = product(
+              m, n, k, transposeA: transposeA, transposeB: transposeB, level: level)
+            let worst = zip(result, reference).map { abs(Double($0) - $1) }.max() ?? 0
+            #expect(
+              worst < Double(k) * 1e-6,
+              "\(level) m \(m) n \(n) k \(k) ta \(transposeA) tb \(transposeB): \(worst)")
+            if level == .portable { continue }
+            if let vectorResult {
+              #expect(
+                result == vectorResult,
+                "\(level) differs from AVX2 at m \(m) n \(n) k \(k) ta \(transposeA) tb \(transposeB)"
+              )
+            } else {
+              vectorResult = result
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// `exp`, `expm1`, `tanh`, the sigmoid and GELU give the same bits at every level, for
+  /// every element of a buffer whose length leaves a partial last vector; so do softmax rows
+  /// and their pullbacks.
+  @Test func elementwiseKernelsAreIdenticalAtEveryLevel() {
+    var g = SplitMix64(seed: 11)
+    let count = 1_003
+    var x = (0..<count).map { _ in Float.random(in: -30...30, using: &g) }
+    x[0] = .nan
+    x[1] = -.infinity
+    x[2] = 100
+    x[3] = 1e-6
+    let functions = [
+      FastMath.exp, FastMath.expm1, FastMath.tanh, FastMath.sigmoid, FastMath.gelu,
+      FastMath.geluDerivative,
+    ]
+    for function in functions {
+      var results: [[Float]] = []
+      for level in VectorLevel.available {
+        var out = [Float](repeating: 0, count: count)
+        FastMath.map(x, into: &out, count: count, function, level: level)
+        results.append(out)
+      }
+      for result in results.dropFirst() {
+        #expect(
+          zip(result, results[0]).allSatisfy { $0.bitPattern == $1.bitPattern },
+          "function \(function.rawValue)")
+      }
+    }
+    for n in [1, 7, 8, 13, 64, 77] {
+      let row = Array(x[10..<(10 + n)])
+      let upstream = Array(x[200..<(200 + n)])
+      for log in [false, true] {
+        var outputs: [[Float]] = []
+        for level in VectorLevel.available {
+          let raw = LMKernelLevel(rawValue: UInt32(level.rawValue))
+          var y = [Float](repeating: 0, count: n)
+          var back = [Float](repeating: 0, count: n)
+          lm_softmax_row(raw, row, n, log, &y)
+          lm_softmax_backward_row(raw, upstream, y, n, log, &back)
+          outputs.append(y + back)
+        }
+        for output in outputs.dropFirst() {
+          #expect(output == outputs[0], "softmax n \(n) log \(log)")
+        }
+      }
+    }
+  }
+
+  /// The level detected is the one the processor's flags promise.
+  @Test func supportedLevelMatchesTheProcessorFlags() throws {
+    #if arch(x86_64) && os(Linux)
+      let info = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+      let line = try #require(info.split(separator: "\n").first { $0.hasPrefix("flags") })
+      let flags = Set(line.split(separator: " ").map(String.init))
+      let expected: VectorLevel =
+        ["avx512f", "avx512vl", "avx512bw", "avx512dq", "fma"].allSatisfy(flags.contains)
+        ? .avx512 : ["avx2", "fma"].allSatisfy(flags.contains) ? .avx2 : .portable
+      #expect(VectorLevel.supported == expected)
+    #else
+      #expect(VectorLevel.supported == .portable)
+    #endif
+  }
+}
