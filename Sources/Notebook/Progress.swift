@@ -14,6 +14,9 @@ public final class Progress {
   let start = Date()
   var lastDraw = Date.distantPast
   var nextQuarter = 1
+  /// Steps counted by `advance`, from jobs that share this bar.
+  var advanced = 0
+  let lock = NSLock()
 
   init(label: String, total: Int, enabled: Bool) {
     self.label = label
@@ -22,9 +25,23 @@ public final class Progress {
     self.isTerminal = Terminal.stderrIsTerminal && !Terminal.isDumb
   }
 
+  /// Counts one more finished step. Jobs running at the same time (`Parallelism.map`)
+  /// may share one bar this way: its total is the sum of theirs.
+  public func advance(loss: Float? = nil) {
+    guard enabled else { return }
+    lock.withLock {
+      advanced += 1
+      draw(advanced, loss: loss)
+    }
+  }
+
   /// Reports that `done` of `total` steps are finished, with the latest loss if any.
   public func update(_ done: Int, loss: Float? = nil) {
     guard enabled else { return }
+    lock.withLock { draw(done, loss: loss) }
+  }
+
+  private func draw(_ done: Int, loss: Float?) {
     let lossText = loss.map { String(format: " loss %.4f", $0) } ?? ""
     if isTerminal {
       let now = Date()

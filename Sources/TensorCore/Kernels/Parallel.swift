@@ -45,6 +45,38 @@ public enum Parallelism {
   }
 }
 
+extension Parallelism {
+  /// Runs `body(index)` for every index in `0..<count`, up to `threads` at a time, and
+  /// returns the results in index order.
+  ///
+  /// For independent jobs too small to share a matrix product between cores, such as
+  /// training several small models on the same data: each job must draw from its own
+  /// generator and write only its own tensors. Every job then computes what it would
+  /// compute alone, so the results do not depend on the thread count or on timing. If jobs
+  /// throw, the error of the lowest index is rethrown after all have finished.
+  public static func map<T>(_ count: Int, _ body: (Int) throws -> T) throws -> [T] {
+    let workers = Swift.min(threads, count)
+    if workers <= 1 { return try (0..<count).map(body) }
+    let lock = NSLock()
+    var results = [Result<T, Error>?](repeating: nil, count: count)
+    var next = 0
+    withoutActuallyEscaping(body) { body in
+      DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        while true {
+          let index: Int = lock.withLock {
+            defer { next += 1 }
+            return next
+          }
+          if index >= count { return }
+          let result = Result { try body(index) }
+          lock.withLock { results[index] = result }
+        }
+      }
+    }
+    return try results.map { try $0!.get() }
+  }
+}
+
 /// Reusable work buffers for kernels (the packed blocks of a matrix product).
 ///
 /// Allocating them for every call is not just slow: buffers above the C library's mmap
