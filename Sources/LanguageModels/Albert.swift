@@ -21,6 +21,9 @@ public struct EncoderConfiguration: Sendable, Equatable {
   public var sharedLayers: Bool
   public var maxLength: Int
   public var segments: Int = 2
+  /// Pre-LN layers when true; BERT and ALBERT are post-LN (the default here), normalising
+  /// the stream after each sub-layer's residual sum.
+  public var normFirst: Bool = false
 
   public init(
     name: String, vocabularySize: Int, embeddingSize: Int, hiddenSize: Int, layers: Int,
@@ -123,13 +126,13 @@ public final class TransformerEncoderModel: Module {
     if c.sharedLayers {
       let layer = TransformerEncoderLayer(
         dimension: c.hiddenSize, heads: c.heads, feedForwardSize: c.feedForwardSize,
-        using: &generator)
+        normFirst: c.normFirst, using: &generator)
       layers = Array(repeating: layer, count: c.layers)
     } else {
       layers = (0..<c.layers).map { _ in
         TransformerEncoderLayer(
           dimension: c.hiddenSize, heads: c.heads, feedForwardSize: c.feedForwardSize,
-          using: &generator)
+          normFirst: c.normFirst, using: &generator)
       }
     }
     pooler = Linear(c.hiddenSize, c.hiddenSize, using: &generator)

@@ -26,20 +26,28 @@ public final class FeedForward: Module, UnaryLayer {
   }
 }
 
-/// One encoder block, pre-LN: each sub-layer reads a normalised copy of the stream and
-/// adds its result back.
+/// One encoder block. Pre-LN (`normFirst`, the default here): each sub-layer reads a
+/// normalised copy of the stream and adds its result back.
 ///
 ///     x = x + dropout(attention(norm1(x)))
 ///     x = x + dropout(feedForward(norm2(x)))
 ///
 /// Normalising *before* each sub-layer keeps an unnormalised path from input to output,
 /// which lets deep stacks train without a learning-rate warm-up (Xiong et al., 2020).
+/// Post-LN (`normFirst: false`, PyTorch's default, and the original Transformer's, BERT's
+/// and ALBERT's layout) normalises the sum after each sub-layer instead:
+///
+///     x = norm1(x + dropout(attention(x)))
+///     x = norm2(x + dropout(feedForward(x)))
 public final class TransformerEncoderLayer: Module {
   public let attention: MultiHeadAttention
   public let norm1: LayerNorm
   public let feedForward: FeedForward
   public let norm2: LayerNorm
   let dropout: Dropout?
+  /// Whether each sub-layer reads a normalised stream (pre-LN) or the sum after it is
+  /// normalised (post-LN).
+  public let normFirst: Bool
   var weights: Buffer?
 
   /// - Parameters:
@@ -47,10 +55,12 @@ public final class TransformerEncoderLayer: Module {
   ///   - heads: attention heads; must divide `dimension`.
   ///   - feedForwardSize: the inner size of the feed-forward block (usually 4H).
   ///   - dropout: dropout probability during training.
+  ///   - normFirst: pre-LN (`true`) or post-LN (`false`, as BERT and ALBERT).
   public init(
-    dimension: Int, heads: Int, feedForwardSize: Int, dropout: Float = 0,
+    dimension: Int, heads: Int, feedForwardSize: Int, dropout: Float = 0, normFirst: Bool = true,
     using generator: inout SplitMix64
   ) {
+    self.normFirst = normFirst
     attention = MultiHeadAttention(dimension, heads: heads, dropout: dropout, using: &generator)
     norm1 = LayerNorm(dimension)
     feedForward = FeedForward(dimension, feedForwardSize, dropout: dropout, using: &generator)
@@ -65,6 +75,13 @@ public final class TransformerEncoderLayer: Module {
   public func callAsFunction(
     _ input: Tensor, keyPaddingMask: Tensor? = nil, causal: Bool = false
   ) -> Tensor {
+    if !normFirst {
+      let (attended, w) = attention(input, causal: causal, keyPaddingMask: keyPaddingMask)
+      weights = Buffer(w)
+      let x = norm1(input + (dropout.map { $0(attended) } ?? attended))
+      let f = feedForward(x)
+      return norm2(x + (dropout.map { $0(f) } ?? f))
+    }
     let (attended, w) = attention(norm1(input), causal: causal, keyPaddingMask: keyPaddingMask)
     weights = Buffer(w)
     let x = input + (dropout.map { $0(attended) } ?? attended)

@@ -1,0 +1,226 @@
+import Foundation
+import NeuralNetwork
+import TensorCore
+
+/// Pre-trained encoders as Hugging Face model folders: `config.json`, `model.safetensors` and
+/// `vocab.txt`, which `transformers.AlbertForPreTraining.from_pretrained(folder)` (ALBERT:
+/// one shared layer) or `BertForPreTraining.from_pretrained(folder)` (BERT: a layer per
+/// depth, `E = H`) load with no missing, unexpected or mismatched tensors, and `load` reads
+/// back.
+///
+/// The architectures are the same: post-LN layers, GELU in its tanh form (`gelu_new`),
+/// layer norms with ε = 1e-5 (written into the configuration), the MLM head `H → E`, GELU,
+/// layer norm, scores against the tied word embeddings plus a bias, and a pooler
+/// `tanh(Linear)` on `[CLS]`. One convention differs: Hugging Face's pair heads call label
+/// 0 "in order" (SOP) or "is the next sentence" (NSP), where `PretrainingData` calls it 1,
+/// so the two rows of the pair classifier are swapped on the way out and back.
+public enum HuggingFaceFolder {
+  /// Which Hugging Face class a model maps onto.
+  public enum Architecture: String, Sendable {
+    case albert = "AlbertForPreTraining"
+    case bert = "BertForPreTraining"
+  }
+
+  /// ALBERT for a shared-layer encoder, BERT for one with a layer per depth and `E = H`;
+  /// nil for the mixtures (factorized only, shared with `E = H` still maps to ALBERT).
+  public static func architecture(of model: PretrainingModel) -> Architecture? {
+    let c = model.encoder.configuration
+    if c.sharedLayers { return .albert }
+    return c.embeddingSize == c.hiddenSize ? .bert : nil
+  }
+
+  /// The model's tensors under Hugging Face's names, as PyTorch lays them out. Tied
+  /// tensors (the decoder's weight and bias) are left out, as `save_pretrained` leaves them.
+  public static func tensors(of model: PretrainingModel) throws -> [String: Tensor] {
+    guard let architecture = architecture(of: model) else {
+      throw HuggingFaceError(
+        "a model with a layer per depth and E < H has no Hugging Face class; export BERT "
+          + "(E = H) or ALBERT (shared layers)")
+    }
+    let encoder = model.encoder
+    let c = encoder.configuration
+    let e = encoder.embeddings
+    var out: [String: Tensor] = [:]
+    func linear(_ prefix: String, _ layer: Linear) {
+      out[prefix + ".weight"] = layer.weight
+      if let bias = layer.bias { out[prefix + ".bias"] = bias }
+    }
+    func norm(_ prefix: String, _ layer: LayerNorm) {
+      out[prefix + ".weight"] = layer.weight
+      out[prefix + ".bias"] = layer.bias
+    }
+    let base = architecture == .albert ? "albert" : "bert"
+    out["\(base).embeddings.word_embeddings.weight"] = e.word.weight
+    out["\(base).embeddings.position_embeddings.weight"] = e.position.weight
+    out["\(base).embeddings.token_type_embeddings.weight"] = e.segment.weight
+    norm("\(base).embeddings.LayerNorm", e.norm)
+    switch architecture {
+    case .albert:
+      // Hugging Face's ALBERT always lifts E to H; with E = H the lift is the identity.
+      if let projection = e.projection {
+        linear("albert.encoder.embedding_hidden_mapping_in", projection)
+      } else {
+        out["albert.encoder.embedding_hidden_mapping_in.weight"] = identity(c.hiddenSize)
+        out["albert.encoder.embedding_hidden_mapping_in.bias"] = Tensor.zeros([c.hiddenSize])
+      }
+      let layer = encoder.layers[0]
+      let p = "albert.encoder.albert_layer_groups.0.albert_layers.0"
+      linear("\(p).attention.query", layer.attention.query)
+      linear("\(p).attention.key", layer.attention.key)
+      linear("\(p).attention.value", layer.attention.value)
+      linear("\(p).attention.dense", layer.attention.output)
+      norm("\(p).attention.LayerNorm", layer.norm1)
+      linear("\(p).ffn", layer.feedForward.linear1)
+      linear("\(p).ffn_output", layer.feedForward.linear2)
+      norm("\(p).full_layer_layer_norm", layer.norm2)
+      linear("albert.pooler", encoder.pooler)
+      linear("predictions.dense", model.transform)
+      norm("predictions.LayerNorm", model.transformNorm)
+      out["predictions.bias"] = model.outputBias
+      out["sop_classifier.classifier.weight"] = swappedRows(model.orderHead.weight)
+      out["sop_classifier.classifier.bias"] = swappedRows(model.orderHead.bias!)
+    case .bert:
+      for (i, layer) in encoder.layers.enumerated() {
+        let p = "bert.encoder.layer.\(i)"
+        linear("\(p).attention.self.query", layer.attention.query)
+        linear("\(p).attention.self.key", layer.attention.key)
+        linear("\(p).attention.self.value", layer.attention.value)
+        linear("\(p).attention.output.dense", layer.attention.output)
+        norm("\(p).attention.output.LayerNorm", layer.norm1)
+        linear("\(p).intermediate.dense", layer.feedForward.linear1)
+        linear("\(p).output.dense", layer.feedForward.linear2)
+        norm("\(p).output.LayerNorm", layer.norm2)
+      }
+      linear("bert.pooler.dense", encoder.pooler)
+      linear("cls.predictions.transform.dense", model.transform)
+      norm("cls.predictions.transform.LayerNorm", model.transformNorm)
+      out["cls.predictions.bias"] = model.outputBias
+      out["cls.seq_relationship.weight"] = swappedRows(model.orderHead.weight)
+      out["cls.seq_relationship.bias"] = swappedRows(model.orderHead.bias!)
+    }
+    return out
+  }
+
+  /// The `config.json` Hugging Face builds the model from.
+  public static func configuration(of model: PretrainingModel, padID: Int) throws -> Data {
+    guard let architecture = architecture(of: model) else {
+      _ = try tensors(of: model)  // throws the explanation
+      return Data()
+    }
+    let c = model.encoder.configuration
+    var config: [String: Any] = [
+      "architectures": [architecture.rawValue],
+      "model_type": architecture == .albert ? "albert" : "bert",
+      "vocab_size": c.vocabularySize,
+      "hidden_size": c.hiddenSize,
+      "num_hidden_layers": c.layers,
+      "num_attention_heads": c.heads,
+      "intermediate_size": c.feedForwardSize,
+      "hidden_act": "gelu_new",
+      "hidden_dropout_prob": 0.0,
+      "attention_probs_dropout_prob": 0.0,
+      "max_position_embeddings": c.maxLength,
+      "type_vocab_size": c.segments,
+      "layer_norm_eps": 1e-5,
+      "initializer_range": 0.02,
+      "pad_token_id": padID,
+      "position_embedding_type": "absolute",
+      "torch_dtype": "float32",
+    ]
+    if architecture == .albert {
+      config["embedding_size"] = c.embeddingSize
+      config["num_hidden_groups"] = 1
+      config["inner_group_num"] = 1
+      config["classifier_dropout_prob"] = 0.0
+    }
+    return try JSONSerialization.data(
+      withJSONObject: config, options: [.prettyPrinted, .sortedKeys])
+  }
+
+  /// Writes `folder/config.json`, `folder/model.safetensors` and `folder/vocab.txt` (one
+  /// token per line, in id order), creating the folder if needed.
+  public static func save(
+    _ model: PretrainingModel, tokens: [String], padID: Int, to folder: String
+  ) throws {
+    guard !model.encoder.configuration.normFirst else {
+      throw HuggingFaceError(
+        "a pre-LN encoder has no Hugging Face class; BERT and ALBERT are post-LN")
+    }
+    let url = URL(fileURLWithPath: folder, isDirectory: true)
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    let tensors = try tensors(of: model)
+    try SafeTensors.writeAtomically(
+      SafeTensors.encode(tensors, metadata: ["format": "pt"]),
+      to: url.appendingPathComponent("model.safetensors"))
+    try SafeTensors.writeAtomically(
+      configuration(of: model, padID: padID), to: url.appendingPathComponent("config.json"))
+    try SafeTensors.writeAtomically(
+      Data((tokens.joined(separator: "\n") + "\n").utf8),
+      to: url.appendingPathComponent("vocab.txt"))
+  }
+
+  /// Reads `folder/model.safetensors` into `model`: every tensor present, of the right shape,
+  /// and nothing else; `model` is unchanged unless all of it matches.
+  public static func load(_ model: PretrainingModel, from folder: String) throws {
+    let path = URL(fileURLWithPath: folder).appendingPathComponent("model.safetensors").path
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw HuggingFaceError(
+        "\(path) cannot be read; give a folder written by --save (config.json and "
+          + "model.safetensors)")
+    }
+    let stored: [String: Tensor]
+    do {
+      stored = try SafeTensors.decode(data).tensors
+    } catch let error as SafeTensorsError {
+      throw HuggingFaceError("\(path): \(error.description)")
+    }
+    let expected = try tensors(of: model)
+    for (name, tensor) in expected.sorted(by: { $0.key < $1.key }) {
+      guard let value = stored[name] else {
+        throw HuggingFaceError("\(path) has no tensor '\(name)'; it holds another model")
+      }
+      guard value.shape == tensor.shape else {
+        throw HuggingFaceError(
+          "\(path): '\(name)' has shape \(Shape.describe(value.shape)), this model "
+            + "\(Shape.describe(tensor.shape)); it was saved with other sizes")
+      }
+      guard value.scalars.allSatisfy({ $0.isFinite }) else {
+        throw HuggingFaceError("\(path): '\(name)' holds NaN or infinite values")
+      }
+    }
+    if let extra = stored.keys.sorted().first(where: { expected[$0] == nil }) {
+      throw HuggingFaceError("\(path) holds a tensor '\(extra)' this model does not have")
+    }
+    for (name, tensor) in expected {
+      let value = stored[name]!
+      if name.hasPrefix("sop_classifier.") || name.hasPrefix("cls.seq_relationship.") {
+        // Written as copies with their rows swapped: swap back into the classifier.
+        let target = name.hasSuffix(".weight") ? model.orderHead.weight : model.orderHead.bias!
+        target.assign(swappedRows(value))
+      } else if name.hasPrefix("albert.encoder.embedding_hidden_mapping_in.")
+        && model.encoder.embeddings.projection == nil
+      {
+        continue  // the identity lift of an ALBERT with E = H has no tensor of ours
+      } else {
+        tensor.assign(value)
+      }
+    }
+  }
+
+  static func identity(_ n: Int) -> Tensor {
+    var values = [Float](repeating: 0, count: n * n)
+    for i in 0..<n { values[i * n + i] = 1 }
+    return Tensor(values, shape: [n, n])
+  }
+
+  /// The two rows (or two entries) of a pair classifier, in the other order.
+  static func swappedRows(_ x: Tensor) -> Tensor {
+    x.detached().indexSelect(axis: 0, indices: [1, 0])
+  }
+}
+
+/// A model that cannot be written as, or read from, a Hugging Face folder, and why.
+public struct HuggingFaceError: Error, CustomStringConvertible, Equatable {
+  public let description: String
+  init(_ description: String) { self.description = description }
+}
