@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import Testing
 
@@ -24,6 +25,24 @@ struct ParallelismTests {
     let two = try Parallelism.map(7, job)
     #expect(one == two)
     #expect(one == (0..<7).map(job))
+  }
+
+  /// Thousands of loops in a row, of every size, each chunk run exactly once: the helpers
+  /// that spin between loops never run a chunk of a loop that has ended, nor miss one.
+  @Test func poolRunsEveryChunkOnceInLoopAfterLoop() {
+    let counts = UnsafeMutablePointer<Int>.allocate(capacity: 32)
+    defer { counts.deallocate() }
+    var wrong = 0
+    for loop in 0..<3_000 {
+      let chunks = 1 + loop % 17
+      counts.update(repeating: 0, count: chunks)
+      lm_pool_run(
+        2, chunks,
+        { context, chunk in context!.assumingMemoryBound(to: Int.self)[chunk] += 1 },
+        UnsafeMutableRawPointer(counts))
+      if (0..<chunks).contains(where: { counts[$0] != 1 }) { wrong += 1 }
+    }
+    #expect(wrong == 0)
   }
 
   @Test func mapRethrowsTheErrorOfTheLowestIndex() {

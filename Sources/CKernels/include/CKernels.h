@@ -77,6 +77,19 @@ void lm_softmax_row(LMKernelLevel level, const float *x, long n, bool log, float
 void lm_softmax_backward_row(
   LMKernelLevel level, const float *g, const float *y, long n, bool log, float *out);
 
+/// A piece of a parallel loop: `function(context, chunk)`.
+typedef void (*lm_chunk_function)(void *context, long chunk);
+
+/// Runs `function(context, chunk)` for every chunk in `0..<chunks` on up to `threads`
+/// threads (the caller and helpers kept spinning between loops); returns when all are done.
+/// Chunks must write disjoint memory. A call made while another loop runs is run by its
+/// caller alone.
+void lm_pool_run(long threads, long chunks, lm_chunk_function function, void *context);
+
+/// `true` makes the calling thread's loops run serially until a matching `false` (for jobs
+/// that already run side by side, one per core); calls nest.
+void lm_pool_serial(bool serial);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,3 +1,4 @@
+import CKernels
 import Dispatch
 import Foundation
 
@@ -12,9 +13,11 @@ public enum Parallelism {
   nonisolated(unsafe) public static var threads: Int = defaultThreads()
 
   /// Below this much work (in multiply-adds or element operations) kernels stay on one
-  /// thread: waking a second thread costs tens of microseconds, and for products below
-  /// about sixteen million multiply-adds the wake-ups cost more than they save.
-  public static let minimumParallelWork = 1 << 24
+  /// thread. Handing a chunk to a spinning helper and waiting for it costs about a
+  /// microsecond, so products from 32,768 multiply-adds up (a recurrent step's
+  /// `[32, 128] · [128, 128]` has 524,288) are shared; with Dispatch's wake-ups the bar
+  /// was 16.8 million.
+  public static let minimumParallelWork = 1 << 15
 
   static func defaultThreads() -> Int {
     max(1, ProcessInfo.processInfo.activeProcessorCount)
@@ -22,8 +25,8 @@ public enum Parallelism {
 
   /// Runs `body(chunk)` for `chunk` in `0..<chunks`, on up to `threads` threads.
   ///
-  /// Chunks are handed out in contiguous runs, one run per thread, so the split depends
-  /// only on `chunks` and the thread count, never on timing.
+  /// Each chunk is computed the same way whichever thread claims it, so the results never
+  /// depend on timing or on the thread count.
   /// - Parameters:
   ///   - chunks: the number of independent pieces of work.
   ///   - work: the total work, compared against `minimumParallelWork`.
@@ -35,11 +38,16 @@ public enum Parallelism {
       for chunk in 0..<chunks { body(chunk) }
       return
     }
+    // The helpers of `lm_pool_run` spin between loops, so handing them a chunk costs well
+    // under a microsecond, against tens for waking a Dispatch worker.
     withoutActuallyEscaping(body) { body in
-      DispatchQueue.concurrentPerform(iterations: workers) { worker in
-        let start = chunks * worker / workers
-        let end = chunks * (worker + 1) / workers
-        for chunk in start..<end { body(chunk) }
+      var closure = body
+      withUnsafeMutablePointer(to: &closure) { pointer in
+        lm_pool_run(
+          workers, chunks,
+          { context, chunk in
+            context!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(chunk)
+          }, pointer)
       }
     }
   }
@@ -68,7 +76,10 @@ extension Parallelism {
             return next
           }
           if index >= count { return }
+          // Jobs already fill the cores: their kernels run serially.
+          lm_pool_serial(true)
           let result = Result { try body(index) }
+          lm_pool_serial(false)
           lock.withLock { results[index] = result }
         }
       }
