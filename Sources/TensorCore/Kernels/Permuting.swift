@@ -1,0 +1,22 @@
+// The loops behind Ops/Shaping.swift.
+extension Kernels {
+  /// Copies `x` of `shape` into `out` with its axes reordered by `axes`.
+  static func permute(
+    _ x: UnsafePointer<Float>, shape: [Int], axes: [Int], into out: UnsafeMutablePointer<Float>
+  ) {
+    let inStrides = Shape.strides(shape)
+    let outShape = axes.map { shape[$0] }
+    let strides = axes.map { inStrides[$0] }
+    forEachRow(outShape) { offset, index in
+      var src = 0
+      for axis in 0..<(outShape.count - 1) { src += index[axis] * strides[axis] }
+      let n = outShape.last ?? 1
+      let s = strides.last ?? 1
+      if s == 1 {
+        (out + offset).update(from: x + src, count: n)
+      } else {
+        for j in 0..<n { out[offset + j] = x[src + j * s] }
+      }
+    }
+  }
+}

@@ -1,0 +1,82 @@
+import CKernels
+
+// The loops behind Ops/Softmax.swift.
+extension Kernels {
+  /// Softmax (or log-softmax) of each `[o, :, i]` slice.
+  static func softmax(
+    _ x: UnsafePointer<Float>, outer: Int, n: Int, inner: Int, log: Bool,
+    into out: UnsafeMutablePointer<Float>
+  ) {
+    if inner == 1 {
+      for o in 0..<outer { softmaxRow(x + o * n, n: n, log: log, into: out + o * n) }
+      return
+    }
+    let row = UnsafeMutablePointer<Float>.allocate(capacity: n)
+    let result = UnsafeMutablePointer<Float>.allocate(capacity: n)
+    defer {
+      row.deallocate()
+      result.deallocate()
+    }
+    for o in 0..<outer {
+      for i in 0..<inner {
+        let base = o * n * inner + i
+        for k in 0..<n { row[k] = x[base + k * inner] }
+        softmaxRow(row, n: n, log: log, into: result)
+        for k in 0..<n { out[base + k * inner] = result[k] }
+      }
+    }
+  }
+
+  /// Softmax (or log-softmax) of one contiguous row of `n` values.
+  ///
+  /// One contiguous row: the maximum, then `e^{x − max}` stored and summed in one pass,
+  /// then the scaling (`lm_softmax_row`, a vector kernel). Attention makes many short rows
+  /// (one per query and head), so the per-element work, not the loop overhead, has to be
+  /// small.
+  @inline(__always)
+  static func softmaxRow(
+    _ x: UnsafePointer<Float>, n: Int, log: Bool, into out: UnsafeMutablePointer<Float>
+  ) {
+    lm_softmax_row(FastMath.level, x, n, log, out)
+  }
+
+  /// The pullback of `softmax` (from its output `y`) or of `logSoftmax`.
+  static func softmaxBackward(
+    _ g: UnsafePointer<Float>, _ y: UnsafePointer<Float>, outer: Int, n: Int, inner: Int,
+    log: Bool, into out: UnsafeMutablePointer<Float>
+  ) {
+    if inner == 1 {
+      for o in 0..<outer {
+        softmaxBackwardRow(g + o &* n, y + o &* n, n: n, log: log, into: out + o &* n)
+      }
+      return
+    }
+    for o in 0..<outer {
+      for i in 0..<inner {
+        let base = o * n * inner + i
+        var dot: Float = 0
+        if log {
+          for k in 0..<n { dot += g[base + k * inner] }
+          for k in 0..<n {
+            let p = FastMath.scalar(y[base + k * inner], FastMath.exp)
+            out[base + k * inner] = g[base + k * inner] - p * dot
+          }
+        } else {
+          for k in 0..<n { dot += g[base + k * inner] * y[base + k * inner] }
+          for k in 0..<n {
+            out[base + k * inner] = y[base + k * inner] * (g[base + k * inner] - dot)
+          }
+        }
+      }
+    }
+  }
+
+  /// The pullback of one contiguous row (`lm_softmax_backward_row`, a vector kernel).
+  @inline(__always)
+  static func softmaxBackwardRow(
+    _ g: UnsafePointer<Float>, _ y: UnsafePointer<Float>, n: Int, log: Bool,
+    into out: UnsafeMutablePointer<Float>
+  ) {
+    lm_softmax_backward_row(FastMath.level, g, y, n, log, out)
+  }
+}
