@@ -29,8 +29,9 @@ static _Atomic long finished;       // chunks done
 static _Atomic long wanted;         // helpers that may join the current loop
 static long helpersStarted;         // guarded by `busy`
 
-// Loops started on this thread run serially while this is above zero (`lm_pool_serial`).
-static _Thread_local int serialDepth;
+// Jobs running side by side (`lm_pool_serial`): while they fill the cores, their loops run
+// serially; when fewer remain (the last job of a batch), the idle cores help them again.
+static _Atomic long jobsRunning;
 
 static lm_chunk_function job;
 static void *jobContext;
@@ -97,7 +98,9 @@ static void *helper(void *argument) {
 
 void lm_pool_run(long threads, long chunks, lm_chunk_function function, void *context) {
   if (threads > LM_MAX_HELPERS + 1) threads = LM_MAX_HELPERS + 1;
-  if (threads <= 1 || chunks <= 1 || serialDepth > 0 || pthread_mutex_trylock(&busy) != 0) {
+  if (threads <= 1 || chunks <= 1
+      || atomic_load_explicit(&jobsRunning, memory_order_relaxed) >= threads
+      || pthread_mutex_trylock(&busy) != 0) {
     for (long chunk = 0; chunk < chunks; chunk++) function(context, chunk);
     return;
   }
@@ -132,4 +135,6 @@ void lm_pool_run(long threads, long chunks, lm_chunk_function function, void *co
   pthread_mutex_unlock(&busy);
 }
 
-void lm_pool_serial(bool serial) { serialDepth += serial ? 1 : -1; }
+void lm_pool_serial(bool serial) {
+  atomic_fetch_add_explicit(&jobsRunning, serial ? 1 : -1, memory_order_relaxed);
+}

@@ -86,8 +86,9 @@ typedef void (*lm_chunk_function)(void *context, long chunk);
 /// caller alone.
 void lm_pool_run(long threads, long chunks, lm_chunk_function function, void *context);
 
-/// `true` makes the calling thread's loops run serially until a matching `false` (for jobs
-/// that already run side by side, one per core); calls nest.
+/// `true` when a job that runs side by side with others starts, `false` when it ends: while
+/// as many jobs run as the loop would use threads, loops run serially (each job already
+/// has a core); when fewer remain, their loops use the idle cores again.
 void lm_pool_serial(bool serial);
 
 #ifdef __cplusplus

@@ -76,7 +76,7 @@ extension Parallelism {
             return next
           }
           if index >= count { return }
-          // Jobs already fill the cores: their kernels run serially.
+          // While the jobs fill the cores their kernels run serially; the last ones share.
           lm_pool_serial(true)
           let result = Result { try body(index) }
           lm_pool_serial(false)
