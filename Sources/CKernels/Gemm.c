@@ -30,15 +30,7 @@
 #define LM_VL 8
 #define LM_SPLAT LM_SPLAT8
 #include "GemmLevel.h"
-#undef LM_FN
-#undef LM_TARGET
-#undef LM_FUSED
-#undef LM_WIDE
-#undef LM_MR
-#undef LM_NV
-#undef LM_VEC
-#undef LM_VL
-#undef LM_SPLAT
+#include "LevelEnd.h"
 
 #if defined(__x86_64__)
 // AVX2 + FMA: sixteen 256-bit registers; a 6 × 16 tile holds twelve of them.
@@ -52,15 +44,7 @@
 #define LM_VL 8
 #define LM_SPLAT LM_SPLAT8
 #include "GemmLevel.h"
-#undef LM_FN
-#undef LM_TARGET
-#undef LM_FUSED
-#undef LM_WIDE
-#undef LM_MR
-#undef LM_NV
-#undef LM_VEC
-#undef LM_VL
-#undef LM_SPLAT
+#include "LevelEnd.h"
 
 // AVX-512: thirty-two 512-bit registers; an 8 × 32 tile holds sixteen of them, leaving
 // room for the two rows of B and the broadcasts.
@@ -74,15 +58,7 @@
 #define LM_VL 16
 #define LM_SPLAT LM_SPLAT16
 #include "GemmLevel.h"
-#undef LM_FN
-#undef LM_TARGET
-#undef LM_FUSED
-#undef LM_WIDE
-#undef LM_MR
-#undef LM_NV
-#undef LM_VEC
-#undef LM_VL
-#undef LM_SPLAT
+#include "LevelEnd.h"
 #endif
 
 // MARK: Choosing a level

@@ -15,12 +15,7 @@
 #define LM_VL 8
 #define LM_SPLAT LM_SPLAT8
 #include "MathLevel.h"
-#undef LM_FN
-#undef LM_TARGET
-#undef LM_VEC
-#undef LM_UVEC
-#undef LM_VL
-#undef LM_SPLAT
+#include "LevelEnd.h"
 
 #if defined(__x86_64__)
 #define LM_FN(name) lm_avx2_##name
@@ -30,12 +25,7 @@
 #define LM_VL 8
 #define LM_SPLAT LM_SPLAT8
 #include "MathLevel.h"
-#undef LM_FN
-#undef LM_TARGET
-#undef LM_VEC
-#undef LM_UVEC
-#undef LM_VL
-#undef LM_SPLAT
+#include "LevelEnd.h"
 
 #define LM_FN(name) lm_avx512_##name
 #define LM_TARGET __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,avx2,fma")))
@@ -44,12 +34,7 @@
 #define LM_VL 16
 #define LM_SPLAT LM_SPLAT16
 #include "MathLevel.h"
-#undef LM_FN
-#undef LM_TARGET
-#undef LM_VEC
-#undef LM_UVEC
-#undef LM_VL
-#undef LM_SPLAT
+#include "LevelEnd.h"
 #endif
 
 #if defined(__x86_64__)

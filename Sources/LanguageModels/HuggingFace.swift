@@ -29,14 +29,20 @@ public enum HuggingFaceFolder {
     return c.embeddingSize == c.hiddenSize ? .bert : nil
   }
 
-  /// The model's tensors under Hugging Face's names, as PyTorch lays them out. Tied
-  /// tensors (the decoder's weight and bias) are left out, as `save_pretrained` leaves them.
-  public static func tensors(of model: PretrainingModel) throws -> [String: Tensor] {
+  /// `architecture(of:)`, or an error saying which models have one.
+  static func requiredArchitecture(of model: PretrainingModel) throws -> Architecture {
     guard let architecture = architecture(of: model) else {
       throw HuggingFaceError(
         "a model with a layer per depth and E < H has no Hugging Face class; export BERT "
           + "(E = H) or ALBERT (shared layers)")
     }
+    return architecture
+  }
+
+  /// The model's tensors under Hugging Face's names, as PyTorch lays them out. Tied
+  /// tensors (the decoder's weight and bias) are left out, as `save_pretrained` leaves them.
+  public static func tensors(of model: PretrainingModel) throws -> [String: Tensor] {
+    let architecture = try requiredArchitecture(of: model)
     let encoder = model.encoder
     let c = encoder.configuration
     let e = encoder.embeddings
@@ -103,10 +109,7 @@ public enum HuggingFaceFolder {
 
   /// The `config.json` Hugging Face builds the model from.
   public static func configuration(of model: PretrainingModel, padID: Int) throws -> Data {
-    guard let architecture = architecture(of: model) else {
-      _ = try tensors(of: model)  // throws the explanation
-      return Data()
-    }
+    let architecture = try requiredArchitecture(of: model)
     let c = model.encoder.configuration
     var config: [String: Any] = [
       "architectures": [architecture.rawValue],
