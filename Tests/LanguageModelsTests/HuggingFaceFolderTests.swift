@@ -10,7 +10,7 @@ import Testing
 /// `AlbertForPreTraining` and `BertForPreTraining`, a round trip, and (with `LM_INTEROP_DIR`
 /// set, as `.ci/run` does when transformers is installed) the folders and the logits of a
 /// fixed batch for Python to compare.
-@Suite(.serialized) struct HuggingFaceFolderTests {
+struct HuggingFaceFolderTests {
   static let vocabulary = 23
 
   static func model(shared: Bool, seed: UInt64) -> PretrainingModel {

@@ -9,7 +9,7 @@ import Testing
 /// A recurrent language model's checkpoint uses the names and layouts of the PyTorch modules
 /// `nn.Embedding` + batch-first `nn.RNN`/`nn.GRU`/`nn.LSTM` + `nn.Linear`, so that
 /// `load_state_dict(strict=True)` takes it as it is.
-@Suite(.serialized) struct RecurrentCheckpointTests {
+struct RecurrentCheckpointTests {
   /// PyTorch's gates per cell: one for `nn.RNN`, three for `nn.GRU`, four for `nn.LSTM`.
   static let gates: [RecurrentCell: Int] = [.rnn: 1, .gru: 3, .lstm: 4]
 

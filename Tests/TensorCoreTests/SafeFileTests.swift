@@ -65,4 +65,52 @@ struct SafeFileTests {
       #expect(try String(contentsOfFile: locked, encoding: .utf8) == "keep")
     }
   }
+
+  /// Many writes at once, from every thread, to distinct files and to one shared file:
+  /// each write keeps its own temporary file and slot, so none frees or removes another's
+  /// (one shared global once made two writes free the same memory).
+  @Test func concurrentWritesNeitherCrashNorCollide() throws {
+    let dir = try folder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let writes = 20_000
+    let failures = UnsafeMutablePointer<Int>.allocate(capacity: writes)
+    failures.initialize(repeating: 0, count: writes)
+    defer { failures.deallocate() }
+    DispatchQueue.concurrentPerform(iterations: writes) { i in
+      let name = i % 2 == 0 ? "shared.bin" : "file-\(i % 97).bin"
+      let payload = Data(repeating: UInt8(i % 251), count: 64 + i % 300)
+      do { try SafeFile.write(payload, to: dir.appendingPathComponent(name).path) } catch {
+        failures[i] = 1
+      }
+    }
+    #expect((0..<writes).reduce(0) { $0 + failures[$1] } == 0)
+    let left = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+    #expect(left.filter { $0.hasSuffix(".tmp") }.isEmpty)
+    #expect(left.count == 98)
+    // Every file holds one whole payload: all its bytes are the same.
+    for name in left {
+      let bytes = try Data(contentsOf: dir.appendingPathComponent(name))
+      #expect(Set(bytes).count == 1)
+    }
+  }
+
+  /// A device or a pipe is never replaced by a file.
+  @Test func specialFilesAreRefused() throws {
+    #expect(
+      SafeFile.problem(writing: "/dev/null", option: "--save")?.contains(
+        "not a regular file") == true)
+    #expect(throws: SafeFileError.self) { try SafeFile.write(Data("x".utf8), to: "/dev/null") }
+  }
+
+  /// A replaced file keeps its permissions.
+  @Test func aReplacedFileKeepsItsMode() throws {
+    let dir = try folder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = dir.appendingPathComponent("kept.md").path
+    try Data("old".utf8).write(to: URL(fileURLWithPath: path))
+    try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+    try SafeFile.write(Data("new".utf8), to: path)
+    let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions]
+    #expect((mode as? NSNumber)?.intValue == 0o600)
+  }
 }

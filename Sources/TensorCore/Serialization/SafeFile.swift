@@ -29,6 +29,11 @@ public enum SafeFile {
       if isFolder.boolValue {
         return "\(option) \(path): that is a folder; give a file name inside it"
       }
+      var status = stat()
+      if stat(target.path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
+        return "\(option) \(path): that is not a regular file (a device, a pipe or a "
+          + "socket), and writing would replace it; choose a file name"
+      }
       if !manager.isWritableFile(atPath: target.path) {
         return "\(option) \(path): the file exists and may not be written (read-only or "
           + "another user's); choose another name"
@@ -62,6 +67,10 @@ public enum SafeFile {
   }
 
   /// Writes `data` to `path` as described above.
+  ///
+  /// Safe to call from several threads at once: each write has its own temporary file
+  /// (named with the process and a counter) and its own slot in the table the signal
+  /// handler reads.
   /// - Throws: `SafeFileError` with a sentence naming the problem.
   public static func write(_ data: Data, to path: String) throws {
     if let problem = problem(writing: path, option: "cannot write") {
@@ -69,20 +78,51 @@ public enum SafeFile {
     }
     let target = URL(fileURLWithPath: resolvingLinks(path))
     let temporary = target.deletingLastPathComponent().appendingPathComponent(
-      ".\(target.lastPathComponent).\(getpid()).tmp"
+      ".\(target.lastPathComponent).\(getpid()).\(TemporaryFiles.nextNumber()).tmp"
     ).path
-    let cleanup = InterruptCleanup(removing: temporary)
-    defer { cleanup.finish() }
-    guard FileManager.default.createFile(atPath: temporary, contents: data) else {
+    let slot = TemporaryFiles.register(temporary)
+    defer { TemporaryFiles.release(slot) }
+    // A file that is replaced keeps its permissions; a new one gets 0644 (less the umask).
+    var existing = stat()
+    let mode = stat(target.path, &existing) == 0 ? mode_t(existing.st_mode & 0o7777) : 0o644
+    if let failure = writeNew(data, to: temporary, mode: mode) {
       unlink(temporary)
-      throw SafeFileError(
-        message: "cannot write \(path): writing \(data.count) bytes failed (is the disk full?)")
+      throw SafeFileError(message: "cannot write \(path): \(failure)")
     }
     if Foundation.rename(temporary, target.path) != 0 {
       let reason = String(cString: strerror(errno))
       unlink(temporary)
       throw SafeFileError(message: "cannot write \(path): \(reason)")
     }
+  }
+
+  /// Creates `path` (which must not exist) and writes `data` to it with `write(2)`, so no
+  /// other temporary file (Foundation's own) is ever made; returns why it failed, or `nil`.
+  static func writeNew(_ data: Data, to path: String, mode: mode_t) -> String? {
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, mode)
+    guard descriptor >= 0 else { return String(cString: strerror(errno)) }
+    if mode != 0o644 { fchmod(descriptor, mode) }
+    var failure: String? = nil
+    data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+      var offset = 0
+      while offset < bytes.count {
+        let written = Foundation.write(
+          descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+        if written < 0 {
+          if errno == EINTR { continue }
+          failure =
+            errno == ENOSPC
+            ? "writing \(data.count) bytes failed: the disk is full"
+            : "writing \(data.count) bytes failed: \(String(cString: strerror(errno)))"
+          return
+        }
+        offset += written
+      }
+    }
+    if close(descriptor) != 0, failure == nil {
+      failure = "writing \(data.count) bytes failed: \(String(cString: strerror(errno)))"
+    }
+    return failure
   }
 }
 
@@ -92,27 +132,92 @@ public struct SafeFileError: Error, CustomStringConvertible, Equatable {
   public var description: String { message }
 }
 
-/// The temporary file being written, for the signal handler (one write at a time).
-nonisolated(unsafe) private var temporaryBeingWritten: UnsafeMutablePointer<CChar>?
+/// The temporary files being written, for the SIGINT/SIGTERM handler that removes them.
+///
+/// A fixed table of slots, allocated once and never freed, because a signal handler may only
+/// read memory that no thread can free under it. A write claims a slot under a lock, copies
+/// its path in, then marks the slot used (a separate step, so the handler never sees a
+/// half-copied path); the handler unlinks every used slot's path. The handler is installed
+/// when the first write starts and the previous handlers are put back when the last ends.
+enum TemporaryFiles {
+  /// Writes that may be in progress at once; more wait for a free slot.
+  static let slotCount = 64
+  /// Longest path kept, with its terminating zero.
+  static let pathCapacity = Int(PATH_MAX) + 1
 
-/// Removes a temporary file if SIGINT or SIGTERM arrives before `finish()`, then lets the
-/// signal end the process as it would have.
-private final class InterruptCleanup {
-  var previous: [Int32: sigaction] = [:]
+  nonisolated(unsafe) static let paths = UnsafeMutablePointer<CChar>.allocate(
+    capacity: slotCount * pathCapacity)
+  nonisolated(unsafe) static let used: UnsafeMutablePointer<UInt8> = {
+    let flags = UnsafeMutablePointer<UInt8>.allocate(capacity: slotCount)
+    flags.initialize(repeating: 0, count: slotCount)
+    return flags
+  }()
+  /// Guards `claimed`, `active`, `previous` and `counter`; never taken by the handler.
+  static let lock = NSCondition()
+  nonisolated(unsafe) static var claimed = [Bool](repeating: false, count: slotCount)
+  nonisolated(unsafe) static var active = 0
+  nonisolated(unsafe) static var previous: [Int32: sigaction] = [:]
+  nonisolated(unsafe) static var counter = 0
 
-  init(removing path: String) {
-    temporaryBeingWritten = strdup(path)
+  /// A number no other write of this process has used.
+  static func nextNumber() -> Int {
+    lock.lock()
+    defer { lock.unlock() }
+    counter += 1
+    return counter
+  }
+
+  /// Claims a slot for `path` (waiting while all are taken) and makes sure the handler is on.
+  static func register(_ path: String) -> Int {
+    _ = used  // initialised before the handler can run
+    lock.lock()
+    while !claimed.contains(false) { lock.wait() }
+    let slot = claimed.firstIndex(of: false)!
+    claimed[slot] = true
+    let buffer = paths + slot * pathCapacity
+    let bytes = Array(path.utf8.prefix(pathCapacity - 1))
+    for (i, byte) in bytes.enumerated() { buffer[i] = CChar(bitPattern: byte) }
+    buffer[bytes.count] = 0
+    if active == 0 { installHandler() }
+    active += 1
+    lock.unlock()
+    // Marked used only after the path is complete (the lock's release orders the stores).
+    lock.lock()
+    used[slot] = 1
+    lock.unlock()
+    return slot
+  }
+
+  /// Gives the slot back; the last write to end restores the previous handlers.
+  static func release(_ slot: Int) {
+    lock.lock()
+    used[slot] = 0
+    claimed[slot] = false
+    active -= 1
+    if active == 0 { restoreHandlers() }
+    lock.broadcast()
+    lock.unlock()
+  }
+
+  /// Unlinks every temporary file being written; called only from the signal handler.
+  static func removeAll() {
+    for slot in 0..<slotCount where used[slot] != 0 {
+      unlink(paths + slot * pathCapacity)
+    }
+  }
+
+  private static func installHandler() {
     for signal in [SIGINT, SIGTERM] {
       var action = sigaction()
       #if canImport(Glibc)
         action.__sigaction_handler.sa_handler = { number in
-          if let path = temporaryBeingWritten { unlink(path) }
+          TemporaryFiles.removeAll()
           Glibc.signal(number, SIG_DFL)
           raise(number)
         }
       #else
         action.__sigaction_u.__sa_handler = { number in
-          if let path = temporaryBeingWritten { unlink(path) }
+          TemporaryFiles.removeAll()
           Darwin.signal(number, SIG_DFL)
           raise(number)
         }
@@ -123,12 +228,11 @@ private final class InterruptCleanup {
     }
   }
 
-  func finish() {
+  private static func restoreHandlers() {
     for (signal, old) in previous {
       var restored = old
       sigaction(signal, &restored, nil)
     }
-    free(temporaryBeingWritten)
-    temporaryBeingWritten = nil
+    previous = [:]
   }
 }
