@@ -1,3 +1,4 @@
+import Foundation
 import TensorCore
 import TextData
 
@@ -7,7 +8,10 @@ import TextData
 /// The n-gram lesson and the recurrent-network lesson build this the same way from the
 /// same seed, so their perplexities are measured on the same text and the same split.
 public struct LanguageModelCorpus: Sendable {
-  public let level: TokenLevel
+  public var level: TextTokenizer.Level { tokenizer.level }
+  /// How the text is cut into tokens; at the `bpe` level it was learned from the training
+  /// split only.
+  public let tokenizer: TextTokenizer
   public let vocabulary: Vocabulary
   public let train: [[Int]]
   public let validation: [[Int]]
@@ -26,6 +30,10 @@ public struct LanguageModelCorpus: Sendable {
   /// that one paragraph-long line cannot make every padded batch huge.
   public static func maximumTokens(_ level: TokenLevel) -> Int { level == .word ? 60 : 240 }
 
+  /// The default number of merges at the `bpe` level: a vocabulary of about 512 subwords
+  /// (the 256 bytes and 256 merges), small enough for a lesson's output layer.
+  public static let defaultMerges = 256
+
   /// The largest vocabulary: beyond it the rarest tokens become `<unk>`, so that a file
   /// of many distinct words cannot make an output layer of millions of parameters.
   public static let maximumVocabulary = 10_000
@@ -35,11 +43,22 @@ public struct LanguageModelCorpus: Sendable {
   /// `minimumCount` times become `<unk>`, and only the `maximumVocabulary` most frequent
   /// are kept). Lines longer than `maximumTokens(level)` tokens are split first.
   public init(lines: [String], level: TokenLevel, minimumCount: Int = 1, seed: UInt64) {
-    let limit = LanguageModelCorpus.maximumTokens(level)
+    let named: TextTokenizer.Level = level == .word ? .word : .char
+    self.init(lines: lines, level: named, minimumCount: minimumCount, seed: seed)
+  }
+
+  /// As above, at any level; at the `bpe` level the subwords (`merges` of them) are learned
+  /// from the training split after it is cut, and lines are split as at character level.
+  public init(
+    lines: [String], level: TextTokenizer.Level, minimumCount: Int = 1,
+    merges: Int = LanguageModelCorpus.defaultMerges, seed: UInt64
+  ) {
+    let rule: TokenLevel = level == .word ? .word : .char
+    let limit = LanguageModelCorpus.maximumTokens(rule)
     var pieces: [String] = []
     var split = 0
     for line in lines {
-      let tokens = level.tokenize(line)
+      let tokens = rule.tokenize(line)
       if tokens.count <= limit {
         pieces.append(line)
         continue
@@ -47,7 +66,7 @@ public struct LanguageModelCorpus: Sendable {
       split += 1
       for start in stride(from: 0, to: tokens.count, by: limit) {
         let part = tokens[start..<Swift.min(start + limit, tokens.count)]
-        pieces.append(level == .word ? part.joined(separator: " ") : part.joined())
+        pieces.append(rule == .word ? part.joined(separator: " ") : part.joined())
       }
     }
     splitLines = split
@@ -67,14 +86,21 @@ public struct LanguageModelCorpus: Sendable {
       train: expand(unique.train), validation: expand(unique.validation),
       test: expand(unique.test)
     )
-    self.level = level
-    let tokenized = splits.train.map(level.tokenize)
-    let vocabulary = Vocabulary(
-      tokenized, minimumCount: minimumCount, maximumSize: LanguageModelCorpus.maximumVocabulary)
+    let tokenizer =
+      level == .bpe
+      ? TextTokenizer(learningFrom: splits.train, merges: merges) : TextTokenizer(rule)
+    self.tokenizer = tokenizer
+    let tokenized = splits.train.map(tokenizer.tokenize)
+    // Subwords: every byte and merge has an id (none is ever unknown), in learned order.
+    let vocabulary =
+      level == .bpe
+      ? Vocabulary(tokens: Vocabulary.specials + tokenizer.subwords!.symbols)
+      : Vocabulary(
+        tokenized, minimumCount: minimumCount, maximumSize: LanguageModelCorpus.maximumVocabulary)
     self.vocabulary = vocabulary
     train = tokenized.map(vocabulary.encode)
-    validation = splits.validation.map { vocabulary.encode(level.tokenize($0)) }
-    test = splits.test.map { vocabulary.encode(level.tokenize($0)) }
+    validation = splits.validation.map { vocabulary.encode(tokenizer.tokenize($0)) }
+    test = splits.test.map { vocabulary.encode(tokenizer.tokenize($0)) }
     trainText = splits.train
     validationText = splits.validation
     testText = splits.test
@@ -95,6 +121,20 @@ public struct LanguageModelCorpus: Sendable {
     let sentences = SentenceCorpus.course.generate(count: count, using: &generator).map(\.text)
     return LanguageModelCorpus(
       lines: sentences, level: level, minimumCount: minimumCount, seed: seed &+ 1)
+  }
+
+  /// The characters of a split's text, counting one for each sentence's end (`</s>`): the
+  /// denominator of bits per character, the same at every token level.
+  public static func characters(_ text: [String]) -> Int {
+    text.reduce(0) { $0 + $1.count + 1 }
+  }
+
+  /// Bits per character of a split: its total surprise `−Σ ln P` (in nats, over every
+  /// predicted token including each `</s>`) in bits, divided by its characters. Perplexity
+  /// per token is `exp(nats / tokens)`; both are the same cross-entropy in other units, but
+  /// only this one can be compared between word, character and subword models.
+  public static func bitsPerCharacter(nats: Double, text: [String]) -> Double {
+    nats / Foundation.log(2) / Double(characters(text))
   }
 
   /// The number of predicted tokens in the training split (`m + 1` per sentence).

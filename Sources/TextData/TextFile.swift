@@ -8,6 +8,31 @@ public enum TextFile {
   /// The non-empty lines of a UTF-8 text file, trimmed of surrounding white space.
   /// - Throws: `CorpusError` when the file is missing, empty, binary, not UTF-8, or huge.
   public static func lines(at path: String) throws -> [String] {
+    let lines = try contents(at: path).components(separatedBy: .newlines)
+      .map { $0.trimmingCharacters(in: .whitespaces) }
+      .filter { !$0.isEmpty }
+    guard !lines.isEmpty else {
+      throw CorpusError("\(path) holds only white space; the corpus needs some text")
+    }
+    return lines
+  }
+
+  /// A text file read as sentences and paragraphs, whichever way it is laid out (see
+  /// `ProseReader`): one sentence per line, wrapped prose, or Markdown.
+  /// - Throws: `CorpusError` as `lines(at:)` does, or when no sentence is left.
+  public static func read(at path: String) throws -> ReadText {
+    let text = try contents(at: path)
+    let markdown = path.lowercased().hasSuffix(".md") || path.lowercased().hasSuffix(".markdown")
+    let read = ProseReader.read(text, markdown: markdown)
+    guard !read.sentences.isEmpty else {
+      throw CorpusError("\(path) holds no sentences (only white space, headings or code)")
+    }
+    return read
+  }
+
+  /// The whole text of a UTF-8 text file, after the checks above.
+  /// - Throws: `CorpusError` when the file is missing, empty, binary, not UTF-8, or huge.
+  public static func contents(at path: String) throws -> String {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
       throw CorpusError("\(path): no such file; give the path of a UTF-8 text file")
@@ -57,13 +82,10 @@ public enum TextFile {
     if controls * 100 > text.unicodeScalars.count {
       throw CorpusError("\(path) looks binary (many control characters); give a plain text file")
     }
-    let lines = text.components(separatedBy: .newlines)
-      .map { $0.trimmingCharacters(in: .whitespaces) }
-      .filter { !$0.isEmpty }
-    guard !lines.isEmpty else {
+    guard text.contains(where: { !$0.isWhitespace }) else {
       throw CorpusError("\(path) holds only white space; the corpus needs some text")
     }
-    return lines
+    return text
   }
 }
 
