@@ -42,7 +42,7 @@ let libraries: [Target] = [
   library("NeuralNetwork", ["TensorCore"]),
   library("Optimizers", ["TensorCore", "NeuralNetwork"]),
   library("TextData", ["TensorCore"]),
-  library("LanguageModels", ["TensorCore", "NeuralNetwork", "TextData"]),
+  library("LanguageModels", ["TensorCore", "NeuralNetwork", "Optimizers", "TextData"]),
   library("Notebook", ["TensorCore"]),
   library("Exercises", ["TensorCore", "NeuralNetwork", "TextData", "LanguageModels"]),
   library("ExerciseSolutions", ["Exercises"]),

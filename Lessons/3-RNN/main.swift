@@ -273,31 +273,26 @@ lesson.cell(
     onOtherData: "whether tripled weights make the gradient grow depends on the tokens it reads")
 }
 
-/// Trains `model` on `data`'s training split with Adam, the cosine schedule and the
-/// lesson's clipping, validating ten times and keeping the weights of the best validation
-/// (it stops after three validations without improvement).
+/// The lesson's training recipe: Adam, the cosine schedule and the lesson's clipping,
+/// validating ten times and keeping the weights of the best validation (it stops after
+/// three validations without improvement). The GPT lesson's leaderboard trains its
+/// recurrent models with the same recipe.
+func recipe(steps: Int) -> SentenceModelTraining {
+  SentenceModelTraining(
+    steps: steps, batchSize: batchSize.value, learningRate: learningRate.value,
+    clipNorm: clip.value > 0 ? clip.value : nil)
+}
+
+/// Trains `model` on `data`'s training split with the lesson's recipe.
 func trainModel(
   _ model: RecurrentLanguageModel, on data: LanguageModelCorpus = corpus, steps: Int,
   seed purpose: String, out: CellOutput, label: String
 ) throws -> TrainingHistory {
   var generator = lesson.random(purpose)
-  var sampler = BatchSampler(count: data.train.count, batchSize: batchSize.value, using: &generator)
   let progress = out.progress(label, total: steps)
-  return try TrainingLoop(
-    steps: steps, clipNorm: clip.value > 0 ? clip.value : nil,
-    schedule: .cosine(totalSteps: steps, minimumFactor: 0.1),
-    validateEvery: Swift.max(steps / 10, 1), keepBest: true, patience: 3
-  ).run(
-    model: model, optimizer: Adam(model.parameters(), learningRate: learningRate.value),
-    loss: { _ in model.loss(sampler.next().map { data.train[$0] }, vocabulary: data.vocabulary) },
-    // The curve during training uses at most 500 validation sentences (all of the
-    // built-in corpus's), so a large text does not spend its time on evaluation.
-    validationLoss: {
-      Float(
-        Foundation.log(
-          model.perplexity(Array(data.validation.prefix(500)), vocabulary: data.vocabulary)))
-    },
-    onStep: { progress.update($0.step + 1, loss: $0.loss) })
+  return try recipe(steps: steps).run(model, on: data, using: &generator) {
+    progress.update($0.step + 1, loss: $0.loss)
+  }
 }
 
 /// The settings a checkpoint must match, stored in its header: the model's sizes and the
