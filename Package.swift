@@ -54,6 +54,7 @@ let lessons: [Target] = [
   executable("ngrams", "Lessons/2-NGrams", lessonDependencies),
   executable("rnn", "Lessons/3-RNN", lessonDependencies),
   executable("attention", "Lessons/4-Attention", lessonDependencies),
+  executable("gpt", "Lessons/4b-GPT", lessonDependencies),
   executable("denoising", "Lessons/5-Denoising", lessonDependencies),
   executable("albert", "Lessons/6-ALBERT", lessonDependencies),
 ]

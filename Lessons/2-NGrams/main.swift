@@ -33,10 +33,13 @@ let sentenceCount = lesson.knob(
   "sentences", default: 3000, quick: 800, range: 50...100_000,
   help: "sentences to generate for the built-in corpus")
 let corpusPath = lesson.option(
-  "corpus", valueName: "FILE", help: "train on your own UTF-8 text file, one sentence per line")
+  "corpus", valueName: "FILE",
+  help: "train on your own UTF-8 text: wrapped prose, Markdown or one sentence per line")
 lesson.runsOnOwnData = corpusPath != nil
 
 let tokenLevel = TokenLevel(rawValue: level.value)!
+/// How a learner's file was read (wrapped prose, Markdown or one sentence per line).
+var reading: ReadText? = nil
 /// The corpus with a given minimum count (the cell on `<unk>` builds it with others).
 func makeCorpus(minimumCount: Int) throws -> LanguageModelCorpus {
   guard let corpusPath else {
@@ -44,9 +47,10 @@ func makeCorpus(minimumCount: Int) throws -> LanguageModelCorpus {
       count: sentenceCount.value, level: tokenLevel, minimumCount: minimumCount,
       seed: lesson.seed)
   }
+  let read = try TextFile.read(at: corpusPath)
+  reading = read
   let corpus = LanguageModelCorpus(
-    lines: try TextFile.lines(at: corpusPath), level: tokenLevel, minimumCount: minimumCount,
-    seed: lesson.seed)
+    lines: read.sentences, level: tokenLevel, minimumCount: minimumCount, seed: lesson.seed)
   try corpus.requireSize(order: maximumOrder.value, path: corpusPath)
   return corpus
 }
@@ -74,7 +78,7 @@ lesson.cell(
   """
 ) { out in
   if let corpusPath {
-    out.print("corpus: \(corpusPath)")
+    out.print("corpus: \(corpusPath), read as \(reading?.summary ?? "sentences")")
   } else {
     out.print(
       "corpus: \(sentenceCount.value) sentences drawn from a grammar that can make "

@@ -48,7 +48,8 @@ let sentenceCount = lesson.knob(
   "sentences", default: 3000, quick: 800, range: 50...100_000,
   help: "sentences to generate for the built-in corpus (as in lesson 2)")
 let corpusPath = lesson.option(
-  "corpus", valueName: "FILE", help: "train on your own UTF-8 text file, one sentence per line")
+  "corpus", valueName: "FILE",
+  help: "train on your own UTF-8 text: wrapped prose, Markdown or one sentence per line")
 lesson.runsOnOwnData = corpusPath != nil
 let savePath = lesson.option(
   "save", valueName: "FILE", help: "save the trained model as a safetensors checkpoint")
@@ -68,10 +69,12 @@ let tokenLevel = TokenLevel(rawValue: level.value)!
 let cell = RecurrentCell(rawValue: cellKind.value)!
 let embeddingSize = 32
 var corpus: LanguageModelCorpus
+/// How a learner's file was read (wrapped prose, Markdown or one sentence per line).
+var reading: ReadText? = nil
 if let corpusPath {
   do {
-    corpus = LanguageModelCorpus(
-      lines: try TextFile.lines(at: corpusPath), level: tokenLevel, seed: lesson.seed)
+    reading = try TextFile.read(at: corpusPath)
+    corpus = LanguageModelCorpus(lines: reading!.sentences, level: tokenLevel, seed: lesson.seed)
     try corpus.requireTokens(
       400, for: "the gradient probe (8 sequences of 40 tokens) and training", path: corpusPath)
   } catch {
@@ -118,6 +121,7 @@ lesson.cell(
   keep the n with the best validation perplexity: that is the model to beat, at its best.
   """
 ) { out in
+  if let reading { out.print("read \(corpusPath!) as \(reading.summary)") }
   if corpus.splitLines > 0 {
     let limit = LanguageModelCorpus.maximumTokens(tokenLevel)
     out.print(
@@ -736,7 +740,7 @@ lesson.cell(
   let letters: LanguageModelCorpus
   if let corpusPath {
     letters = LanguageModelCorpus(
-      lines: try TextFile.lines(at: corpusPath), level: .char, seed: lesson.seed)
+      lines: try TextFile.read(at: corpusPath).sentences, level: .char, seed: lesson.seed)
   } else {
     letters = LanguageModelCorpus.builtIn(
       count: sentenceCount.value, level: .char, seed: lesson.seed)

@@ -14,10 +14,12 @@ PlainCommand.handle(
   about: "Lists the lessons of the course in teaching order, with the command that runs each.\n"
     + "--executables prints only their executables' names, one per line.")
 
-let rows = Catalog.lessons.map { ["\($0.number)", $0.title, $0.command] }
+let rows = Catalog.lessons.map { ["\($0.number)\($0.suffix)", $0.title, $0.command] }
 Console.print("Language models, from counting words to ALBERT\n")
 Console.print(
   Table(header: ["#", "lesson", "command"], rows: rows).render(PlotStyle()).joined(separator: "\n"))
 Console.print("")
-for entry in Catalog.lessons { Console.print("\(entry.number). \(entry.title): \(entry.summary)") }
+for entry in Catalog.lessons {
+  Console.print("\(entry.number)\(entry.suffix). \(entry.title): \(entry.summary)")
+}
 Console.print("\nAdd --help to any lesson command to see its options and knobs.")

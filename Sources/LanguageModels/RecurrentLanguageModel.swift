@@ -59,24 +59,6 @@ public final class RecurrentLanguageModel: Module {
     return (head(h), output.states)
   }
 
-  /// The log-probability of every next token after each prefix (read as `<s>` + prefix):
-  /// `[prefixes.count][vocabulary]`.
-  public func nextTokenLogProbabilities(after prefixes: [[Int]], vocabulary: Vocabulary)
-    -> [[Float]]
-  {
-    withNoGrad {
-      let batch = PaddedBatch(prefixes.map { [vocabulary.startID] + $0 }, padID: vocabulary.padID)
-      let logits = self(batch).logits.logSoftmax(axis: -1).scalars
-      let size = vocabulary.count
-      // Padding comes after each prefix, and the network reads left to right, so the
-      // prediction after a prefix sits at its own length whatever the padding.
-      return prefixes.enumerated().map { b, prefix in
-        let start = (b * batch.length + prefix.count) * size
-        return Array(logits[start..<(start + size)])
-      }
-    }
-  }
-
   /// The inputs (`<s>` + tokens) and targets (tokens + `</s>`) of `sentences`, padded;
   /// padded target positions hold `ignoreIndex`.
   public static func inputsAndTargets(

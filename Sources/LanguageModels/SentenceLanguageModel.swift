@@ -14,6 +14,15 @@ public protocol SentenceLanguageModel: Module {
 }
 
 extension SentenceLanguageModel {
+  /// Runs `body` in evaluation mode (no dropout) without recording a graph, then puts the
+  /// model back in the mode it was in: every score of a model is measured this way.
+  public func evaluating<T>(_ body: () -> T) -> T {
+    let wasTraining = isTraining
+    if wasTraining { eval() }
+    defer { if wasTraining { train() } }
+    return withNoGrad(body)
+  }
+
   /// The mean cross-entropy of predicting every token of `sentences` and their ends.
   public func sentenceLoss(_ sentences: [[Int]], vocabulary: Vocabulary) -> Tensor {
     let (inputs, targets) = RecurrentLanguageModel.inputsAndTargets(
@@ -26,7 +35,7 @@ extension SentenceLanguageModel {
   public func surprise(_ sentences: [[Int]], vocabulary: Vocabulary, batchSize: Int = 64)
     -> (nats: Double, tokens: Int)
   {
-    withNoGrad {
+    evaluating {
       var total = 0.0
       var tokens = 0
       for indices in BatchSampler.inOrder(count: sentences.count, batchSize: batchSize) {
@@ -39,6 +48,29 @@ extension SentenceLanguageModel {
         tokens += targets.filter { $0 != -1 }.count
       }
       return (total, tokens)
+    }
+  }
+
+  /// The surprise `−Σ ln P` of each sentence (its tokens and its end), in nats: for paired
+  /// comparisons of two models on the same sentences.
+  public func sentenceSurprises(_ sentences: [[Int]], vocabulary: Vocabulary, batchSize: Int = 64)
+    -> [Double]
+  {
+    evaluating {
+      var result: [Double] = []
+      for indices in BatchSampler.inOrder(count: sentences.count, batchSize: batchSize) {
+        let batch = indices.map { sentences[$0] }
+        let (inputs, targets) = RecurrentLanguageModel.inputsAndTargets(
+          batch, vocabulary: vocabulary)
+        let losses = Tensor.crossEntropy(
+          logits(inputs), targets: targets, ignoreIndex: -1, reduction: .none
+        ).scalars
+        for b in 0..<batch.count {
+          let row = losses[(b * inputs.length)..<((b + 1) * inputs.length)]
+          result.append(row.reduce(0.0) { $0 + Double($1) })
+        }
+      }
+      return result
     }
   }
 

@@ -4,6 +4,17 @@ public struct CatalogEntry: Sendable {
   public let executable: String
   public let title: String
   public let summary: String
+  /// Written after the number: `½` for a lesson between two others (`Lesson 4½`).
+  public let suffix: String
+
+  public init(number: Int, executable: String, title: String, summary: String, suffix: String = "")
+  {
+    self.number = number
+    self.executable = executable
+    self.title = title
+    self.summary = summary
+    self.suffix = suffix
+  }
 
   public var command: String { "swift run -c release \(executable)" }
 
@@ -13,7 +24,7 @@ public struct CatalogEntry: Sendable {
     let characters = Array(title)
     let acronym = characters.count > 1 && characters[1].isUppercase
     let lowered = acronym ? title : title.prefix(1).lowercased() + title.dropFirst()
-    return "Lesson \(number): \(lowered)"
+    return "Lesson \(number)\(suffix): \(lowered)"
   }
 }
 
@@ -41,6 +52,10 @@ public enum Catalog {
     CatalogEntry(
       number: 4, executable: "attention", title: "Attention",
       summary: "every position looks back directly at every other, weighted by relevance"),
+    CatalogEntry(
+      number: 4, executable: "gpt", title: "A small GPT",
+      summary: "a causal transformer predicts text; every language model of the course ranked",
+      suffix: "½"),
     CatalogEntry(
       number: 5, executable: "denoising", title: "Denoising autoencoders",
       summary: "compress sentences to codes, then learn by restoring corrupted text"),

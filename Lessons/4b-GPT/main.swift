@@ -1,0 +1,708 @@
+// Lesson 4½: a small GPT.
+//
+//     swift run -c release gpt
+//
+// A decoder-only transformer trained to predict the next token, on the same text and split
+// as the n-gram of lesson 2 and the recurrent networks of lesson 3, and every language
+// model of the course side by side on one test split.
+import Foundation
+import LanguageModels
+import NeuralNetwork
+import Notebook
+import Optimizers
+import TensorCore
+import TextData
+
+let lesson = Lesson(
+  catalog: "gpt",
+  introduction: """
+    Lesson 4 built attention and the transformer block, and trained them on a recall task. \
+    Here we train the same block to predict text: a *decoder-only* transformer, the shape \
+    of GPT. Every position attends to the positions before it (a causal mask), so one pass \
+    trains every position to predict its next token. By the end of this lesson you will be \
+    able to build such a model from embeddings, causal blocks and a tied output layer, train \
+    it with AdamW, a warm-up and a cosine decay, sample from it with temperature, top-k and \
+    top-p, make generation cheap with a key-value cache, and rank every language model of \
+    the course on one test split in bits per character.
+    """)
+
+let level = lesson.knob(
+  "level", default: "word", choices: ["word", "char", "bpe"],
+  help: "token level: words, characters, or subwords learned from the training split")
+let merges = lesson.knob(
+  "merges", default: 256, range: 1...4000, help: "subword merges learned at the bpe level")
+let dimension = lesson.knob("dimension", default: 64, range: 4...512, help: "model width D")
+let layers = lesson.knob("layers", default: 2, range: 1...12, help: "transformer blocks")
+let heads = lesson.knob("heads", default: 4, range: 1...16, help: "attention heads per block")
+let steps = lesson.knob(
+  "steps", default: 800, quick: 100, range: 1...100_000, help: "GPT training steps")
+let learningRate = lesson.knob(
+  "lr", default: Float(0.003), range: 1e-6...1, help: "AdamW's peak learning rate")
+let warmup = lesson.knob(
+  "warmup", default: 100, quick: 10, range: 0...10_000, help: "warm-up steps")
+let dropout = lesson.knob(
+  "dropout", default: Float(0.1), range: 0...0.9, help: "dropout while training")
+let batchSize = lesson.knob("batch", default: 32, range: 1...1024, help: "sentences per step")
+let recurrentSteps = lesson.knob(
+  "rnn-steps", default: 1500, quick: 100, range: 1...100_000,
+  help: "training steps of each recurrent model on the leaderboard (lesson 3's default)")
+let sentenceCount = lesson.knob(
+  "sentences", default: 3000, quick: 800, range: 50...100_000,
+  help: "sentences to generate for the built-in corpus (as in lessons 2 and 3)")
+let corpusPath = lesson.option(
+  "corpus", valueName: "FILE",
+  help: "train on your own UTF-8 text: wrapped prose, Markdown or one sentence per line")
+lesson.runsOnOwnData = corpusPath != nil
+
+if dimension.value % heads.value != 0 {
+  lesson.refuse(
+    "--set dimension=\(dimension.value) does not split into \(heads.value) heads; choose a "
+      + "dimension that is a multiple of heads")
+}
+
+let tokenLevel = TextTokenizer.Level(rawValue: level.value)!
+var corpus: LanguageModelCorpus
+var reading: ReadText? = nil
+if let corpusPath {
+  do {
+    let read = try TextFile.read(at: corpusPath)
+    reading = read
+    corpus = LanguageModelCorpus(
+      lines: read.sentences, level: tokenLevel, merges: merges.value, seed: lesson.seed)
+    try corpus.requireTokens(400, for: "training a GPT", path: corpusPath)
+  } catch {
+    lesson.refuse("\(error)")
+    corpus = LanguageModelCorpus(lines: [], level: .word, seed: 0)
+  }
+} else {
+  var generator = SplitMix64(seed: lesson.seed)
+  let sentences = SentenceCorpus.course.generate(count: sentenceCount.value, using: &generator)
+  corpus = LanguageModelCorpus(
+    lines: sentences.map(\.text), level: tokenLevel, merges: merges.value, seed: lesson.seed &+ 1)
+}
+let vocabulary = corpus.vocabulary
+/// Room for the longest sentence of any split, with its `<s>`.
+let contextLength =
+  ([corpus.train, corpus.validation, corpus.test].joined().map(\.count).max()
+    ?? 1) + 1
+
+/// The largest n tried for the n-gram, as in lessons 2 and 3.
+let largestOrder = tokenLevel == .word ? 10 : 16
+let counted = NGramModel(
+  order: largestOrder, smoothing: .wittenBell, sentences: corpus.train, vocabulary: vocabulary)
+var bestOrder = 1
+
+lesson.cell(
+  "The text",
+  """
+  The same sentences and split as lessons 2 and 3 (same seed, same sizes), at the token \
+  level chosen. Held-out means held out: no validation or test sentence is a copy of a \
+  training one. We also pick the n-gram to beat on validation, as lesson 3 did.
+  """
+) { out in
+  if let reading { out.print("read \(corpusPath!) as \(reading.summary)") }
+  out.print(
+    "sentences: training \(corpus.train.count), validation \(corpus.validation.count), test "
+      + "\(corpus.test.count); validation/test sentences also in training: "
+      + "\(corpus.seenInTraining(corpus.validationText) + corpus.seenInTraining(corpus.testText)) "
+      + "of \(corpus.validation.count + corpus.test.count)")
+  out.print(
+    "\(level.value) level: vocabulary \(vocabulary.count), training tokens "
+      + "\(groupedDigits(corpus.trainTokens)), longest sentence \(contextLength - 1) tokens")
+  if tokenLevel == .bpe, let bpe = corpus.tokenizer.subwords {
+    let example = corpus.trainText[0]
+    out.print(
+      "\(bpe.merges.count) merges learned on the training split; \"\(example)\" is "
+        + corpus.tokenizer.tokenize(example).map { "[\($0)]" }.joined())
+  }
+  var best = (order: 1, perplexity: Double.infinity)
+  for n in 1...largestOrder {
+    let perplexity = counted.with(order: n).perplexity(corpus.validation, endID: vocabulary.endID)
+    if perplexity < best.perplexity { best = (n, perplexity) }
+  }
+  bestOrder = best.order
+  out.print(
+    "best n-gram on validation: Witten–Bell, n = \(best.order) (validation perplexity "
+      + String(format: "%.3f)", best.perplexity))
+}
+
+/// The lesson's model configuration at width `width`.
+func configuration(width: Int) -> GPTConfiguration {
+  GPTConfiguration(
+    vocabularySize: vocabulary.count, contextLength: contextLength, dimension: width,
+    layers: layers.value, heads: heads.value, dropout: dropout.value)
+}
+
+var model: GPTLanguageModel!
+
+lesson.cell(
+  "The model",
+  """
+  Token embedding plus a learned position embedding, then `layers` pre-LN blocks (each: \
+  layer norm, causal multi-head self-attention, residual; layer norm, feed-forward of \
+  width 4D, residual), a final layer norm, and an output layer that is the token \
+  embedding itself, read backwards: `logits = norm(x) · Eᵀ`. Look at what tying saves.
+  """
+) { out in
+  var generator = lesson.random("init")
+  model = GPTLanguageModel(configuration(width: dimension.value), using: &generator)
+  let blockCount = model.blocks.reduce(0) { $0 + $1.parameterCount }
+  out.table(
+    ["part", "parameters"],
+    [
+      [
+        "token embedding E (\(vocabulary.count) × \(dimension.value))",
+        groupedDigits(model.tokenEmbedding.parameterCount),
+      ],
+      [
+        "position embedding (\(contextLength) × \(dimension.value))",
+        groupedDigits(model.positionEmbedding.parameterCount),
+      ],
+      ["\(layers.value) blocks", groupedDigits(blockCount)],
+      ["final layer norm", groupedDigits(model.finalNorm.parameterCount)],
+      ["output layer (tied to E)", "0"],
+      ["total", groupedDigits(model.parameterCount)],
+    ])
+  out.print(
+    "an untied output layer would add \(groupedDigits(model.parametersSavedByTying)) "
+      + String(
+        format: "parameters (%.0f %% more)",
+        100 * Double(model.parametersSavedByTying) / Double(model.parameterCount)))
+}
+
+lesson.cell(
+  "The causal mask, tested",
+  """
+  A language model must not see what it predicts. With the causal mask, changing the last \
+  token of a sentence cannot change the predictions at any earlier position. We change it \
+  and compare the logits at every earlier position, with the mask and without.
+  """
+) { out in
+  let sentence = [vocabulary.startID] + corpus.train[0]
+  var changed = sentence
+  changed[changed.count - 1] = vocabulary.ordinaryIDs.first { $0 != sentence.last! }!
+  func earlier(_ ids: [Int], causal: Bool) -> [Float] {
+    withNoGrad {
+      model.eval()
+      defer { model.train() }
+      let all = model.logits(PaddedBatch([ids], padID: vocabulary.padID), causal: causal)
+      return all.narrowed(axis: 1, start: 0, length: ids.count - 1).scalars
+    }
+  }
+  func largestChange(causal: Bool) -> Float {
+    zip(earlier(sentence, causal: causal), earlier(changed, causal: causal))
+      .map { Swift.abs($0 - $1) }.max()!
+  }
+  let masked = largestChange(causal: true)
+  let unmasked = largestChange(causal: false)
+  out.print(
+    String(
+      format: "largest change at earlier positions: with the mask %.1e, without %.1e",
+      masked, unmasked))
+  let shown = out.isControl("causal-mask-hides-the-future") ? unmasked : masked
+  out.check(
+    "causal-mask-hides-the-future", shown == 0,
+    "with the causal mask, no earlier prediction moves when the last token changes",
+    control: .sabotage("the mask is left out"))
+}
+
+lesson.cell(
+  "Warm-up and cosine decay",
+  """
+  AdamW's steps are unreliable at first, while its running averages of the gradient are \
+  still empty, so the learning rate rises linearly over the first `warmup` steps; then it \
+  falls along half a cosine to a tenth of its peak, so the weights settle at the end. \
+  AdamW also shrinks every weight a little at each step (*decoupled weight decay*).
+  """
+) { out in
+  let schedule = LearningRateSchedule.cosine(
+    totalSteps: steps.value, warmupSteps: warmup.value, minimumFactor: 0.1)
+  let xs = Array(stride(from: 0, to: steps.value, by: Swift.max(steps.value / 60, 1)))
+  out.plot(
+    LinePlot(
+      [
+        .init(
+          "learning rate", xs.map { Double(learningRate.value * schedule.factor(atStep: $0)) },
+          xs: xs.map { Double($0 + 1) })
+      ],
+      title: "learning rate by step", height: 6, xLabel: "step"))
+}
+
+/// The recipe of this lesson's GPT: AdamW (weight decay 0.1), warm-up, cosine decay to a
+/// tenth, clipping at 1, selection by validation.
+func gptRecipe(steps: Int) -> SentenceModelTraining {
+  SentenceModelTraining(
+    steps: steps, batchSize: batchSize.value, learningRate: learningRate.value, clipNorm: 1,
+    warmupSteps: Swift.min(warmup.value, steps / 2), weightDecay: 0.1)
+}
+
+/// Bits per character of `model` on the test split.
+func testBits(_ model: some SentenceLanguageModel) -> Double {
+  let (nats, _) = model.surprise(corpus.test, vocabulary: vocabulary)
+  return LanguageModelCorpus.bitsPerCharacter(nats: nats, text: corpus.testText)
+}
+
+var gptHistory = TrainingHistory()
+var gptSeconds = 0.0
+
+lesson.cell(
+  "Train",
+  """
+  One step: a batch of sentences, every position predicting its next token at once, the \
+  mean cross-entropy, backpropagation, clipping at norm 1, an AdamW update. Ten times per \
+  run we measure the validation perplexity and keep the best weights (*selection by \
+  validation*), stopping after three validations without improvement.
+  """
+) { out in
+  var generator = lesson.random("training")
+  let progress = out.progress("train", total: steps.value)
+  let start = Date()
+  gptHistory = try gptRecipe(steps: steps.value).run(model, on: corpus, using: &generator) {
+    progress.update($0.step + 1, loss: $0.loss)
+  }
+  gptSeconds = Date().timeIntervalSince(start)
+  let window = Swift.max(gptHistory.trainLoss.count / 50, 1)
+  let train = gptHistory.smoothedTrainCurve(window: window)
+  out.plot(
+    LinePlot(
+      [
+        .init("train", train.loss.map { Foundation.exp(Double($0)) }, xs: train.steps),
+        .init(
+          "validation", gptHistory.validationLoss.map { Foundation.exp(Double($0.loss)) },
+          xs: gptHistory.validationLoss.map { Double($0.step) }),
+      ],
+      title: "perplexity while training", height: 10, logScale: true, xLabel: "step"))
+  out.print(
+    "kept the weights after step \(gptHistory.bestStep ?? steps.value) of \(steps.value)"
+      + (gptHistory.stoppedEarly
+        ? "; stopped at step \(gptHistory.trainLoss.count), validation had stopped improving"
+        : ""))
+  out.printLive(String(format: "trained in %.1f s", gptSeconds))
+}
+
+/// The model as it was before training: the same initial weights, drawn again.
+func untrainedModel() -> GPTLanguageModel {
+  var generator = lesson.random("init")
+  return GPTLanguageModel(configuration(width: dimension.value), using: &generator)
+}
+
+lesson.cell(
+  "Sampling: temperature, top-k, top-p",
+  """
+  The model gives a probability to every next token. *Temperature* divides the logits \
+  before the softmax (below 1 sharper, above 1 flatter). *Top-k* keeps only the k likeliest \
+  tokens; *top-p* (nucleus) keeps the smallest set of likeliest tokens whose probabilities \
+  reach p. Both cut off the long tail of unlikely tokens where most mistakes come from. \
+  Each rule writes four sentences from the same start; we count how many are copies of a \
+  training sentence.
+  """
+) { out in
+  let seen = Set(corpus.trainText.map { corpus.tokenizer.join(corpus.tokenizer.tokenize($0)) })
+  let rules: [(String, SamplingRule)] = [
+    ("T = 1", SamplingRule()), ("T = 0.5", SamplingRule(temperature: 0.5)),
+    ("T = 1.5", SamplingRule(temperature: 1.5)), ("top-k 5", SamplingRule(topK: 5)),
+    ("top-p 0.9", SamplingRule(topP: 0.9)),
+  ]
+  var rows: [[String]] = []
+  for (name, rule) in rules {
+    var generator = lesson.random("sampling")
+    var copies = 0
+    for index in 0..<4 {
+      let ids = model.generate(
+        prompt: [vocabulary.startID], vocabulary: vocabulary, rule: rule,
+        maximumTokens: contextLength - 1, useCache: true, using: &generator)
+      let text = corpus.tokenizer.join(vocabulary.decode(ids))
+      if seen.contains(text) { copies += 1 }
+      if index < 2 { out.print("\(name): \(text)") }
+    }
+    rows.append([name, "\(copies) of 4"])
+  }
+  out.table(["rule", "copies of a training sentence"], rows)
+}
+
+lesson.cell(
+  "A key-value cache",
+  """
+  To write token t + 1 the model needs the keys and values of every earlier position in \
+  every block, and those never change once computed (the mask stops later tokens from \
+  touching them). A *key-value cache* keeps them, so each new token costs one position's \
+  work instead of the whole sequence's. The tokens must be exactly the same either way.
+  """
+) { out in
+  let count = 12
+  var withCache: [[Int]] = []
+  var without: [[Int]] = []
+  var generator = lesson.random("cache")
+  let cachedStart = Date()
+  for _ in 0..<count {
+    withCache.append(
+      model.generate(
+        prompt: [vocabulary.startID], vocabulary: vocabulary, rule: SamplingRule(),
+        maximumTokens: contextLength - 1, useCache: true, using: &generator))
+  }
+  let cachedSeconds = Date().timeIntervalSince(cachedStart)
+  generator = lesson.random("cache")
+  let fullStart = Date()
+  let prompt = out.isControl("cache-gives-the-same-tokens") ? [] : [vocabulary.startID]
+  for _ in 0..<count {
+    without.append(
+      model.generate(
+        prompt: prompt.isEmpty ? [vocabulary.endID] : prompt, vocabulary: vocabulary,
+        rule: SamplingRule(), maximumTokens: contextLength - 1, useCache: false,
+        using: &generator))
+  }
+  let fullSeconds = Date().timeIntervalSince(fullStart)
+  let tokens = withCache.reduce(0) { $0 + $1.count + 1 }
+  out.print(
+    "\(count) samples, \(tokens) tokens: identical with and without the cache: "
+      + "\(withCache == without ? "yes" : "no")")
+  out.printLive(
+    String(
+      format: "with the cache %.0f tokens/s, without %.0f tokens/s (%.1f× faster)",
+      Double(tokens) / cachedSeconds, Double(tokens) / fullSeconds, fullSeconds / cachedSeconds))
+  out.check(
+    "cache-gives-the-same-tokens", withCache == without,
+    "generation with the cache gives exactly the tokens of generation without it",
+    control: .sabotage("the uncached run starts from another token"))
+}
+
+lesson.cell(
+  "Agreement across a clause, and where attention looks",
+  """
+  Lesson 3's probe: fresh sentences like "the puppies that the girl fed are hungry", cut \
+  before the verb, the noun further back than the best n-gram sees. Which verb does each \
+  model find likelier? Then we look inside: from the last position before the verb, where \
+  does each attention head put its largest weight? A head that learned agreement should \
+  look at the noun.
+  """
+) { out in
+  guard corpusPath == nil, tokenLevel == .word else {
+    out.print("skipped: the probe is built from the course grammar's words (word level)")
+    return
+  }
+  var generator = lesson.random("agreement")
+  let probe = AgreementProbe(
+    count: 400, grammar: SentenceCorpus.course, vocabulary: vocabulary,
+    training: Set(corpus.trainText), minimumDistance: bestOrder, using: &generator)
+  let judged = out.isControl("gpt-agrees") ? untrainedModel() : model!
+  let gptRight = probe.scores(
+    judged.nextTokenLogProbabilities(after: probe.items.map(\.prefix), vocabulary: vocabulary))
+  let ngram = counted.with(order: bestOrder)
+  let ngramRight = probe.items.map { item -> Double in
+    let (right, wrong) = probe.verbs(item)
+    let pRight = ngram.probability(right, context: item.prefix)
+    let pWrong = ngram.probability(wrong, context: item.prefix)
+    return pRight > pWrong ? 1 : pRight == pWrong ? 0.5 : 0
+  }
+  let paired = PairedDifference(gptRight, ngramRight)
+  func tally(_ values: [Double]) -> String {
+    let right = values.reduce(0, +)
+    return String(
+      format: "%@ of %d (%.1f %%)", right == right.rounded() ? "\(Int(right))" : "\(right)",
+      values.count, 100 * right / Double(values.count))
+  }
+  out.table(
+    ["model", "agreeing verb chosen"],
+    [["GPT", tally(gptRight)], ["best n-gram (n = \(bestOrder))", tally(ngramRight)]])
+  let meanDifference = paired.mean
+  let pairedError = paired.standardError
+  let claim = String(
+    format: "the GPT picks the agreeing verb more often than the n-gram: %+.1f points, "
+      + "paired standard error %.1f", 100 * meanDifference, 100 * pairedError)
+  if lesson.isQuick {
+    out.print("quick run (shown, not claimed): " + claim)
+  } else {
+    out.check(
+      "gpt-agrees", meanDifference > 2 * pairedError, claim,
+      control: .sabotage("the same network untrained is asked instead"))
+  }
+  // Where the heads look, from the last position of the prefix.
+  func nounShare(_ m: GPTLanguageModel) -> Double {
+    m.eval()
+    var hits = 0
+    var total = 0
+    for item in probe.items.prefix(100) {
+      _ = m.logits(PaddedBatch([[vocabulary.startID] + item.prefix], padID: vocabulary.padID))
+      let last = item.prefix.count
+      for weights in m.lastAttentionWeights {
+        let h = weights.shape[1]
+        let t = weights.shape[2]
+        let values = weights.scalars
+        for head in 0..<h {
+          let row = Array(values[((head * t + last) * t)..<((head * t + last) * t + t)])
+          let strongest = row.indices.max { row[$0] < row[$1] }!
+          if strongest == item.nounPosition + 1 { hits += 1 }
+          total += 1
+        }
+      }
+    }
+    return Double(hits) / Double(total)
+  }
+  let trainedShare = nounShare(out.isControl("heads-find-the-noun") ? untrainedModel() : model)
+  let untrainedShare = nounShare(untrainedModel())
+  out.print(
+    String(
+      format: "heads whose strongest weight is on the agreeing noun: %.1f %% trained, %.1f %% "
+        + "untrained (%d heads × 100 sentences)", 100 * trainedShare, 100 * untrainedShare,
+      layers.value * heads.value))
+  let item = probe.items[0]
+  _ = model.logits(PaddedBatch([[vocabulary.startID] + item.prefix], padID: vocabulary.padID))
+  let labels = ["<s>"] + vocabulary.decode(item.prefix)
+  let rows = model.lastAttentionWeights.enumerated().flatMap { l, weights -> [[Double]] in
+    let t = weights.shape[2]
+    let values = weights.scalars
+    return (0..<weights.shape[1]).map { head in
+      (0..<t).map { Double(values[(head * t + item.prefix.count) * t + $0]) }
+    }
+  }
+  out.plot(
+    Heatmap(
+      rows,
+      rowLabels: (0..<layers.value).flatMap { l in (0..<heads.value).map { "L\(l + 1)H\($0 + 1)" }
+      },
+      columnLabels: labels, title: "attention from the last word before the verb",
+      range: 0...1))
+  if lesson.isQuick {
+    out.print("quick run: the heads' share is shown, not claimed")
+  } else {
+    out.check(
+      "heads-find-the-noun", trainedShare >= untrainedShare + 0.1,
+      String(
+        format: "after training, more heads look hardest at the agreeing noun (%.1f %% against "
+          + "%.1f %% untrained)", 100 * trainedShare, 100 * untrainedShare),
+      control: .sabotage("the untrained model is read instead"))
+  }
+  model.train()
+}
+
+lesson.cell(
+  "Bigger models, same budget",
+  """
+  Three widths of the same model, each trained with the same recipe and the same number of \
+  steps: how does the test loss change with the number of parameters? (The main model is \
+  one of them.) With a fixed, small amount of text, a larger model stops helping once it \
+  can fit the text.
+  """
+) { out in
+  if lesson.isQuick {
+    out.print("skipped under --quick: it trains two more models")
+    return
+  }
+  var rows: [[String]] = []
+  let widths = [dimension.value / 4, dimension.value / 2].filter {
+    $0 >= heads.value && $0 % heads.value == 0
+  }
+  let sizes = try Parallelism.map(widths.count) { index -> (Int, Double) in
+    var generator = lesson.random("width \(widths[index])")
+    let small = GPTLanguageModel(configuration(width: widths[index]), using: &generator)
+    try gptRecipe(steps: steps.value).run(small, on: corpus, using: &generator)
+    return (small.parameterCount, testBits(small))
+  }
+  for (width, size) in zip(widths, sizes) {
+    rows.append([
+      "D = \(width)", groupedDigits(size.0), String(format: "%.4f", size.1),
+    ])
+  }
+  rows.append([
+    "D = \(dimension.value) (the lesson's)", groupedDigits(model.parameterCount),
+    String(format: "%.4f", testBits(model)),
+  ])
+  out.table(["model", "parameters", "test bits per character"], rows)
+}
+
+lesson.cell(
+  "The leaderboard",
+  """
+  Every language model of the course on the same test split. Perplexity per token cannot \
+  compare a word model with a character model (a word is a harder guess than a letter), so \
+  the column to read is *bits per character*: the test split's total surprise `−Σ log₂ P` \
+  divided by its characters (each sentence end counted as one). The recurrent models are \
+  trained with lesson 3's recipe and settings, side by side.
+  """
+) { out in
+  let cells: [RecurrentCell] = [.rnn, .gru, .lstm]
+  let progress = out.progress("rnn, gru, lstm", total: 3 * recurrentSteps.value)
+  let recurrentRuns = try Parallelism.map(cells.count) {
+    index -> (RecurrentLanguageModel, Int, Double) in
+    var generator = lesson.random("leaderboard \(cells[index].rawValue)")
+    let network = RecurrentLanguageModel(
+      vocabularySize: vocabulary.count, embeddingSize: 32, hiddenSize: 64, cell: cells[index],
+      using: &generator)
+    let start = Date()
+    let history = try SentenceModelTraining(
+      steps: recurrentSteps.value, batchSize: 32, learningRate: 0.01, clipNorm: 1
+    ).run(network, on: corpus, using: &generator) { _ in progress.advance() }
+    return (network, history.trainLoss.count, Date().timeIntervalSince(start))
+  }
+  let characters = LanguageModelCorpus.characters(corpus.testText)
+  let testTokens = corpus.test.reduce(0) { $0 + $1.count + 1 }
+  func row(_ name: String, _ parameters: String, _ trainedSteps: String, nats: Double)
+    -> [String]
+  {
+    [
+      name, parameters, trainedSteps,
+      String(
+        format: "%.4f", LanguageModelCorpus.bitsPerCharacter(nats: nats, text: corpus.testText)),
+      String(format: "%.3f", Foundation.exp(nats / Double(testTokens))),
+    ]
+  }
+  func ngramNats(_ order: Int) -> Double {
+    let (total, _) = counted.with(order: order).logLikelihood(corpus.test, endID: vocabulary.endID)
+    return -total
+  }
+  let uniformNats = Double(testTokens) * Foundation.log(Double(counted.vocabularySize))
+  var rows = [
+    row("uniform guess", "0", "0", nats: uniformNats),
+    row("unigram", groupedDigits(vocabulary.count), "counted", nats: ngramNats(1)),
+    row(
+      "best n-gram (Witten–Bell, n = \(bestOrder))", "counts", "counted",
+      nats: ngramNats(bestOrder)),
+  ]
+  var bits: [String: Double] = [:]
+  for (cell, run) in zip(cells, recurrentRuns) {
+    let nats = run.0.surprise(corpus.test, vocabulary: vocabulary).nats
+    bits[cell.rawValue] = LanguageModelCorpus.bitsPerCharacter(nats: nats, text: corpus.testText)
+    rows.append(
+      row(cell.rawValue.uppercased(), groupedDigits(run.0.parameterCount), "\(run.1)", nats: nats))
+    out.printLive(String(format: "%@ trained in %.1f s", cell.rawValue.uppercased(), run.2))
+  }
+  let gptNats = model.surprise(corpus.test, vocabulary: vocabulary).nats
+  let gptBits = LanguageModelCorpus.bitsPerCharacter(nats: gptNats, text: corpus.testText)
+  rows.append(
+    row(
+      "GPT (\(layers.value) × \(dimension.value))", groupedDigits(model.parameterCount),
+      "\(gptHistory.trainLoss.count)", nats: gptNats))
+  if corpusPath == nil {
+    let best = Foundation.log2(SentenceCorpus.course.bestPerplexity(level: .char))
+    rows.append(["best possible (from the grammar)", "", "", String(format: "%.4f", best), ""])
+  }
+  out.table(
+    ["model", "parameters", "steps", "test bits per character", "perplexity per token"], rows)
+  out.print(
+    "test split: \(corpus.test.count) sentences, \(groupedDigits(characters)) characters, "
+      + "\(groupedDigits(testTokens)) \(level.value) tokens")
+  // Bits per character and perplexity per token are one cross-entropy in two units: the
+  // library's bits per character, times the characters, must give back the total that the
+  // perplexity per token gives. (The control counts the characters without sentence ends.)
+  let denominator =
+    out.isControl("bits-and-perplexity-agree") ? characters - corpus.test.count : characters
+  let fromBits = gptBits * Double(denominator) * Foundation.log(2)
+  let fromPerplexity =
+    Double(testTokens) * Foundation.log(Foundation.exp(gptNats / Double(testTokens)))
+  out.check(
+    "bits-and-perplexity-agree", Swift.abs(fromBits - fromPerplexity) < 1e-6 * gptNats,
+    String(
+      format: "bits per character × characters × ln 2 = ln(perplexity per token) × tokens "
+        + "(%.3f nats both)", fromBits),
+    control: .sabotage("sentence ends are left out of the characters"))
+  // Paired over the test sentences: each sentence's surprise under two models.
+  let gptSentences = model.sentenceSurprises(corpus.test, vocabulary: vocabulary)
+  let gruSentences = recurrentRuns[1].0.sentenceSurprises(corpus.test, vocabulary: vocabulary)
+  let ngramSentences = corpus.test.map {
+    -counted.with(order: bestOrder).logLikelihood([$0], endID: vocabulary.endID).total
+  }
+  /// A paired difference in nats per sentence, as bits per character of the test split.
+  func inBits(_ d: PairedDifference) -> (Double, Double) {
+    let scale = Double(d.count) / Foundation.log(2) / Double(characters)
+    return (d.mean * scale, d.standardError * scale)
+  }
+  let versusNGram = PairedDifference(gptSentences, ngramSentences)
+  let versusGRU = PairedDifference(gptSentences, gruSentences)
+  let (ngramGap, ngramError) = inBits(versusNGram)
+  let (gruGap, gruError) = inBits(versusGRU)
+  let claimNGram = String(
+    format: "the GPT beats the best n-gram on the test split by %.4f bits per character "
+      + "(paired standard error %.4f over %d sentences)", -ngramGap, ngramError,
+    versusNGram.count)
+  let gruVerdict =
+    versusGRU.isClearlyNegative
+    ? "the GPT is ahead by more than two standard errors"
+    : versusGRU.isClearlyPositive
+      ? "the GRU is ahead by more than two standard errors"
+      : "within two standard errors: no clear winner on this split"
+  var gruLine =
+    String(
+      format: "GPT − GRU: %+.4f bits per character (paired standard error %.4f): ", gruGap,
+      gruError) + gruVerdict
+  if corpusPath == nil {
+    let best = Foundation.log2(SentenceCorpus.course.bestPerplexity(level: .char))
+    gruLine += String(
+      format: "; above the best possible: GPT %.4f, GRU %.4f", gptBits - best,
+      bits["gru"]! - best)
+  }
+  out.print(gruLine)
+  if lesson.isQuick {
+    out.print(
+      String(
+        format: "quick run (shown, not claimed): GPT − best n-gram: %+.4f bits per character "
+          + "(paired standard error %.4f)", ngramGap, ngramError))
+  } else {
+    out.check(
+      "gpt-beats-ngram", versusNGram.isClearlyNegative, claimNGram,
+      control: .setting("--set steps=1", "one training step leaves the GPT untrained"),
+      onOtherData: "on a small or varied text counting can win; more text helps the network")
+  }
+}
+
+lesson.markdown(
+  """
+  ## Summary
+
+  - A **decoder-only transformer** is embeddings, a stack of pre-LN blocks with **causal** \
+  self-attention, a final layer norm and an output layer **tied** to the token embedding; \
+  one forward pass trains every position to predict its next token.
+  - It trains with **AdamW**, a **warm-up** and a **cosine decay**, clipping and \
+  **selection by validation** — the same loop as every model of the course.
+  - **Temperature**, **top-k** and **top-p** shape what it writes; a **key-value cache** \
+  makes each new token cost one position's work and gives exactly the same tokens.
+  - **Bits per character** puts word, character and subword models in one table: the \
+  leaderboard above ranks every language model of the course on one test split.
+
+  **What it cannot do.** A GPT reads left to right: it predicts the next token, and never \
+  reads a whole sentence in both directions. The next lesson learns by *reconstruction* \
+  instead: corrupt a sentence, and train a model to restore it.
+
+  ## Try this
+
+  - `swift run -c release gpt --set level=char`: the same models on characters. Which \
+  wins now, and by how much?
+  - `swift run -c release gpt --set level=bpe --set merges=100`: subwords. How long are the \
+  sentences in tokens, and where does the GPT land on the leaderboard?
+  - `swift run -c release gpt --set layers=1 --set heads=1`: one head in one block. What \
+  happens to the agreement probe and the heads' share on the noun?
+  - `swift run -c release gpt --corpus my-text.txt --set level=char`: your own text.
+  """)
+
+lesson.quiz([
+  Question(
+    "What does the causal mask stop?",
+    choices: [
+      "a position attending to later positions", "a position attending to itself",
+      "padding tokens being predicted",
+    ],
+    answer: 0,
+    explanation:
+      "Position t may only look at positions up to t, so it cannot see the token it predicts."),
+  Question(
+    "How many parameters does tying the output layer to a 500 × 64 token embedding save?",
+    choices: ["32000", "500", "64"], answer: 0,
+    explanation: "A separate output layer would be another V × D = 500 × 64 = 32,000 weights."),
+  Question(
+    "Top-p with p = 0.9 on probabilities 0.5, 0.3, 0.15, 0.05 keeps which tokens?",
+    choices: ["the first three", "the first two", "all four"], answer: 0,
+    explanation:
+      "0.5 + 0.3 = 0.8 is below 0.9; adding 0.15 reaches 0.95, so the smallest set is three tokens."
+  ),
+  Question(
+    "Why compare models in bits per character rather than perplexity per token?",
+    choices: [
+      "a word and a character are different units of prediction; characters are the same for all",
+      "bits are more precise than perplexity", "perplexity cannot be computed for subwords",
+    ],
+    answer: 0,
+    explanation:
+      "The total surprise of a text divided by its characters does not depend on how it was cut into tokens."
+  ),
+])
+
+lesson.run()
