@@ -24,7 +24,9 @@ let lesson = Lesson(
     """)
 
 let level = lesson.knob("level", default: "word", choices: ["word", "char"], help: "token level")
-let maximumOrder = lesson.knob("n", default: 6, range: 1...16, help: "the largest n to try")
+let maximumOrder = lesson.knob(
+  "n", default: 6, range: 2...16,
+  help: "the largest n to try (the lesson uses bigrams, so at least 2)")
 let k = lesson.knob("k", default: 0.01, range: 1e-6...10, help: "add-k smoothing constant")
 let minimumCount = lesson.knob(
   "min-count", default: 1, range: 1...1000,

@@ -695,7 +695,8 @@ lesson.cell(
   let groupOf = Dictionary(
     SentenceCorpus.wordGroups.flatMap { group in group.words.map { ($0, group.name) } },
     uniquingKeysWith: { a, b in a + "|" + b })
-  let words = groupOf.keys.sorted().map { vocabulary.id($0) }
+  // A small corpus may lack some of the grammar's words: only those with an embedding count.
+  let words = groupOf.keys.sorted().filter(vocabulary.contains).map { vocabulary.id($0) }
   let before = untrainedModel().embedding.weight.scalars
   func sameGroup(_ lookup: (Int) -> ArraySlice<Float>) -> Double {
     let hits = words.filter { id in

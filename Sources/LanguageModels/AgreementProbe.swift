@@ -85,3 +85,32 @@ extension SentenceLanguageModel {
     }
   }
 }
+
+extension GPTLanguageModel {
+  /// For each of the first `count` probe sentences, the share of all heads (every block)
+  /// whose largest attention weight, from the last position before the verb, falls on the
+  /// agreeing noun. Measured in evaluation mode.
+  public func nounAttentionShares(_ probe: AgreementProbe, count: Int, vocabulary: Vocabulary)
+    -> [Double]
+  {
+    evaluating {
+      probe.items.prefix(count).map { item in
+        _ = logits(PaddedBatch([[vocabulary.startID] + item.prefix], padID: vocabulary.padID))
+        let last = item.prefix.count
+        var hits = 0
+        var heads = 0
+        for weights in lastAttentionWeights {
+          let t = weights.shape[2]
+          let values = weights.scalars
+          for head in 0..<weights.shape[1] {
+            let row = values[((head * t + last) * t)..<((head * t + last) * t + t)]
+            let strongest = row.indices.max { row[$0] < row[$1] }! - (head * t + last) * t
+            if strongest == item.nounPosition + 1 { hits += 1 }
+            heads += 1
+          }
+        }
+        return Double(hits) / Double(heads)
+      }
+    }
+  }
+}
