@@ -12,7 +12,7 @@ import Exercises
 import Foundation
 import Notebook
 
-let lessons = ["bag-of-words", "ngrams", "rnn", "attention", "denoising", "albert"]
+let lessons = ["bag-of-words", "ngrams", "rnn", "attention", "gpt", "denoising", "albert"]
 let arguments = Array(CommandLine.arguments.dropFirst())
 let exercises = allExercises(Attempts())
 let usage =

@@ -85,6 +85,40 @@ public struct Solutions: ExerciseAnswers {
     }
   }
 
+  public func topPFilter(_ probabilities: [Double], _ p: Double) -> [Double]? {
+    let order = probabilities.indices.sorted {
+      probabilities[$0] != probabilities[$1] ? probabilities[$0] > probabilities[$1] : $0 < $1
+    }
+    var kept: Set<Int> = []
+    var sum = 0.0
+    for i in order where sum < p {
+      kept.insert(i)
+      sum += probabilities[i]
+    }
+    return probabilities.indices.map { kept.contains($0) ? probabilities[$0] / sum : 0 }
+  }
+
+  public func cachedAttentionStep(
+    _ query: [Float], _ keys: [[Float]], _ values: [[Float]], _ newKey: [Float],
+    _ newValue: [Float]
+  ) -> (output: [Float], keys: [[Float]], values: [[Float]])? {
+    let allKeys = keys + [newKey]
+    let allValues = values + [newValue]
+    let scale = 1 / Float(query.count).squareRoot()
+    let scores = allKeys.map { k in zip(query, k).map { $0 * $1 }.reduce(0, +) * scale }
+    let top = scores.max()!
+    let e = scores.map { Float(exp(Double($0 - top))) }
+    let total = e.reduce(0, +)
+    let output = (0..<newValue.count).map { j in
+      allValues.indices.map { e[$0] / total * allValues[$0][j] }.reduce(0, +)
+    }
+    return (output, allKeys, allValues)
+  }
+
+  public func bitsPerCharacter(_ nats: Double, _ characters: Int, _ sentences: Int) -> Double? {
+    nats / log(2) / Double(characters + sentences)
+  }
+
   public func spanMask(_ tokens: [String], _ spans: [(start: Int, length: Int)]) -> [String]? {
     var result: [String] = []
     var i = 0

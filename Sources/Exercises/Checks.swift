@@ -8,5 +8,6 @@ import TextData
 /// each lesson's checkers are in its own file of `Checks/`.
 public func allExercises(_ answers: some ExerciseAnswers) -> [Exercise] {
   bagOfWordsExercises(answers) + nGramsExercises(answers) + recurrentExercises(answers)
-    + attentionExercises(answers) + denoisingExercises(answers) + albertExercises(answers)
+    + attentionExercises(answers) + gptExercises(answers) + denoisingExercises(answers)
+    + albertExercises(answers)
 }

@@ -17,7 +17,8 @@ public enum Verdict: Equatable, Sendable {
 public struct Exercise: Sendable {
   /// A short id, unique within its lesson (`bigram-counts`).
   public let id: String
-  /// The lesson it belongs to: `bag-of-words`, `ngrams`, `rnn`, `attention`, `denoising`, `albert`.
+  /// The lesson it belongs to: `bag-of-words`, `ngrams`, `rnn`, `attention`, `gpt`, `denoising`,
+  /// `albert`.
   public let lesson: String
   public let title: String
   /// What to implement, in a sentence or two.

@@ -41,6 +41,19 @@ public protocol ExerciseAnswers: Sendable {
   func causalMask(_ size: Int) -> [[Bool]]?
   /// The sinusoidal code of `position` with `dimension` values.
   func sinusoidalCode(_ position: Int, _ dimension: Int) -> [Float]?
+  // Lesson 4½: a small GPT
+  /// The probabilities kept by top-p: the smallest set of likeliest tokens whose sum reaches
+  /// `p` (ties: the lower index first), renormalised; the others 0.
+  func topPFilter(_ probabilities: [Double], _ p: Double) -> [Double]?
+  /// One step with a key-value cache: append `newKey` and `newValue` to the cache, then
+  /// attend from `query` to every cached row (softmax(q·kᵀ/√d) · V).
+  func cachedAttentionStep(
+    _ query: [Float], _ keys: [[Float]], _ values: [[Float]], _ newKey: [Float],
+    _ newValue: [Float]
+  ) -> (output: [Float], keys: [[Float]], values: [[Float]])?
+  /// Bits per character: `nats` of total surprise in bits, over the characters plus one
+  /// per sentence end.
+  func bitsPerCharacter(_ nats: Double, _ characters: Int, _ sentences: Int) -> Double?
   // Lesson 5: denoising
   /// `tokens` with each (start, length) span replaced by one "[MASK]".
   func spanMask(_ tokens: [String], _ spans: [(start: Int, length: Int)]) -> [String]?
@@ -83,6 +96,14 @@ public struct NoAnswers: ExerciseAnswers {
   { nil }
   public func causalMask(_ size: Int) -> [[Bool]]? { nil }
   public func sinusoidalCode(_ position: Int, _ dimension: Int) -> [Float]? { nil }
+  public func topPFilter(_ probabilities: [Double], _ p: Double) -> [Double]? { nil }
+  public func cachedAttentionStep(
+    _ query: [Float], _ keys: [[Float]], _ values: [[Float]], _ newKey: [Float],
+    _ newValue: [Float]
+  ) -> (output: [Float], keys: [[Float]], values: [[Float]])? { nil }
+  public func bitsPerCharacter(_ nats: Double, _ characters: Int, _ sentences: Int) -> Double? {
+    nil
+  }
   public func spanMask(_ tokens: [String], _ spans: [(start: Int, length: Int)]) -> [String]? {
     nil
   }

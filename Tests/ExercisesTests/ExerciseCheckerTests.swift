@@ -11,7 +11,7 @@ struct ExerciseCheckerTests {
 
   @Test func thereAreAtLeastThreePerLesson() {
     let exercises = allExercises(NoAnswers())
-    for lesson in ["bag-of-words", "ngrams", "rnn", "attention", "denoising", "albert"] {
+    for lesson in ["bag-of-words", "ngrams", "rnn", "attention", "gpt", "denoising", "albert"] {
       #expect(exercises.filter { $0.lesson == lesson }.count >= 3, "\(lesson)")
     }
   }
@@ -94,6 +94,32 @@ struct WrongAnswers: ExerciseAnswers {
     (0..<d).map { i in
       Float(Foundation.sin(Double(p) / Foundation.pow(10_000, Double(i) / Double(d))))
     }
+  }
+
+  /// Keeps tokens only while the sum stays below p (drops the one that crosses it).
+  func topPFilter(_ p: [Double], _ threshold: Double) -> [Double]? {
+    let order = p.indices.sorted { p[$0] > p[$1] }
+    var kept: Set<Int> = [order[0]]
+    var sum = p[order[0]]
+    for i in order.dropFirst() where sum + p[i] < threshold {
+      kept.insert(i)
+      sum += p[i]
+    }
+    return p.indices.map { kept.contains($0) ? p[$0] / sum : 0 }
+  }
+
+  /// Attends to the old cache only, forgetting the new row.
+  func cachedAttentionStep(
+    _ q: [Float], _ keys: [[Float]], _ values: [[Float]], _ k: [Float], _ v: [Float]
+  ) -> (output: [Float], keys: [[Float]], values: [[Float]])? {
+    guard !keys.isEmpty else { return (v, [k], [v]) }
+    let output = Solutions().attention([q], keys, values, false)![0]
+    return (output, keys + [k], values + [v])
+  }
+
+  /// Leaves out the sentence ends.
+  func bitsPerCharacter(_ nats: Double, _ characters: Int, _ sentences: Int) -> Double? {
+    nats / Foundation.log(2) / Double(characters)
   }
 
   func spanMask(_ tokens: [String], _ spans: [(start: Int, length: Int)]) -> [String]? {

@@ -57,6 +57,28 @@ struct Attempts: ExerciseAnswers {
   /// The sinusoidal code of `position` with `dimension` values.
   func sinusoidalCode(_ position: Int, _ dimension: Int) -> [Float]? { nil }
 
+  // MARK: Lesson 4½ — a small GPT
+
+  /// Top-p (nucleus) filtering: sort the tokens by probability (ties: the lower index
+  /// first), keep the smallest set from the top whose probabilities sum to at least `p`
+  /// (the token that crosses `p` is kept), set the others to 0 and divide the kept ones by
+  /// their sum. Example: [0.05, 0.5, 0.15, 0.3] with p = 0.9 keeps 0.5, 0.3 and 0.15.
+  func topPFilter(_ probabilities: [Double], _ p: Double) -> [Double]? { nil }
+
+  /// One generation step with a key-value cache, for one head: append `newKey` to `keys`
+  /// and `newValue` to `values` (the rows of earlier positions), then attend from `query` to
+  /// every row: weights softmax(q · kᵀ / √d) with d = query.count, output Σ weight · value.
+  /// Return the output and the grown cache.
+  func cachedAttentionStep(
+    _ query: [Float], _ keys: [[Float]], _ values: [[Float]], _ newKey: [Float],
+    _ newValue: [Float]
+  ) -> (output: [Float], keys: [[Float]], values: [[Float]])? { nil }
+
+  /// Bits per character of a text: its total surprise `nats` (−Σ ln P over every predicted
+  /// token) converted to bits (÷ ln 2), divided by its `characters` plus one per sentence
+  /// end (`sentences`).
+  func bitsPerCharacter(_ nats: Double, _ characters: Int, _ sentences: Int) -> Double? { nil }
+
   // MARK: Lesson 5 — denoising
 
   /// `tokens` with each (start, length) span replaced by one "[MASK]".

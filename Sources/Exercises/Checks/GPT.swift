@@ -1,0 +1,72 @@
+import Foundation
+import LanguageModels
+import NeuralNetwork
+import TensorCore
+import TextData
+
+/// The exercises of Lesson 4½: a small GPT, checking the functions of `f`.
+func gptExercises(_ f: some ExerciseAnswers) -> [Exercise] {
+  [
+    Exercise(
+      id: "top-p", lesson: "gpt", title: "Top-p (nucleus) filtering",
+      task:
+        "topPFilter(p, threshold): keep the smallest set of likeliest tokens whose sum reaches threshold, renormalised."
+    ) {
+      let cases: [([Double], Double)] = [
+        ([0.05, 0.5, 0.15, 0.3], 0.9), ([0.05, 0.5, 0.15, 0.3], 0.8), ([0.25, 0.25, 0.5], 0.6),
+        ([0.1, 0.2, 0.3, 0.4], 1.0), ([0.7, 0.2, 0.1], 0.5),
+      ]
+      return compare(
+        cases: cases, describe: { "probabilities \($0.0), p = \($0.1)" },
+        expected: { SamplingRule.keepTopP($0.0, $0.1) },
+        attempt: { f.topPFilter($0.0, $0.1) },
+        equal: { a, b in a.count == b.count && zip(a, b).allSatisfy { close($0, $1) } },
+        show: { "\($0.map { String(format: "%.4f", $0) })" })
+    },
+    Exercise(
+      id: "kv-cache-step", lesson: "gpt", title: "One step with a key-value cache",
+      task:
+        "cachedAttentionStep(q, keys, values, k, v): grow the cache by (k, v), attend from q to every row."
+    ) {
+      var cases: [([Float], [[Float]], [[Float]], [Float], [Float])] = []
+      for s in 0..<5 {
+        let rows = s + 1
+        let keys: [[Float]] = randomMatrix(rows, 4, seed: UInt64(200 + s))
+        let values: [[Float]] = randomMatrix(rows, 3, seed: UInt64(210 + s))
+        let new: [[Float]] = randomMatrix(3, 4, seed: UInt64(220 + s))
+        cases.append((new[0], keys, values, new[1], Array(new[2].prefix(3))))
+      }
+      return compare(
+        cases: cases, describe: { "query \($0.0), \($0.1.count) cached rows" },
+        expected: { q, keys, values, k, v in
+          // The whole cache attended at once by the library: the step must give its output.
+          let (out, _) = scaledDotProductAttention(
+            query: Tensor([q]), key: Tensor(keys + [k]), value: Tensor(values + [v]))
+          return out.scalars + (keys + [k]).flatMap { $0 } + (values + [v]).flatMap { $0 }
+        },
+        attempt: { q, keys, values, k, v in
+          f.cachedAttentionStep(q, keys, values, k, v).map {
+            $0.output + $0.keys.flatMap { $0 } + $0.values.flatMap { $0 }
+          }
+        },
+        equal: { close($0, $1) }, show: show)
+    },
+    Exercise(
+      id: "bits-per-character", lesson: "gpt", title: "Bits per character",
+      task: "bitsPerCharacter(nats, characters, sentences): nats ÷ ln 2 ÷ (characters + sentences)."
+    ) {
+      let cases: [(Double, Int, Int)] = [(100, 50, 2), (0, 10, 1), (3781.631, 8072, 305)]
+      return compare(
+        cases: cases, describe: { "nats \($0.0), characters \($0.1), sentences \($0.2)" },
+        expected: { nats, characters, sentences in
+          // A text of `sentences` sentences holding `characters` characters in all.
+          let text =
+            [String(repeating: "a", count: characters)]
+            + Array(repeating: "", count: sentences - 1)
+          return LanguageModelCorpus.bitsPerCharacter(nats: nats, text: text)
+        },
+        attempt: { f.bitsPerCharacter($0.0, $0.1, $0.2) },
+        equal: { close($0, $1) }, show: { String(format: "%.6f", $0) })
+    },
+  ]
+}
