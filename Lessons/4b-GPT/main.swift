@@ -54,6 +54,30 @@ let corpusPath = lesson.option(
   "corpus", valueName: "FILE",
   help: "train on your own UTF-8 text: wrapped prose, Markdown or one sentence per line")
 lesson.runsOnOwnData = corpusPath != nil
+let savePath = lesson.option(
+  "save", valueName: "DIR",
+  help: "save the trained GPT as a Hugging Face folder (GPT2LMHeadModel and its tokenizer)")
+let loadPath = lesson.option(
+  "load", valueName: "DIR", help: "load a folder saved with --save instead of training")
+
+if loadPath != nil && savePath != nil {
+  lesson.refuse(
+    "--load and --save together: a loaded model is not trained again, so there is nothing "
+      + "new to save; copy the folder instead, or drop --load to train and save")
+}
+if let savePath {
+  var isFolder: ObjCBool = false
+  let parent = URL(fileURLWithPath: savePath).deletingLastPathComponent().path
+  if savePath.isEmpty {
+    lesson.refuse("--save needs a folder name")
+  } else if FileManager.default.fileExists(atPath: savePath, isDirectory: &isFolder),
+    !isFolder.boolValue
+  {
+    lesson.refuse("--save \(savePath): that is a file; give a folder name (it is created)")
+  } else if !FileManager.default.isWritableFile(atPath: parent) {
+    lesson.refuse("--save \(savePath): the folder \(parent) does not exist or may not be written")
+  }
+}
 
 if dimension.value % headCount.value != 0 {
   lesson.refuse(
@@ -255,6 +279,15 @@ lesson.cell(
   validation*), stopping after three validations without improvement.
   """
 ) { out in
+  if let loadPath {
+    do {
+      try GPT2Folder.load(model, vocabulary: vocabulary, from: loadPath)
+    } catch {
+      throw UsageError("cannot load \(loadPath): \(error)")
+    }
+    out.print("loaded \(loadPath); training skipped")
+    return
+  }
   var generator = lesson.random("training")
   let progress = out.progress("train", total: steps.value)
   let start = Date()
@@ -279,6 +312,15 @@ lesson.cell(
         ? "; stopped at step \(gptHistory.trainLoss.count), validation had stopped improving"
         : ""))
   out.printLive(String(format: "trained in %.1f s", gptSeconds))
+  if let savePath {
+    do {
+      try GPT2Folder.save(
+        model, tokenizer: corpus.tokenizer, vocabulary: vocabulary, to: savePath)
+      out.printLive("saved \(savePath) (config.json, model.safetensors, tokenizer files)")
+    } catch {
+      throw UsageError("cannot save \(savePath): \(error)")
+    }
+  }
 }
 
 /// The model as it was before training: the same initial weights, drawn again.

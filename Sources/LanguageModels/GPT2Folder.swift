@@ -1,0 +1,215 @@
+import Foundation
+import NeuralNetwork
+import TensorCore
+import TextData
+
+/// A GPT as a Hugging Face model folder: `config.json`, `model.safetensors`,
+/// `tokenizer.json`, `tokenizer_config.json` and `special_tokens_map.json`, which
+/// `GPT2LMHeadModel.from_pretrained(folder)` and `AutoTokenizer.from_pretrained(folder)` load
+/// as they are.
+///
+/// The architectures are the same (pre-LN blocks, GELU in its tanh form, `gelu_new`, an
+/// output layer tied to the token embedding); one layout differs. GPT-2 keeps its
+/// projections as `Conv1D` layers whose weight is `[in, out]`, the transpose of a `Linear`'s
+/// `[out, in]`, and joins the query, key and value projections into one `c_attn` of
+/// `[D, 3D]`. The tensors are transposed and joined on the way out, split and transposed on
+/// the way back.
+public enum GPT2Folder {
+  /// The model's tensors under GPT-2's names and layouts (the tied `lm_head` left out, as
+  /// `save_pretrained` leaves it).
+  public static func tensors(of model: GPTLanguageModel) -> [String: Tensor] {
+    var out: [String: Tensor] = [:]
+    func conv(_ prefix: String, _ layers: [Linear]) {
+      out[prefix + ".weight"] = Tensor.concat(
+        layers.map { $0.weight.detached().transposed() }, axis: 1)
+
+      out[prefix + ".bias"] = Tensor.concat(layers.map { $0.bias!.detached() }, axis: 0)
+    }
+    func norm(_ prefix: String, _ layer: LayerNorm) {
+      out[prefix + ".weight"] = layer.weight
+      out[prefix + ".bias"] = layer.bias
+    }
+    out["transformer.wte.weight"] = model.tokenEmbedding.weight
+    out["transformer.wpe.weight"] = model.positionEmbedding.weight
+    for (i, block) in model.blocks.enumerated() {
+      let p = "transformer.h.\(i)"
+      norm("\(p).ln_1", block.norm1)
+      let a = block.attention
+      conv("\(p).attn.c_attn", [a.query, a.key, a.value])
+      conv("\(p).attn.c_proj", [a.output])
+      norm("\(p).ln_2", block.norm2)
+      conv("\(p).mlp.c_fc", [block.feedForward.linear1])
+      conv("\(p).mlp.c_proj", [block.feedForward.linear2])
+    }
+    norm("transformer.ln_f", model.finalNorm)
+    return out
+  }
+
+  /// The `config.json` of `GPT2LMHeadModel`.
+  public static func configuration(of model: GPTLanguageModel, vocabulary: Vocabulary) -> Data {
+    let c = model.configuration
+    let config: [String: Any] = [
+      "architectures": ["GPT2LMHeadModel"], "model_type": "gpt2",
+      "vocab_size": c.vocabularySize, "n_positions": c.contextLength, "n_embd": c.dimension,
+      "n_layer": c.layers, "n_head": c.heads, "n_inner": c.feedForwardSize,
+      "activation_function": "gelu_new", "resid_pdrop": 0.0, "embd_pdrop": 0.0,
+      "attn_pdrop": 0.0, "layer_norm_epsilon": 1e-5, "initializer_range": 0.02,
+      "scale_attn_weights": true, "tie_word_embeddings": true,
+      "bos_token_id": vocabulary.startID, "eos_token_id": vocabulary.endID,
+      "pad_token_id": vocabulary.padID, "torch_dtype": "float32",
+    ]
+    return try! JSONSerialization.data(
+      withJSONObject: config, options: [.prettyPrinted, .sortedKeys])
+  }
+
+  /// The `tokenizer.json` that cuts text as `tokenizer` does and gives `vocabulary`'s ids.
+  ///
+  /// Subwords: byte-level BPE (`BytePairEncoding.huggingFaceJSON`). Words: lower-cased, split
+  /// at white space, then every character that is not a letter, digit or apostrophe on its
+  /// own; a word-level model with `<unk>`. Characters: every character on its own.
+  public static func tokenizerJSON(_ tokenizer: TextTokenizer, vocabulary: Vocabulary) -> String {
+    if tokenizer.level == .bpe {
+      return tokenizer.subwords!.huggingFaceJSON(vocabulary: vocabulary)
+    }
+    var vocab: [String: Int] = [:]
+    for (id, token) in vocabulary.tokens.enumerated() where vocab[token] == nil {
+      vocab[token] = id
+    }
+    let added = Vocabulary.specials.map { token -> [String: Any] in
+      [
+        "id": vocabulary.id(token), "content": token, "single_word": false, "lstrip": false,
+        "rstrip": false, "normalized": false, "special": true,
+      ]
+    }
+    func split(_ pattern: String) -> [String: Any] {
+      ["type": "Split", "pattern": ["Regex": pattern], "behavior": "Isolated", "invert": false]
+    }
+    let word = tokenizer.level == .word
+    let preTokenizer: [String: Any] =
+      word
+      ? [
+        "type": "Sequence",
+        "pretokenizers": [["type": "WhitespaceSplit"], split("[^\\p{L}\\p{N}']")],
+      ]
+      : split("\\X")
+    let file: [String: Any] = [
+      "version": "1.0", "truncation": NSNull(), "padding": NSNull(), "added_tokens": added,
+      "normalizer": word ? ["type": "Lowercase"] : NSNull(),
+      "pre_tokenizer": preTokenizer, "post_processor": NSNull(),
+      "decoder": word ? NSNull() : ["type": "Fuse"],
+      "model": ["type": "WordLevel", "vocab": vocab, "unk_token": Vocabulary.unknown],
+    ]
+    let data = try! JSONSerialization.data(withJSONObject: file, options: [.sortedKeys])
+    return String(decoding: data, as: UTF8.self)
+  }
+
+  /// Writes the folder (created if needed): the model, its configuration and its tokenizer.
+  public static func save(
+    _ model: GPTLanguageModel, tokenizer: TextTokenizer, vocabulary: Vocabulary, to folder: String
+  ) throws {
+    let url = URL(fileURLWithPath: folder, isDirectory: true)
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    let specials: [String: Any] = [
+      "bos_token": Vocabulary.start, "eos_token": Vocabulary.end, "unk_token": Vocabulary.unknown,
+      "pad_token": Vocabulary.pad,
+    ]
+    var tokenizerConfig = specials
+    tokenizerConfig["tokenizer_class"] = "PreTrainedTokenizerFast"
+    tokenizerConfig["model_max_length"] = model.configuration.contextLength
+    tokenizerConfig["clean_up_tokenization_spaces"] = false
+    let files: [(String, Data)] = [
+      ("model.safetensors", SafeTensors.encode(tensors(of: model), metadata: ["format": "pt"])),
+      ("config.json", configuration(of: model, vocabulary: vocabulary)),
+      ("tokenizer.json", Data(tokenizerJSON(tokenizer, vocabulary: vocabulary).utf8)),
+      (
+        "tokenizer_config.json",
+        try JSONSerialization.data(withJSONObject: tokenizerConfig, options: [.sortedKeys])
+      ),
+      (
+        "special_tokens_map.json",
+        try JSONSerialization.data(withJSONObject: specials, options: [.sortedKeys])
+      ),
+    ]
+    for (name, data) in files {
+      try SafeTensors.writeAtomically(data, to: url.appendingPathComponent(name))
+    }
+  }
+
+  /// Reads a folder written by `save` into `model`, after checking that its configuration
+  /// has the model's sizes and its tokenizer the same tokens in the same order; `model` is
+  /// unchanged unless everything matches.
+  public static func load(_ model: GPTLanguageModel, vocabulary: Vocabulary, from folder: String)
+    throws
+  {
+    let url = URL(fileURLWithPath: folder, isDirectory: true)
+    func read(_ name: String) throws -> Data {
+      let path = url.appendingPathComponent(name).path
+      guard let data = FileManager.default.contents(atPath: path) else {
+        throw HuggingFaceError("\(path) cannot be read; give a folder written by gpt --save")
+      }
+      return data
+    }
+    let config = try JSONSerialization.jsonObject(with: try read("config.json")) as? [String: Any]
+    let c = model.configuration
+    let expected: [(String, Int)] = [
+      ("vocab_size", c.vocabularySize), ("n_positions", c.contextLength), ("n_embd", c.dimension),
+      ("n_layer", c.layers), ("n_head", c.heads),
+    ]
+    for (key, value) in expected where (config?[key] as? Int) != value {
+      throw HuggingFaceError(
+        "\(folder)/config.json has \(key) = \(config?[key].map { "\($0)" } ?? "none"), this run "
+          + "\(value); run with the settings the folder was saved with")
+    }
+    let tokenizer = try JSONSerialization.jsonObject(with: try read("tokenizer.json"))
+    let vocab =
+      ((tokenizer as? [String: Any])?["model"] as? [String: Any])?["vocab"] as? [String: Int]
+    guard let vocab, vocab.count == vocabulary.count,
+      vocabulary.tokens.enumerated().allSatisfy({ vocab[$0.element] == $0.offset })
+    else {
+      throw HuggingFaceError(
+        "\(folder)/tokenizer.json holds another vocabulary (another text, level or seed); "
+          + "its weights would be read against the wrong tokens")
+    }
+    let stored: [String: Tensor]
+    do {
+      stored = try SafeTensors.decode(try read("model.safetensors")).tensors
+    } catch let error as SafeTensorsError {
+      throw HuggingFaceError("\(folder)/model.safetensors: \(error.description)")
+    }
+    let wanted = tensors(of: model)
+    for (name, tensor) in wanted.sorted(by: { $0.key < $1.key }) {
+      guard let value = stored[name], value.shape == tensor.shape,
+        value.scalars.allSatisfy({ $0.isFinite })
+      else {
+        throw HuggingFaceError(
+          "\(folder)/model.safetensors: '\(name)' is missing, of another shape or not finite")
+      }
+    }
+    // Every check passed: copy, splitting and transposing the joined projections.
+    model.tokenEmbedding.weight.assign(stored["transformer.wte.weight"]!)
+    model.positionEmbedding.weight.assign(stored["transformer.wpe.weight"]!)
+    func conv(_ prefix: String, _ layers: [Linear]) {
+      let weights = stored[prefix + ".weight"]!.split(parts: layers.count, axis: 1)
+      let biases = stored[prefix + ".bias"]!.split(parts: layers.count, axis: 0)
+      for (layer, (w, b)) in zip(layers, zip(weights, biases)) {
+        layer.weight.assign(w.transposed())
+        layer.bias!.assign(b)
+      }
+    }
+    func norm(_ prefix: String, _ layer: LayerNorm) {
+      layer.weight.assign(stored[prefix + ".weight"]!)
+      layer.bias.assign(stored[prefix + ".bias"]!)
+    }
+    for (i, block) in model.blocks.enumerated() {
+      let p = "transformer.h.\(i)"
+      norm("\(p).ln_1", block.norm1)
+      let a = block.attention
+      conv("\(p).attn.c_attn", [a.query, a.key, a.value])
+      conv("\(p).attn.c_proj", [a.output])
+      norm("\(p).ln_2", block.norm2)
+      conv("\(p).mlp.c_fc", [block.feedForward.linear1])
+      conv("\(p).mlp.c_proj", [block.feedForward.linear2])
+    }
+    norm("transformer.ln_f", model.finalNorm)
+  }
+}
