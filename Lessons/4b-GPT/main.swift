@@ -311,7 +311,7 @@ lesson.cell(
       + (gptHistory.stoppedEarly
         ? "; stopped at step \(gptHistory.trainLoss.count), validation had stopped improving"
         : ""))
-  out.printLive(String(format: "trained in %.1f s", gptSeconds))
+  out.printTiming(String(format: "trained in %.1f s", gptSeconds))
   if let savePath {
     do {
       try GPT2Folder.save(
@@ -399,7 +399,7 @@ lesson.cell(
   out.print(
     "\(count) samples, \(tokens) tokens: identical with and without the cache: "
       + "\(withCache == without ? "yes" : "no")")
-  out.printLive(
+  out.printTiming(
     String(
       format: "with the cache %.0f tokens/s, without %.0f tokens/s (%.1f× faster)",
       Double(tokens) / cachedSeconds, Double(tokens) / fullSeconds, fullSeconds / cachedSeconds))
@@ -593,7 +593,7 @@ lesson.cell(
     bits[cell.rawValue] = LanguageModelCorpus.bitsPerCharacter(nats: nats, text: corpus.testText)
     rows.append(
       row(cell.rawValue.uppercased(), groupedDigits(run.0.parameterCount), "\(run.1)", nats: nats))
-    out.printLive(String(format: "%@ trained in %.1f s", cell.rawValue.uppercased(), run.2))
+    out.printTiming(String(format: "%@ trained in %.1f s", cell.rawValue.uppercased(), run.2))
   }
   let gptNats = model.surprise(corpus.test, vocabulary: vocabulary).nats
   let gptBits = LanguageModelCorpus.bitsPerCharacter(nats: gptNats, text: corpus.testText)

@@ -102,6 +102,14 @@ public final class CellOutput {
     sink?.write(text + "\n")
   }
 
+  /// Prints a timing (seconds, tokens per second) on standard error, beside the progress
+  /// bars: timings differ from run to run, so they stay out of standard output and the
+  /// exports, which are the same for the same seed.
+  public func printTiming(_ text: String) {
+    guard isVisible else { return }
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+  }
+
   /// A progress display for `total` steps of work; see `Progress`.
   public func progress(_ label: String, total: Int) -> Progress {
     Progress(label: label, total: total, enabled: progressEnabled && isVisible)
