@@ -81,6 +81,8 @@ let testTargets: [Target] = [
 
 let package = Package(
   name: "LanguageModelsCourse",
+  // @TaskLocal and JSONSerialization's .withoutEscapingSlashes need macOS 10.15 or later.
+  platforms: [.macOS(.v10_15)],
   products: [
     .library(name: "TensorCore", targets: ["TensorCore"]),
     .library(name: "NeuralNetwork", targets: ["NeuralNetwork"]),

@@ -111,6 +111,43 @@ let contextLength =
   ([corpus.train, corpus.validation, corpus.test].joined().map(\.count).max()
     ?? 1) + 1
 
+/// What training will cost, estimated before it starts: about 6 floating-point operations per
+/// parameter per token (forward and backward) plus attention's `12·T·D` per token and block,
+/// for the GPT, the two smaller widths and the three recurrent models, at a conservative
+/// 20 GFLOP/s. A run estimated over half an hour is refused with the knobs that shorten it.
+let estimatedSeconds: Double = {
+  let d = Double(dimension.value)
+  let v = Double(vocabulary.count)
+  let t = Double(contextLength)
+  let perSentence = Double(corpus.trainTokens) / Double(Swift.max(corpus.train.count, 1))
+  let tokensPerStep = Double(batchSize.value) * perSentence
+  func gpt(_ width: Double) -> Double {
+    let parameters = (v + t) * width + Double(layers.value) * 12 * width * width
+    return (6 * parameters + Double(layers.value) * 12 * t * width) * tokensPerStep
+  }
+  let widths = lesson.isQuick ? 0 : gpt(d / 4) + gpt(d / 2)
+  let recurrent = 3 * 6 * (v * 65 + 4 * 3 * 64 * (32 + 64)) * tokensPerStep
+  return ((gpt(d) + widths) * Double(steps.value) + recurrent * Double(recurrentSteps.value))
+    / 20e9
+}()
+if estimatedSeconds > 1_800 && loadPath == nil {
+  lesson.refuse(
+    "training would take about \(Int(estimatedSeconds / 60)) minutes (vocabulary "
+      + "\(vocabulary.count), sentences up to \(contextLength - 1) tokens, dimension "
+      + "\(dimension.value), \(steps.value) steps); lower --set steps, --set rnn-steps, "
+      + "--set dimension or --set batch, or use --set level=bpe (shorter sequences)")
+}
+
+/// On a learner's text, training steps left at their defaults are scaled down so that the
+/// run stays near a minute and a half on two cores; a step count the learner sets is kept.
+let budgetSeconds = 90.0
+let stepScale =
+  corpusPath != nil && !steps.isSet && !recurrentSteps.isSet && estimatedSeconds > budgetSeconds
+  ? budgetSeconds / estimatedSeconds : 1
+let gptSteps = Swift.max(Int(Double(steps.value) * stepScale), Swift.min(steps.value, 50))
+let rnnSteps = Swift.max(
+  Int(Double(recurrentSteps.value) * stepScale), Swift.min(recurrentSteps.value, 50))
+
 /// The largest n tried for the n-gram, as in lessons 2 and 3.
 let largestOrder = tokenLevel == .word ? 10 : 16
 let counted = NGramModel(
@@ -125,7 +162,19 @@ lesson.cell(
   training one. We also pick the n-gram to beat on validation, as lesson 3 did.
   """
 ) { out in
-  if let reading { out.print("read \(corpusPath!) as \(reading.summary)") }
+  if let reading {
+    out.print("read \(corpusPath!) as \(reading.summary)")
+    out.printTiming(
+      "training on this text: about \(Int((estimatedSeconds * stepScale).rounded(.up))) s "
+        + "(estimated at 20 GFLOP/s)")
+    if stepScale < 1 {
+      out.print(
+        "to keep this run near \(Int(budgetSeconds)) s, training steps were lowered from "
+          + "\(steps.value) to \(gptSteps) (GPT) and from \(recurrentSteps.value) to \(rnnSteps) "
+          + "(recurrent models); --set steps=\(steps.value) --set rnn-steps=\(recurrentSteps.value) "
+          + "trains as on the built-in text (about \(Int(estimatedSeconds / 60) + 1) minutes)")
+    }
+  }
   out.print(
     "sentences: training \(corpus.train.count), validation \(corpus.validation.count), test "
       + "\(corpus.test.count); validation/test sentences also in training: "
@@ -241,8 +290,8 @@ lesson.cell(
   """
 ) { out in
   let schedule = LearningRateSchedule.cosine(
-    totalSteps: steps.value, warmupSteps: warmup.value, minimumFactor: 0.1)
-  let xs = Array(stride(from: 0, to: steps.value, by: Swift.max(steps.value / 60, 1)))
+    totalSteps: gptSteps, warmupSteps: warmup.value, minimumFactor: 0.1)
+  let xs = Array(stride(from: 0, to: gptSteps, by: Swift.max(gptSteps / 60, 1)))
   out.plot(
     LinePlot(
       [
@@ -289,9 +338,9 @@ lesson.cell(
     return
   }
   var generator = lesson.random("training")
-  let progress = out.progress("train", total: steps.value)
+  let progress = out.progress("train", total: gptSteps)
   let start = Date()
-  gptHistory = try gptRecipe(steps: steps.value).run(model, on: corpus, using: &generator) {
+  gptHistory = try gptRecipe(steps: gptSteps).run(model, on: corpus, using: &generator) {
     progress.update($0.step + 1, loss: $0.loss)
   }
   gptSeconds = Date().timeIntervalSince(start)
@@ -307,7 +356,7 @@ lesson.cell(
       ],
       title: "perplexity while training", height: 10, logScale: true, xLabel: "step"))
   out.print(
-    "kept the weights after step \(gptHistory.bestStep ?? steps.value) of \(steps.value)"
+    "kept the weights after step \(gptHistory.bestStep ?? gptSteps) of \(gptSteps)"
       + (gptHistory.stoppedEarly
         ? "; stopped at step \(gptHistory.trainLoss.count), validation had stopped improving"
         : ""))
@@ -524,7 +573,7 @@ lesson.cell(
   let sizes = try Parallelism.map(widths.count) { index -> (Int, Double) in
     var generator = lesson.random("width \(widths[index])")
     let small = GPTLanguageModel(configuration(width: widths[index]), using: &generator)
-    try gptRecipe(steps: steps.value).run(small, on: corpus, using: &generator)
+    try gptRecipe(steps: gptSteps).run(small, on: corpus, using: &generator)
     return (small.parameterCount, testBits(small))
   }
   for (width, size) in zip(widths, sizes) {
@@ -550,7 +599,7 @@ lesson.cell(
   """
 ) { out in
   let cells: [RecurrentCell] = [.rnn, .gru, .lstm]
-  let progress = out.progress("rnn, gru, lstm", total: 3 * recurrentSteps.value)
+  let progress = out.progress("rnn, gru, lstm", total: 3 * rnnSteps)
   let recurrentRuns = try Parallelism.map(cells.count) {
     index -> (RecurrentLanguageModel, Int, Double) in
     var generator = lesson.random("leaderboard \(cells[index].rawValue)")
@@ -559,7 +608,7 @@ lesson.cell(
       using: &generator)
     let start = Date()
     let history = try SentenceModelTraining(
-      steps: recurrentSteps.value, batchSize: 32, learningRate: 0.01, clipNorm: 1
+      steps: rnnSteps, batchSize: 32, learningRate: 0.01, clipNorm: 1
     ).run(network, on: corpus, using: &generator) { _ in progress.advance() }
     return (network, history.trainLoss.count, Date().timeIntervalSince(start))
   }
@@ -582,7 +631,7 @@ lesson.cell(
   let uniformNats = Double(testTokens) * Foundation.log(Double(counted.vocabularySize))
   var rows = [
     row("uniform guess", "0", "0", nats: uniformNats),
-    row("unigram", groupedDigits(vocabulary.count), "counted", nats: ngramNats(1)),
+    row("unigram", "counts", "counted", nats: ngramNats(1)),
     row(
       "best n-gram (Witten–Bell, n = \(bestOrder))", "counts", "counted",
       nats: ngramNats(bestOrder)),
@@ -640,8 +689,8 @@ lesson.cell(
   let (ngramGap, ngramError) = inBits(versusNGram)
   let (gruGap, gruError) = inBits(versusGRU)
   let claimNGram = String(
-    format: "the GPT beats the best n-gram on the test split by %.4f bits per character "
-      + "(paired standard error %.4f over %d sentences)", -ngramGap, ngramError,
+    format: "the GPT beats the best n-gram on the test split: GPT − n-gram %+.4f bits per "
+      + "character (paired standard error %.4f over %d sentences)", ngramGap, ngramError,
     versusNGram.count)
   let gruVerdict =
     versusGRU.isClearlyNegative

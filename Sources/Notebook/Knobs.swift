@@ -30,6 +30,9 @@ public final class KnobValue<Value> {
   public let name: String
   unowned let lesson: Lesson
   var current: Value
+  /// Whether the learner chose this value (`--set`, or `set` while stepping) rather than
+  /// leaving the default: a lesson may adapt a default to the data, never a choice.
+  public internal(set) var isSet = false
 
   init(name: String, lesson: Lesson, value: Value) {
     self.name = name
@@ -147,12 +150,14 @@ extension Lesson {
         assign: { text in
           guard let parsed = parse(text) else { return "\(name) must be \(allowed)" }
           handle.current = parsed
+          handle.isSet = true
           return nil
         },
         currentText: { knobText(handle.current) }, startText: knobText(start)))
     if let (text, spelling) = arguments.claim(name) {
       if let parsed = parse(text) {
         handle.current = parsed
+        handle.isSet = true
       } else {
         errors.append("\(spelling): \(name) must be \(allowed)")
       }
