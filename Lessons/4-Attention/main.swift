@@ -48,7 +48,8 @@ lesson.cell(
   *value* (what it passes on), as rows of `Q`, `K`, `V`. The scores `Q·Kᵀ` compare every \
   query with every key; dividing by `√d` (here `d = 4`) and a softmax along each row turn \
   them into weights that sum to 1; the output rows are the weighted averages of the rows \
-  of `V`. Follow row 0: its query matches key 0 best, so output 0 is mostly value 0.
+  of `V`. Follow row 0: its query matches key 0 best, so its *weights* favour key 0; its \
+  output still takes much of value 2, whose entries are five times larger.
   """
 ) { out in
   let q = Tensor([[2, 0, 0, 1], [0, 2, 1, 0], [1, 1, 0, 0]])

@@ -21,7 +21,7 @@ let lesson = Lesson(
     input and must rebuild the original — it cannot just copy, it must understand. By the \
     end of this lesson you will be able to train a sentence autoencoder and explore its \
     code space (neighbours, a 2-D map, interpolation, sampling, codes as features), apply \
-    the five corruptions BART was pre-trained with, and train an encoder–decoder transformer \
+    the five corruptions the BART paper compares, and train an encoder–decoder transformer \
     that restores masked words.
 
     It builds on lesson 3 (recurrent networks, teacher forcing) and lesson 4 (attention).
@@ -400,16 +400,20 @@ lesson.markdown(
 var documents: Splits<[String]>!
 
 lesson.cell(
-  "Five ways BART corrupts a text, and a sixth",
+  "Five corruptions the BART paper compares, and a sixth",
   """
-  BART was pre-trained with five corruptions (Lewis et al. 2019, section 2.2). *Token \
+  The BART paper compares five ways to corrupt a text (Lewis et al. 2019, section 2.2); \
+  the released BART uses two of them, text infilling and sentence permutation (section \
+  5.1). *Token \
   masking* keeps the length. *Token deletion* leaves no trace of where words were. *Text \
   infilling* replaces spans whose lengths are drawn from a Poisson distribution with \
   mean 3 by one `[MASK]` each; a span of length 0 inserts a `[MASK]` that hides nothing, \
   so the model must learn how many words are missing, if any. *Sentence permutation* \
   shuffles the sentences; *document rotation* starts the text at a random token. The \
-  sixth, *span masking*, is not BART's: its spans are always 2 or 3 tokens, as in the \
-  span corruption of T5. Every corruption is random and can leave a text as it was — \
+  sixth, *span masking*, is not BART's: here every span is 2 or 3 tokens long and becomes \
+  one `[MASK]`. It is related to T5's span corruption, whose span lengths vary (mean 3), \
+  each span becoming its own sentinel token, with a target of the dropped spans only. \
+  Every corruption is random and can leave a text as it was — \
   rotation when it starts at the first token, permutation of two sentences half of the \
   time — so below each is shown at its first draw that changes the document, and the \
   table counts how often a draw changes nothing.
@@ -770,7 +774,7 @@ lesson.markdown(
   - As a **feature** for sentiment, the code carries a signal even untrained, and \
   training it to rebuild sentences added nothing measurable here: what a representation \
   keeps depends on what it was trained for.
-  - A **denoising** autoencoder restores corrupted input. BART's five corruptions are \
+  - A **denoising** autoencoder restores corrupted input. The BART paper's five corruptions are \
   token masking, token deletion, text infilling (Poisson-length spans, empty ones \
   included, one `[MASK]` each), sentence permutation and document rotation; any of them \
   can leave a document unchanged, and the table of cell 8 says how often.

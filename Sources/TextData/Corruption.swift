@@ -2,17 +2,19 @@ import Foundation
 import TensorCore
 
 /// Ways to damage a text that a denoising autoencoder learns to undo. Five are the ones
-/// BART was pre-trained with (Lewis et al. 2019, section 2.2): token masking, token
-/// deletion, text infilling, sentence permutation and document rotation. Span masking is
-/// not one of them: it is the fixed-length cousin of T5's span corruption, kept to compare.
+/// the BART paper compares (Lewis et al. 2019, section 2.2): token masking, token deletion,
+/// text infilling, sentence permutation and document rotation; the released BART uses text
+/// infilling and sentence permutation (section 5.1). Span masking is not one of them: a
+/// fixed-length relative of T5's span corruption, kept to compare.
 /// All work on token lists and draw from a seeded generator.
 public enum Corruption: String, Sendable, CaseIterable {
   /// Each token becomes `[MASK]` with probability `rate`. The length is kept.
   case tokenMasking = "token-masking"
   /// Spans of 2 or 3 tokens, covering about `rate` of the text, each become one `[MASK]`:
   /// the model must also work out how many tokens are missing. Not one of BART's five
-  /// (its spans have fixed lengths and are never empty); close to T5's span corruption,
-  /// which writes a distinct sentinel per span where this writes `[MASK]`.
+  /// (its spans have fixed lengths and are never empty). T5's span corruption differs: its
+  /// span lengths vary (mean 3), each span gets a distinct sentinel, and the target holds
+  /// only the dropped spans.
   case spanMasking = "span-masking"
   /// Each token is deleted with probability `rate`: the model must find *where* text is
   /// missing, too.
