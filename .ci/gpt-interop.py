@@ -9,7 +9,10 @@ import sys
 
 import numpy as np
 import torch
+import transformers
 from transformers import AutoTokenizer, GPT2LMHeadModel
+
+transformers.logging.set_verbosity_error()  # the unused heads are listed otherwise
 
 for folder in sorted(glob.glob(f"{sys.argv[1]}/gpt-*")):
     cases = json.load(open(f"{folder}/cases.json"))

@@ -62,77 +62,22 @@ public enum GPT2Folder {
       withJSONObject: config, options: [.prettyPrinted, .sortedKeys])
   }
 
-  /// The `tokenizer.json` that cuts text as `tokenizer` does and gives `vocabulary`'s ids.
-  ///
-  /// Subwords: byte-level BPE (`BytePairEncoding.huggingFaceJSON`). Words: lower-cased, split
-  /// at white space, then every character that is not a letter, digit or apostrophe on its
-  /// own; a word-level model with `<unk>`. Characters: every character on its own.
-  public static func tokenizerJSON(_ tokenizer: TextTokenizer, vocabulary: Vocabulary) -> String {
-    if tokenizer.level == .bpe {
-      return tokenizer.subwords!.huggingFaceJSON(vocabulary: vocabulary)
-    }
-    var vocab: [String: Int] = [:]
-    for (id, token) in vocabulary.tokens.enumerated() where vocab[token] == nil {
-      vocab[token] = id
-    }
-    let added = Vocabulary.specials.map { token -> [String: Any] in
-      [
-        "id": vocabulary.id(token), "content": token, "single_word": false, "lstrip": false,
-        "rstrip": false, "normalized": false, "special": true,
-      ]
-    }
-    func split(_ pattern: String) -> [String: Any] {
-      ["type": "Split", "pattern": ["Regex": pattern], "behavior": "Isolated", "invert": false]
-    }
-    let word = tokenizer.level == .word
-    let preTokenizer: [String: Any] =
-      word
-      ? [
-        "type": "Sequence",
-        "pretokenizers": [["type": "WhitespaceSplit"], split("[^\\p{L}\\p{N}']")],
-      ]
-      : split("\\X")
-    let file: [String: Any] = [
-      "version": "1.0", "truncation": NSNull(), "padding": NSNull(), "added_tokens": added,
-      "normalizer": word ? ["type": "Lowercase"] : NSNull(),
-      "pre_tokenizer": preTokenizer, "post_processor": NSNull(),
-      "decoder": word ? NSNull() : ["type": "Fuse"],
-      "model": ["type": "WordLevel", "vocab": vocab, "unk_token": Vocabulary.unknown],
-    ]
-    let data = try! JSONSerialization.data(withJSONObject: file, options: [.sortedKeys])
-    return String(decoding: data, as: UTF8.self)
-  }
-
   /// Writes the folder (created if needed): the model, its configuration and its tokenizer.
   public static func save(
     _ model: GPTLanguageModel, tokenizer: TextTokenizer, vocabulary: Vocabulary, to folder: String
   ) throws {
     let url = URL(fileURLWithPath: folder, isDirectory: true)
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    let specials: [String: Any] = [
-      "bos_token": Vocabulary.start, "eos_token": Vocabulary.end, "unk_token": Vocabulary.unknown,
-      "pad_token": Vocabulary.pad,
-    ]
-    var tokenizerConfig = specials
-    tokenizerConfig["tokenizer_class"] = "PreTrainedTokenizerFast"
-    tokenizerConfig["model_max_length"] = model.configuration.contextLength
-    tokenizerConfig["clean_up_tokenization_spaces"] = false
     let files: [(String, Data)] = [
       ("model.safetensors", SafeTensors.encode(tensors(of: model), metadata: ["format": "pt"])),
       ("config.json", configuration(of: model, vocabulary: vocabulary)),
-      ("tokenizer.json", Data(tokenizerJSON(tokenizer, vocabulary: vocabulary).utf8)),
-      (
-        "tokenizer_config.json",
-        try JSONSerialization.data(withJSONObject: tokenizerConfig, options: [.sortedKeys])
-      ),
-      (
-        "special_tokens_map.json",
-        try JSONSerialization.data(withJSONObject: specials, options: [.sortedKeys])
-      ),
     ]
     for (name, data) in files {
       try SafeTensors.writeAtomically(data, to: url.appendingPathComponent(name))
     }
+    try HuggingFaceTokenizer.write(
+      tokenizer, vocabulary: vocabulary, sentencePairs: false,
+      maximumLength: model.configuration.contextLength, to: url)
   }
 
   /// Reads a folder written by `save` into `model`, after checking that its configuration

@@ -1,6 +1,7 @@
 import Foundation
 import NeuralNetwork
 import TensorCore
+import TextData
 
 /// Pre-trained encoders as Hugging Face model folders: `config.json`, `model.safetensors` and
 /// `vocab.txt`, which `transformers.AlbertForPreTraining.from_pretrained(folder)` (ALBERT:
@@ -160,11 +161,60 @@ public enum HuggingFaceFolder {
     try SafeTensors.writeAtomically(
       Data((tokens.joined(separator: "\n") + "\n").utf8),
       to: url.appendingPathComponent("vocab.txt"))
+    try HuggingFaceTokenizer.write(
+      TextTokenizer(.word), vocabulary: Vocabulary(tokens: tokens), sentencePairs: true,
+      maximumLength: model.encoder.configuration.maxLength, to: url)
+    try SafeTensors.writeAtomically(modelCard(model), to: url.appendingPathComponent("README.md"))
+  }
+
+  /// The folder's model card: what the model is, how it was trained, and the head's name.
+  static func modelCard(_ model: PretrainingModel) -> Data {
+    let c = model.encoder.configuration
+    let architecture = (try? requiredArchitecture(of: model))?.rawValue ?? "encoder"
+    let text = """
+      # \(architecture) from the course's lesson 6
+
+      A small encoder (\(c.layers) layers\(c.sharedLayers ? ", one set of weights shared" : ""), \
+      hidden size \(c.hiddenSize), embedding size \(c.embeddingSize), \(c.heads) heads, \
+      vocabulary \(c.vocabularySize)) pre-trained by `swift run -c release albert --save DIR` \
+      with masked-language modelling and a sentence-pair task on the course's generated \
+      stories: a teaching model, not a model of English.
+
+      - The pair head was trained on **sentence order** (is B the sentence after A, or \
+        swapped?); Hugging Face names the BERT head `seq_relationship` (next-sentence \
+        prediction), but here its label 0 means "in order".
+      - Words are lower-cased and split at spaces and punctuation (`tokenizer.json`); \
+        `AutoTokenizer.from_pretrained` gives the ids the lesson used, with `[CLS]` and \
+        `[SEP]` around the text.
+      - Scores: the lesson prints them when it trains this model (masked-word accuracy, \
+        sentence-order accuracy).
+
+      """
+    return Data(text.utf8)
   }
 
   /// Reads `folder/model.safetensors` into `model`: every tensor present, of the right shape,
-  /// and nothing else; `model` is unchanged unless all of it matches.
-  public static func load(_ model: PretrainingModel, from folder: String) throws {
+  /// and nothing else; `model` is unchanged unless all of it matches. With `tokens`, the
+  /// folder's `vocab.txt` must hold exactly those tokens in that order (another seed's
+  /// vocabulary would put every weight on the wrong word).
+  public static func load(
+    _ model: PretrainingModel, tokens: [String]? = nil, from folder: String
+  ) throws {
+    if let tokens {
+      let path = URL(fileURLWithPath: folder).appendingPathComponent("vocab.txt").path
+      guard let data = FileManager.default.contents(atPath: path) else {
+        throw HuggingFaceError("\(path) cannot be read; give a folder written by --save")
+      }
+      let stored = String(decoding: data, as: UTF8.self).split(
+        separator: "\n", omittingEmptySubsequences: false
+      ).dropLast().map(String.init)
+      guard stored == tokens else {
+        throw HuggingFaceError(
+          "\(path) holds another vocabulary (\(stored.count) tokens, this run \(tokens.count)"
+            + (stored.count == tokens.count ? ", in another order" : "") + "); run with the "
+            + "seed and settings the folder was saved with")
+      }
+    }
     let path = URL(fileURLWithPath: folder).appendingPathComponent("model.safetensors").path
     guard let data = FileManager.default.contents(atPath: path) else {
       throw HuggingFaceError(

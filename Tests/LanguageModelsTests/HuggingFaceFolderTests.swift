@@ -122,8 +122,27 @@ struct HuggingFaceFolderTests {
       .path
     let name = shared ? "albert" : "bert"
     let folder = "\(root)/\(name)"
-    let tokenNames = (0..<Self.vocabulary).map { "t\($0)" }
+    let tokenNames =
+      Vocabulary.specials + (0..<(Self.vocabulary - Vocabulary.specials.count)).map { "w\($0)" }
     try HuggingFaceFolder.save(model, tokens: tokenNames, padID: 0, to: folder)
+    // A masked sentence as AutoTokenizer must encode it, and our model's top token there,
+    // for the fill-mask pipeline to match.
+    let words = Vocabulary(tokens: tokenNames)
+    let masked = [
+      words.classificationID, words.id("w3"), words.maskID, words.id("w5"), words.separatorID,
+    ]
+    let fill = withNoGrad {
+      model(PaddedBatch([masked], padID: 0), segments: [0, 0, 0, 0, 0]).tokens
+    }.scalars
+    let row = Array(fill[(2 * Self.vocabulary)..<(3 * Self.vocabulary)])
+    let top = row.indices.max { row[$0] < row[$1] }!
+    if ProcessInfo.processInfo.environment["LM_INTEROP_DIR"] != nil {
+      let fillCase: [String: Any] = [
+        "text": "W3 [MASK] w5", "ids": masked, "top": tokenNames[top],
+      ]
+      try JSONSerialization.data(withJSONObject: fillCase).write(
+        to: URL(fileURLWithPath: "\(root)/\(name).fill.json"))
+    }
     let expected = SafeTensors.encode([
       "input_ids": Tensor(batch.ids.map(Float.init), shape: [2, 8]),
       "token_type_ids": Tensor(segments.map(Float.init), shape: [2, 8]),

@@ -94,7 +94,8 @@ struct Attempts: ExerciseAnswers {
 
   // MARK: Lesson 6 — ALBERT
 
-  /// Parameters of the word embedding (and projection, when E < H).
+  /// Parameters of the word embedding: V·H when E = H; when E < H, the V × E table plus the
+  /// E → H projection, a linear layer with E·H weights and H biases.
   func embeddingParameters(_ v: Int, _ e: Int, _ h: Int) -> Int? { nil }
 
   /// Parameters of one transformer layer with hidden size H and feed-forward size F.
