@@ -48,11 +48,33 @@ func json(_ fields: [String: String]) -> String {
   return String(decoding: data, as: UTF8.self)
 }
 
+/// The most a checked attempt may write to its output, and the memory it may take: an
+/// attempt that prints or allocates without end is stopped there and reported.
+let outputLimit: rlim_t = 16 << 20
+let memoryLimit: rlim_t = 4 << 30
+#if canImport(Glibc)
+  let fileSizeResource = __rlimit_resource_t(RLIMIT_FSIZE.rawValue)
+  let addressSpaceResource = __rlimit_resource_t(RLIMIT_AS.rawValue)
+#else
+  let fileSizeResource = RLIMIT_FSIZE
+  let addressSpaceResource = RLIMIT_AS
+#endif
+
 /// Runs one exercise in a child process (`exercises check-one LESSON/ID`), so that an attempt
-/// that crashes or never returns costs that exercise only.
+/// that crashes, never returns, floods its output or allocates without bound costs that
+/// exercise only.
+///
+/// The result does not come back on the child's standard output, which the attempt can
+/// write: the parent sends a random key and a result file's path on the child's standard
+/// input, which the child reads (and closes) before the attempt runs; the child writes the
+/// result there with the key and the exercise's id, and the parent takes it only if both
+/// match. Whatever the attempt prints is ignored.
 func checkIsolated(_ e: Exercise, executable: URL, scratch: URL) -> [String: String] {
-  let outURL = scratch.appendingPathComponent("\(e.lesson).\(e.id).out")
-  let errURL = scratch.appendingPathComponent("\(e.lesson).\(e.id).err")
+  let name = "\(e.lesson).\(e.id)"
+  let outURL = scratch.appendingPathComponent("\(name).out")
+  let errURL = scratch.appendingPathComponent("\(name).err")
+  let resultURL = scratch.appendingPathComponent("\(name).result")
+  let key = UUID().uuidString
   _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
   _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
   var fields = ["lesson": e.lesson, "id": e.id]
@@ -63,34 +85,46 @@ func checkIsolated(_ e: Exercise, executable: URL, scratch: URL) -> [String: Str
     var environment = ProcessInfo.processInfo.environment
     environment["SWIFT_BACKTRACE"] = "enable=yes,interactive=no,color=no"
     child.environment = environment
-    child.standardInput = FileHandle.nullDevice
+    let input = Pipe()
+    child.standardInput = input
     child.standardOutput = try FileHandle(forWritingTo: outURL)
     child.standardError = try FileHandle(forWritingTo: errURL)
     try child.run()
+    input.fileHandleForWriting.write(Data("\(key)\n\(resultURL.path)\n".utf8))
+    try? input.fileHandleForWriting.close()
     let deadline = Date().addingTimeInterval(timeLimit)
     while child.isRunning && Date() < deadline { usleep(2_000) }
     if child.isRunning {
+      // SIGTERM first; an attempt that ignores it gets SIGKILL after a second.
       child.terminate()
+      let grace = Date().addingTimeInterval(1)
+      while child.isRunning && Date() < grace { usleep(2_000) }
+      if child.isRunning { kill(child.processIdentifier, SIGKILL) }
       child.waitUntilExit()
       fields["status"] = "timed out"
       fields["detail"] = "did not finish within \(Int(timeLimit)) s (an endless loop?)"
       return fields
     }
     child.waitUntilExit()
-    let out = (try? String(contentsOf: outURL, encoding: .utf8)) ?? ""
     if child.terminationReason == .exit, child.terminationStatus == 0,
-      let line = out.split(separator: "\n").last,
-      let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)),
-      let answer = object as? [String: String]
+      let data = FileManager.default.contents(atPath: resultURL.path),
+      var answer = (try? JSONSerialization.jsonObject(with: data)) as? [String: String],
+      answer.removeValue(forKey: "key") == key, answer["lesson"] == e.lesson, answer["id"] == e.id
     {
       return answer
     }
     let err = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
     let bySignal = child.terminationReason == .uncaughtSignal
     fields["status"] = "crashed"
-    fields["detail"] = CrashReport.describe(
-      signal: bySignal ? child.terminationStatus : nil,
-      status: bySignal ? nil : child.terminationStatus, standardError: err)
+    if bySignal && child.terminationStatus == SIGXFSZ {
+      fields["detail"] = "stopped: it wrote more than \(outputLimit >> 20) MB of output"
+    } else if child.terminationReason == .exit && child.terminationStatus == 0 {
+      fields["detail"] = "ended without a result (did the attempt call exit()?)"
+    } else {
+      fields["detail"] = CrashReport.describe(
+        signal: bySignal ? child.terminationStatus : nil,
+        status: bySignal ? nil : child.terminationStatus, standardError: err)
+    }
   } catch {
     fields["status"] = "crashed"
     fields["detail"] = "could not start the check: \(error.localizedDescription)"
@@ -121,7 +155,22 @@ case "check-one":
   guard arguments.count == 2,
     let e = exercises.first(where: { "\($0.lesson)/\($0.id)" == arguments[1] })
   else { fail("check-one takes one LESSON/ID") }
-  Console.print(json(record(e, e.check())))
+  // The key and the result file come first on standard input, before the attempt runs.
+  guard let key = readLine(), let resultPath = readLine() else {
+    fail("check-one reads its key and result file from standard input; run exercises check")
+  }
+  fclose(stdin)
+  // Limits the attempt cannot raise: its output files and its memory.
+  var output = rlimit(rlim_cur: outputLimit, rlim_max: outputLimit)
+  setrlimit(fileSizeResource, &output)
+  var memory = rlimit(rlim_cur: memoryLimit, rlim_max: memoryLimit)
+  setrlimit(addressSpaceResource, &memory)
+  var result = record(e, e.check())
+  result["key"] = key
+  let data = try! JSONSerialization.data(withJSONObject: result)
+  guard FileManager.default.createFile(atPath: resultPath, contents: data) else {
+    fail("check-one cannot write its result to \(resultPath)")
+  }
 case "check":
   // exercises check [lesson] [--json]: exit 0 when every checked exercise is correct,
   // 1 otherwise, so a teacher's script can tell. Each result is written as soon as it is
