@@ -165,9 +165,12 @@ public struct LanguageModelCorpus: Sendable {
 
   func requireLines(path: String) throws {
     if validation.isEmpty || train.count < 8 {
+      let all = train.count + validation.count + test.count
       throw CorpusError(
-        "\(path) has too few lines: the 80/10/10 split needs at least 10 non-empty lines "
-          + "(one sentence per line)")
+        "\(path) has too few distinct sentences: \(distinctLines)"
+          + (all > distinctLines ? " (\(all) in all, the rest copies)" : "")
+          + "; the 80/10/10 split needs at least 10 different ones, so that held-out "
+          + "sentences are not copies of training ones")
     }
   }
 }

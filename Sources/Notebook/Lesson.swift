@@ -203,6 +203,19 @@ public final class Lesson {
     return parts.joined(separator: " ")
   }
 
+  /// Whether two paths name one file: the same path once made absolute and its symbolic
+  /// links followed, or (for files that exist) the same device and inode.
+  static func sameFile(_ a: String, _ b: String) -> Bool {
+    let resolve = { (path: String) in
+      URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+    }
+    if resolve(a) == resolve(b) { return true }
+    var first = stat()
+    var second = stat()
+    return stat(a, &first) == 0 && stat(b, &second) == 0 && first.st_dev == second.st_dev
+      && first.st_ino == second.st_ino
+  }
+
   /// Runs the lesson as the command line asks and exits with its status.
   public func run() -> Never {
     #if DEBUG
@@ -234,6 +247,20 @@ public final class Lesson {
     if arguments.export != nil && (arguments.quiz || arguments.list || arguments.checks) {
       errors.append(
         "--export writes a run of the lesson; it does not go with --quiz, --list or --checks")
+    }
+    // No two files a run reads or writes may be the same file: a corpus saved over, an
+    // export written onto its own input, a checkpoint and an export in one file.
+    var named: [(flag: String, path: String)] = options.compactMap { option in
+      let value = option.currentText()
+      return value.isEmpty ? nil : ("--\(option.name)", value)
+    }
+    if let path = arguments.export { named.append(("--export", path)) }
+    for (i, first) in named.enumerated() {
+      for second in named[(i + 1)...] where Self.sameFile(first.path, second.path) {
+        errors.append(
+          "\(first.flag) \(first.path) and \(second.flag) \(second.path) name the same file; "
+            + "one would overwrite the other, so give each its own name")
+      }
     }
     if let path = arguments.export,
       let problem = SafeFile.problem(writing: path, option: "--export")

@@ -431,3 +431,25 @@ struct WrapTests {
         "████████████░░░░░░░░░░░░ 150/300 x"))
   }
 }
+
+/// A file a run reads is never the file it writes: a corpus exported over is refused
+/// before anything runs, under any spelling of the same path.
+struct SameFileTests {
+  @Test(arguments: ["notes.md", "./notes.md", "sub/../notes.md"])
+  func anExportOntoTheCorpusIsRefused(_ spelling: String) throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "same-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(
+      at: folder.appendingPathComponent("sub"), withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let corpus = folder.appendingPathComponent("notes.md").path
+    try Data("keep me\n".utf8).write(to: URL(fileURLWithPath: corpus))
+    let errors = CollectedText()
+    let (lesson, _, counter) = makeLesson(
+      ["--corpus", corpus, "--export", folder.path + "/" + spelling], errors: errors)
+    #expect(lesson.execute() == 2)
+    #expect(counter.runs.isEmpty)
+    #expect(errors.text.contains("name the same file"))
+    #expect(try String(contentsOfFile: corpus, encoding: .utf8) == "keep me\n")
+  }
+}
