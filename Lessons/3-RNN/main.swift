@@ -805,24 +805,46 @@ lesson.cell(
   "The recurrent network against counting, on the test split",
   """
   We chose the n-gram's n, and the network's kept weights, on the validation text. The \
-  test split has not been used yet for this model: we use it now, once.
+  test split has not been used yet for this model: we use it now, once. The last column \
+  gives the same loss in *bits per character* (the total surprise in bits over the test \
+  text's characters), which compares a word model with a character model; lesson 4½ ranks \
+  every model of the course in it.
   """
 ) { out in
   let recurrentTest = model.perplexity(corpus.test, vocabulary: vocabulary)
   let ngramTest = counted.with(order: bestNGram.order).perplexity(
     corpus.test, endID: vocabulary.endID)
+  // Bits per character: the same total surprise over the test text's characters (each
+  // sentence end counted as one), the unit that compares word and character models.
+  let tokens = corpus.test.reduce(0) { $0 + $1.count + 1 }
+  func bits(perplexity: Double) -> String {
+    String(
+      format: "%.4f",
+      LanguageModelCorpus.bitsPerCharacter(
+        nats: Foundation.log(perplexity) * Double(tokens), text: corpus.testText))
+  }
   var rows = [
-    ["uniform guess", "\(counted.vocabularySize)"],
-    ["best n-gram (Witten–Bell, n = \(bestNGram.order))", String(format: "%.3f", ngramTest)],
-    ["\(cell.rawValue.uppercased()) language model", String(format: "%.3f", recurrentTest)],
+    [
+      "uniform guess", "\(counted.vocabularySize)",
+      bits(perplexity: Double(counted.vocabularySize)),
+    ],
+    [
+      "best n-gram (Witten–Bell, n = \(bestNGram.order))", String(format: "%.3f", ngramTest),
+      bits(perplexity: ngramTest),
+    ],
+    [
+      "\(cell.rawValue.uppercased()) language model", String(format: "%.3f", recurrentTest),
+      bits(perplexity: recurrentTest),
+    ],
   ]
   if corpusPath == nil {
     rows.append([
       "best possible (from the grammar)",
       String(format: "%.3f", SentenceCorpus.course.bestPerplexity(level: tokenLevel)),
+      String(format: "%.4f", Foundation.log2(SentenceCorpus.course.bestPerplexity(level: .char))),
     ])
   }
-  out.table(["model", "test perplexity"], rows)
+  out.table(["model", "test perplexity per \(level.value)", "bits per character"], rows)
   out.check(
     "beats-ngram", recurrentTest < ngramTest,
     "the \(cell.rawValue.uppercased()) (\(String(format: "%.3f", recurrentTest))) beats the best n-gram (\(String(format: "%.3f", ngramTest))) on the test split",
