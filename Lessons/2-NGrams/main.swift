@@ -560,11 +560,12 @@ lesson.cell(
   "Unknown words",
   """
   A token the training text never had is `<unk>`; so is any token seen fewer than \
-  `min-count` times, if you raise it. `<unk>` is an ordinary token to the model, and an \
-  easy one: every rare word lands on it. So raising `min-count` usually lowers perplexity \
-  without making the model any better at the words that matter: perplexities are \
-  comparable only over the same vocabulary. The last column is the share of all the \
-  surprise `Σ −ln P` that falls on `<unk>` positions.
+  `min-count` times, if you raise it. At `min-count` 1, `<unk>` never occurs in training \
+  at all, so the model gives it only what smoothing leaves over, and each `<unk>` in \
+  held-out text costs a large surprise. Raising `min-count` folds rare words into one \
+  token the model does see: the table shows what that does to perplexity, but \
+  perplexities are comparable only over the same vocabulary. The fourth column is the \
+  share of all the surprise `Σ −ln P` that falls on `<unk>` positions.
   """
 ) { out in
   var rows: [[String]] = []
@@ -608,23 +609,37 @@ lesson.cell(
     wittenBellResults.indices.min {
       wittenBellResults[$0].validation < wittenBellResults[$1].validation
     }! + 1
-  var rows: [[String]] = [["uniform guess (V)", "–", "\(modelSize)"]]
+  // Bits per character: the same total surprise in bits over the test text's characters
+  // (each sentence end counted as one), comparable between word and character models.
+  let tokens = corpus.test.reduce(0) { $0 + $1.count + 1 }
+  func bits(_ perplexity: Double) -> String {
+    String(
+      format: "%.4f",
+      LanguageModelCorpus.bitsPerCharacter(
+        nats: Foundation.log(perplexity) * Double(tokens), text: corpus.testText))
+  }
+  var rows: [[String]] = [["uniform guess (V)", "–", "\(modelSize)", bits(Double(modelSize))]]
   for (name, order, smoothing) in [
     ("add-k, k = \(k.value)", addKOrder, Smoothing.addK(k.value)),
     ("Witten–Bell", wbOrder, Smoothing.wittenBell),
   ] {
-    let model = counted.with(order: order, smoothing: smoothing)
-    rows.append([
-      name, "\(order)", String(format: "%.3f", model.perplexity(corpus.test, endID: endID)),
-    ])
+    let perplexity = counted.with(order: order, smoothing: smoothing).perplexity(
+      corpus.test, endID: endID)
+    rows.append([name, "\(order)", String(format: "%.3f", perplexity), bits(perplexity)])
   }
   if corpusPath == nil && minimumCount.value == 1 {
+    let best = SentenceCorpus.course.bestPerplexity(level: tokenLevel)
     rows.append([
-      "best possible (from the grammar)", "–",
-      String(format: "%.3f", SentenceCorpus.course.bestPerplexity(level: tokenLevel)),
+      "best possible (from the grammar)", "–", String(format: "%.3f", best),
+      String(format: "%.4f", Foundation.log2(SentenceCorpus.course.bestPerplexity(level: .char))),
     ])
   }
-  out.table(["model", "n (chosen on validation)", "test perplexity"], rows)
+  out.table(
+    [
+      "model", "n (chosen on validation)", "test perplexity per \(level.value)",
+      "bits per character",
+    ],
+    rows)
 }
 
 lesson.cell(
