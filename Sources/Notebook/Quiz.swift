@@ -43,13 +43,9 @@ public struct Question: Sendable {
   func accepts(_ reply: String) -> Bool {
     let reply = reply.trimmingCharacters(in: .whitespaces).lowercased()
     switch answer {
-    case .choice(let index): return reply == Self.letters[index]
+    case .choice(let index): return Self.letter(reply) == Self.letters[index]
     case .number(let value, let tolerance):
-      // Digits may be grouped as the lesson prints them: 3,938,304 or 3 938 304.
-      guard let given = Double(reply.filter { $0 != "," && $0 != " " && $0 != "_" }) else {
-        return false
-      }
-      return Swift.abs(given - value) <= tolerance
+      return QuizReply(reply)?.matches(value, tolerance: tolerance) ?? false
     }
   }
 
@@ -58,17 +54,21 @@ public struct Question: Sendable {
   func isAnswer(_ reply: String) -> Bool {
     let reply = reply.trimmingCharacters(in: .whitespaces).lowercased()
     switch answer {
-    case .choice: return Self.letters.prefix(choices.count).contains(reply)
-    case .number:
-      return Double(reply.filter { $0 != "," && $0 != " " && $0 != "_" }) != nil
+    case .choice: return Self.letters.prefix(choices.count).contains(Self.letter(reply))
+    case .number: return QuizReply(reply) != nil
     }
+  }
+
+  /// A choice's letter as typed, with the bracket it is shown with (`a)`, `(a)`) dropped.
+  static func letter(_ reply: String) -> String {
+    reply.trimmingCharacters(in: CharacterSet(charactersIn: "() .").union(.whitespaces))
   }
 
   /// What to type, said when a reply is not an answer.
   var expectedReply: String {
     switch answer {
     case .choice: return "a letter from a to \(Self.letters[choices.count - 1])"
-    case .number: return "a number"
+    case .number: return "a number (3938304, 3,938,304, 3.94e6, 3.9M, 2/7 and 28.6% are all read)"
     }
   }
 
@@ -90,7 +90,10 @@ public struct Question: Sendable {
   }
 
   var lines: [String] {
-    [prompt] + choices.enumerated().map { "  \(Self.letters[$0.offset])) \($0.element)" }
+    if case .number = answer {
+      return [prompt, "  (a number; an answer rounded to two or more significant digits counts)"]
+    }
+    return [prompt] + choices.enumerated().map { "  \(Self.letters[$0.offset])) \($0.element)" }
   }
 }
 

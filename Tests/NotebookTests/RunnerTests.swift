@@ -334,7 +334,10 @@ struct QuizTests {
       output.text.contains(
         "> please answer with a letter from a to b\n> please answer with a letter from a to b\n> right. Count them."
       ))
-    #expect(output.text.contains("> please answer with a number\n> right. 1 / 2."))
+    #expect(
+      output.text.contains(
+        "> please answer with a number (3938304, 3,938,304, 3.94e6, 3.9M, 2/7 and 28.6% are all "
+          + "read)\n> right. 1 / 2."))
     #expect(output.text.hasSuffix("score: 2 of 2\n"))
   }
 
@@ -451,5 +454,33 @@ struct SameFileTests {
     #expect(counter.runs.isEmpty)
     #expect(errors.text.contains("name the same file"))
     #expect(try String(contentsOfFile: corpus, encoding: .utf8) == "keep me\n")
+  }
+}
+
+/// Numbers typed the ways people type them, judged to the digits given.
+struct QuizReplyTests {
+  /// (typed, answer, right), annotated so the table type-checks quickly.
+  static let cases: [(String, Double, Bool)] = [
+    ("3938304", 3_938_304, true), ("3,938,304", 3_938_304, true), ("3 938 304", 3_938_304, true),
+    ("3.94e6", 3_938_304, true), ("3,94e6", 3_938_304, true), ("3.9M", 3_938_304, true),
+    ("3938k", 3_938_304, true), ("4M", 3_938_304, false), ("3.8M", 3_938_304, false),
+    ("3,938,306", 3_938_304, false), ("2/7", 2.0 / 7, true), ("0.2857", 2.0 / 7, true),
+    ("0.28", 2.0 / 7, false), ("28.6%", 2.0 / 7, true), ("28.6 %", 28.57, true),
+    ("0", 0.3, false), ("0.5", 0.5, true), ("-1,5", -1.5, true), ("12e", 12, false),
+    ("a", 1, false), ("1/0", 1, false),
+  ]
+
+  @Test(arguments: cases)
+  func replies(_ text: String, _ answer: Double, _ right: Bool) {
+    let q = Question("?", number: answer, tolerance: 1e-6, explanation: "")
+    #expect(q.isAnswer(text) == (QuizReply(text) != nil))
+    #expect(q.accepts(text) == right, "\(text) for \(answer)")
+  }
+
+  @Test func aChoiceCanBeTypedAsShown() {
+    let q = Question("pick", choices: ["x", "y"], answer: 0, explanation: "")
+    let letter = Question.letters[0]
+    #expect(q.accepts("\(letter))") && q.accepts("(\(letter))") && q.accepts(" \(letter) "))
+    #expect(q.isAnswer("b)") && !q.isAnswer("c)"))
   }
 }
