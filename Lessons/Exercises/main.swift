@@ -16,7 +16,8 @@ let lessons = ["bag-of-words", "ngrams", "rnn", "attention", "gpt", "denoising",
 let arguments = Array(CommandLine.arguments.dropFirst())
 let exercises = allExercises(Attempts())
 let usage =
-  "usage: exercises list | exercises check [lesson] [--json] [--time-limit SECONDS]"
+  "usage: exercises list [lesson] | exercises check [lesson [exercise]] [--json] "
+  + "[--time-limit SECONDS]"
   + " | exercises student-copy FOLDER"
 
 /// How long one exercise may run before it counts as stuck (an endless loop); the checks
@@ -146,7 +147,12 @@ func show(_ fields: [String: String]) -> String {
 
 switch arguments.first {
 case "list":
-  for lesson in lessons {
+  // exercises list [lesson]
+  guard arguments.count <= 2 else { fail("list takes at most one lesson") }
+  if arguments.count == 2, !lessons.contains(arguments[1]) {
+    fail("unknown lesson '\(arguments[1])'; choose from \(lessons.joined(separator: ", "))")
+  }
+  for lesson in lessons where arguments.count == 1 || arguments[1] == lesson {
     Console.print(lesson)
     for e in exercises where e.lesson == lesson { Console.print("  \(e.id): \(e.task)") }
   }
@@ -184,12 +190,18 @@ case "check":
     timeLimit = seconds
     rest.removeSubrange(at...at + 1)
   }
-  if rest.count > 1 {
-    fail("unexpected '\(rest.dropFirst().joined(separator: " "))' after the lesson")
+  if rest.count > 2 {
+    fail("unexpected '\(rest.dropFirst(2).joined(separator: " "))' after the exercise")
   }
   let chosen = rest.first
   if let chosen, !lessons.contains(chosen) {
     fail("unknown lesson '\(chosen)'; choose from \(lessons.joined(separator: ", "))")
+  }
+  // exercises check LESSON NAME: that one exercise.
+  let only = rest.count == 2 ? rest[1] : nil
+  if let only, let chosen, !exercises.contains(where: { $0.lesson == chosen && $0.id == only }) {
+    let names = exercises.filter { $0.lesson == chosen }.map(\.id)
+    fail("\(chosen) has no exercise '\(only)'; choose from \(names.joined(separator: ", "))")
   }
   guard let executable = Bundle.main.executableURL else {
     Console.writeError("exercises: cannot find this program's own path to run the checks\n")
@@ -206,7 +218,7 @@ case "check":
   defer { try? FileManager.default.removeItem(at: scratch) }
   var correct = 0
   var total = 0
-  for e in exercises where chosen == nil || e.lesson == chosen {
+  for e in exercises where (chosen == nil || e.lesson == chosen) && (only == nil || e.id == only) {
     total += 1
     let fields = checkIsolated(e, executable: executable, scratch: scratch)
     if fields["status"] == "correct" { correct += 1 }
