@@ -69,8 +69,12 @@ func parseOptions() -> Options {
       let text = next()
       guard !text.isEmpty else { fail("--workload needs at least one workload name") }
       if text != "all" {
-        let chosen = text.split(separator: ",").map(String.init)
+        let chosen = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         let known = Options().workloads
+        if chosen.contains("") {
+          fail(
+            "--workload \(text): an empty name between commas; list workloads like matmul,char_rnn")
+        }
         if let bad = chosen.first(where: { !known.contains($0) }) {
           fail("unknown workload '\(bad)'; choose from \(known.joined(separator: ","))")
         }
