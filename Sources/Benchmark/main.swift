@@ -1,9 +1,10 @@
-// The benchmark: the four workloads of the course's performance specification (W1 matrix
-// products, W2 a character RNN, W3 a small causal transformer, W4 a bag-of-words MLP),
+// The benchmark: the five workloads of the course's performance specification (W1 matrix
+// products, W2 a character RNN, W3 a small causal transformer, W4 a bag-of-words MLP, W5 the
+// transformer at nanoGPT's CPU size),
 // run through the library's own tensors, layers, autograd and optimizers, with the same
 // data and initial values as the reference programs, printing one JSON line per result.
 //
-//     swift run -c release bench [--workload matmul,char_rnn,transformer,mlp_bow]
+//     swift run -c release bench [--workload matmul,char_rnn,transformer,mlp_bow,gpt]
 //                                [--threads N] [--quick]
 import Foundation
 import NeuralNetwork
@@ -14,19 +15,19 @@ import TensorCore
 // MARK: Command line
 
 struct Options {
-  var workloads = ["matmul", "char_rnn", "transformer", "mlp_bow"]
+  var workloads = ["matmul", "char_rnn", "transformer", "mlp_bow", "gpt"]
   var threads = ProcessInfo.processInfo.activeProcessorCount
   var quick = false
 }
 
 let usage =
-  "usage: bench [--workload matmul,char_rnn,transformer,mlp_bow|all] [--threads N] [--quick]"
+  "usage: bench [--workload matmul,char_rnn,transformer,mlp_bow,gpt|all] [--threads N] [--quick]"
 let help = """
   bench: the course's performance workloads, one JSON line per result on standard output.
 
   \(usage)
 
-    --workload LIST  comma-separated workloads to run (default: all four)
+    --workload LIST  comma-separated workloads to run (default: all five)
     --threads N      worker threads, 1 to the machine's cores (default: all cores)
     --quick          small sizes and few repetitions: a smoke test, not a measurement
     --help           show this help
@@ -253,15 +254,16 @@ func sequenceBatches(_ data: [Int], batch: Int, time: Int) -> [([Int], [Int])] {
   }
 }
 
-/// Times a next-token language model on `[8, 32, 65]` token data: the training step of
-/// W2 and W3 (cross-entropy, backward, clipping at norm 1, Adam).
+/// Times a next-token language model on `[8, batch, time + 1]` token data: the training step
+/// of W2, W3 and W5 (cross-entropy, backward, clipping at norm 1, Adam).
 func benchmarkLanguageModel(
   _ workload: String, dataSeed: UInt64, learningRate: Float, model: Module,
+  batch: Int = 32, time: Int = 64, vocabulary: Int = 64,
   loss: @escaping ([Int], [Int], Int, Int) -> Tensor
 ) {
-  let (batch, time) = (32, 64)
   let batches = sequenceBatches(
-    tokens(dataSeed, count: 8 * batch * (time + 1), vocabulary: 64), batch: batch, time: time)
+    tokens(dataSeed, count: 8 * batch * (time + 1), vocabulary: vocabulary), batch: batch,
+    time: time)
   let optimizer = Adam(model.parameters(), learningRate: learningRate)
   let parameters = model.parameters()
   timeTraining(workload, perStep: Double(batch * time), perStepKey: "tokens_per_s") { i in
@@ -284,8 +286,9 @@ func benchmarkCharRNN() {
 
 // MARK: W3 transformer
 
-/// Token and position embeddings, two pre-LN blocks, a final norm and a head: the
-/// library's `TransformerEncoderLayer` with a causal mask.
+/// Token and position embeddings, pre-LN blocks, a final norm and a head: the library's
+/// `TransformerEncoderLayer` with a causal mask. W3 has 2 blocks of width 64 over 64
+/// tokens; W5 (nanoGPT's CPU configuration) 4 blocks of width 128 over 65.
 final class TinyGPT: Module {
   let tokens: Embedding
   let positions: LearnedPositionalEncoding
@@ -293,19 +296,19 @@ final class TinyGPT: Module {
   let norm: LayerNorm
   let head: Linear
 
-  override init() {
+  init(vocabulary v: Int = 64, dimension d: Int = 64, blocks count: Int = 2, context: Int = 64) {
     var g = SplitMix64(seed: 0)
-    let d = 64
-    tokens = Embedding(64, d, using: &g)
-    positions = LearnedPositionalEncoding(maxLength: 64, dimension: d, using: &g)
-    blocks = (0..<2).map { _ in
-      TransformerEncoderLayer(dimension: d, heads: 4, feedForwardSize: 256, using: &g)
+    let inner = 4 * d
+    tokens = Embedding(v, d, using: &g)
+    positions = LearnedPositionalEncoding(maxLength: context, dimension: d, using: &g)
+    blocks = (0..<count).map { _ in
+      TransformerEncoderLayer(dimension: d, heads: 4, feedForwardSize: inner, using: &g)
     }
     norm = LayerNorm(d)
-    head = Linear(d, 64, using: &g)
+    head = Linear(d, v, using: &g)
     super.init()
-    tokens.weight.assign(normal(201, [64, d], 0.02))
-    positions.weight.assign(normal(202, [64, d], 0.02))
+    tokens.weight.assign(normal(201, [v, d], 0.02))
+    positions.weight.assign(normal(202, [context, d], 0.02))
     for (l, block) in blocks.enumerated() {
       let s = UInt64(210 + 10 * l)
       let qkv = normal(s, [d, 3 * d], 0.02)
@@ -316,13 +319,13 @@ final class TinyGPT: Module {
       }
       loadTable(attention.output.weight, transposing: normal(s + 1, [d, d], 0.02))
       attention.output.bias!.assign(Tensor.zeros([d]))
-      loadTable(block.feedForward.linear1.weight, transposing: normal(s + 2, [d, 256], 0.02))
-      block.feedForward.linear1.bias!.assign(Tensor.zeros([256]))
-      loadTable(block.feedForward.linear2.weight, transposing: normal(s + 3, [256, d], 0.02))
+      loadTable(block.feedForward.linear1.weight, transposing: normal(s + 2, [d, inner], 0.02))
+      block.feedForward.linear1.bias!.assign(Tensor.zeros([inner]))
+      loadTable(block.feedForward.linear2.weight, transposing: normal(s + 3, [inner, d], 0.02))
       block.feedForward.linear2.bias!.assign(Tensor.zeros([d]))
     }
-    loadTable(head.weight, transposing: normal(250, [d, 64], 0.02))
-    head.bias!.assign(Tensor.zeros([64]))
+    loadTable(head.weight, transposing: normal(250, [d, v], 0.02))
+    head.bias!.assign(Tensor.zeros([v]))
   }
 
   func loss(_ inputs: [Int], _ targets: [Int], batch: Int, time: Int) -> Tensor {
@@ -335,6 +338,20 @@ final class TinyGPT: Module {
 func benchmarkTransformer() {
   let model = TinyGPT()
   benchmarkLanguageModel("transformer", dataSeed: 200, learningRate: 3e-4, model: model) {
+    model.loss($0, $1, batch: $2, time: $3)
+  }
+}
+
+// MARK: W5 gpt
+
+/// nanoGPT's CPU configuration: V = 65, d = 128, T = 64, 4 blocks, B = 12, 818,241
+/// parameters, the head not tied.
+func benchmarkGPT() {
+  let model = TinyGPT(vocabulary: 65, dimension: 128, blocks: 4, context: 64)
+  precondition(model.parameterCount == 818_241, "W5 has \(model.parameterCount) parameters")
+  benchmarkLanguageModel(
+    "gpt", dataSeed: 200, learningRate: 3e-4, model: model, batch: 12, time: 64, vocabulary: 65
+  ) {
     model.loss($0, $1, batch: $2, time: $3)
   }
 }
@@ -378,6 +395,7 @@ for workload in options.workloads {
   case "matmul": benchmarkMatmul()
   case "char_rnn": benchmarkCharRNN()
   case "transformer": benchmarkTransformer()
+  case "gpt": benchmarkGPT()
   default: benchmarkBagOfWords()
   }
 }
