@@ -29,6 +29,8 @@ public final class Lesson {
   /// The command that runs this lesson, for `--help` and messages.
   public let command: String
   var arguments: Arguments
+  /// The command line as given, for re-running a control under its own setting.
+  let rawArguments: [String]
   var cells: [Cell] = []
   var knobs: [Knob] = []
   var options: [Knob] = []
@@ -71,6 +73,7 @@ public final class Lesson {
     self.title = title
     self.summary = summary
     self.introduction = introduction
+    self.rawArguments = arguments
     let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "lesson").lastPathComponent
     self.command = command ?? "swift run -c release \(executable)"
     self.console = output
