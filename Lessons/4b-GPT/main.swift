@@ -458,6 +458,47 @@ lesson.cell(
     control: .sabotage("the uncached run starts from another token"))
 }
 
+/// Lesson 3's three recurrent models, trained with its recipe and settings on the same
+/// split: the GPT's rivals in the probe and on the leaderboard. Each: the model, the steps
+/// it ran (early stopping can end it sooner), its training time.
+var recurrentRuns: [(model: RecurrentLanguageModel, steps: Int, seconds: Double)] = []
+
+lesson.cell(
+  "Lesson 3's recurrent models, for comparison",
+  """
+  The RNN, GRU and LSTM of lesson 3 (embedding 32, hidden 64), trained on the same \
+  training split with lesson 3's recipe: Adam at 0.01, a cosine schedule, clipping at 1, \
+  selection by validation. They train side by side, one per core.
+  """
+) { out in
+  let cells: [RecurrentCell] = [.rnn, .gru, .lstm]
+  let progress = out.progress("rnn, gru, lstm", total: 3 * rnnSteps)
+  recurrentRuns = try Parallelism.map(cells.count) {
+    index -> (model: RecurrentLanguageModel, steps: Int, seconds: Double) in
+    var generator = lesson.random("leaderboard \(cells[index].rawValue)")
+    let network = RecurrentLanguageModel(
+      vocabularySize: vocabulary.count, embeddingSize: 32, hiddenSize: 64, cell: cells[index],
+      using: &generator)
+    let start = Date()
+    let history = try SentenceModelTraining(
+      steps: rnnSteps, batchSize: 32, learningRate: 0.01, clipNorm: 1
+    ).run(network, on: corpus, using: &generator) { _ in progress.advance() }
+    return (network, history.trainLoss.count, Date().timeIntervalSince(start))
+  }
+  out.table(
+    ["model", "parameters", "steps run", "validation perplexity (kept weights)"],
+    zip(cells, recurrentRuns).map { cell, run in
+      [
+        cell.rawValue.uppercased(), groupedDigits(run.model.parameterCount), "\(run.steps)",
+        String(
+          format: "%.3f", run.model.sentencePerplexity(corpus.validation, vocabulary: vocabulary)),
+      ]
+    })
+  for (cell, run) in zip(cells, recurrentRuns) {
+    out.printTiming(String(format: "%@ trained in %.1f s", cell.rawValue.uppercased(), run.seconds))
+  }
+}
+
 lesson.cell(
   "Agreement across a clause, and where attention looks",
   """
@@ -486,7 +527,11 @@ lesson.cell(
     let pWrong = ngram.probability(wrong, context: item.prefix)
     return pRight > pWrong ? 1 : pRight == pWrong ? 0.5 : 0
   }
+  let gruRight = probe.scores(
+    recurrentRuns[1].model.nextTokenLogProbabilities(
+      after: probe.items.map(\.prefix), vocabulary: vocabulary))
   let paired = PairedDifference(gptRight, ngramRight)
+  let versusGRU = PairedDifference(gptRight, gruRight)
   func tally(_ values: [Double]) -> String {
     let right = values.reduce(0, +)
     return String(
@@ -495,14 +540,24 @@ lesson.cell(
   }
   out.table(
     ["model", "agreeing verb chosen"],
-    [["GPT", tally(gptRight)], ["best n-gram (n = \(bestOrder))", tally(ngramRight)]])
+    [
+      ["GPT", tally(gptRight)], ["GRU (lesson 3)", tally(gruRight)],
+      ["best n-gram (n = \(bestOrder))", tally(ngramRight)],
+    ])
+  out.print(
+    String(
+      format: "GPT − GRU: %+.1f points (paired standard error %.1f)", 100 * versusGRU.mean,
+      100 * versusGRU.standardError))
   let meanDifference = paired.mean
   let pairedError = paired.standardError
   let claim = String(
     format: "the GPT picks the agreeing verb more often than the n-gram: %+.1f points, "
       + "paired standard error %.1f", 100 * meanDifference, 100 * pairedError)
   if lesson.isQuick {
-    out.print("quick run (shown, not claimed): " + claim)
+    out.print(
+      String(
+        format: "quick run (shown, not claimed): GPT − n-gram %+.1f points (paired standard "
+          + "error %.1f)", 100 * meanDifference, 100 * pairedError))
   } else {
     out.check(
       "gpt-agrees", meanDifference > 2 * pairedError, claim,
@@ -545,7 +600,10 @@ lesson.cell(
       + "(paired standard error %.1f over 100 sentences)", 100 * lookedAt.mean,
     100 * lookedAt.standardError)
   if lesson.isQuick {
-    out.print("quick run (shown, not claimed): " + headClaim)
+    out.print(
+      String(
+        format: "quick run (shown, not claimed): trained − untrained %+.1f points (paired "
+          + "standard error %.1f)", 100 * lookedAt.mean, 100 * lookedAt.standardError))
   } else {
     out.check(
       "heads-find-the-noun", lookedAt.isClearlyPositive, headClaim,
@@ -595,23 +653,10 @@ lesson.cell(
   compare a word model with a character model (a word is a harder guess than a letter), so \
   the column to read is *bits per character*: the test split's total surprise `−Σ log₂ P` \
   divided by its characters (each sentence end counted as one). The recurrent models are \
-  trained with lesson 3's recipe and settings, side by side.
+  the ones trained above with lesson 3's recipe and settings.
   """
 ) { out in
   let cells: [RecurrentCell] = [.rnn, .gru, .lstm]
-  let progress = out.progress("rnn, gru, lstm", total: 3 * rnnSteps)
-  let recurrentRuns = try Parallelism.map(cells.count) {
-    index -> (RecurrentLanguageModel, Int, Double) in
-    var generator = lesson.random("leaderboard \(cells[index].rawValue)")
-    let network = RecurrentLanguageModel(
-      vocabularySize: vocabulary.count, embeddingSize: 32, hiddenSize: 64, cell: cells[index],
-      using: &generator)
-    let start = Date()
-    let history = try SentenceModelTraining(
-      steps: rnnSteps, batchSize: 32, learningRate: 0.01, clipNorm: 1
-    ).run(network, on: corpus, using: &generator) { _ in progress.advance() }
-    return (network, history.trainLoss.count, Date().timeIntervalSince(start))
-  }
   let characters = LanguageModelCorpus.characters(corpus.testText)
   let testTokens = corpus.test.reduce(0) { $0 + $1.count + 1 }
   func row(_ name: String, _ parameters: String, _ trainedSteps: String, nats: Double)
@@ -638,11 +683,12 @@ lesson.cell(
   ]
   var bits: [String: Double] = [:]
   for (cell, run) in zip(cells, recurrentRuns) {
-    let nats = run.0.surprise(corpus.test, vocabulary: vocabulary).nats
+    let nats = run.model.surprise(corpus.test, vocabulary: vocabulary).nats
     bits[cell.rawValue] = LanguageModelCorpus.bitsPerCharacter(nats: nats, text: corpus.testText)
     rows.append(
-      row(cell.rawValue.uppercased(), groupedDigits(run.0.parameterCount), "\(run.1)", nats: nats))
-    out.printTiming(String(format: "%@ trained in %.1f s", cell.rawValue.uppercased(), run.2))
+      row(
+        cell.rawValue.uppercased(), groupedDigits(run.model.parameterCount), "\(run.steps)",
+        nats: nats))
   }
   let gptNats = model.surprise(corpus.test, vocabulary: vocabulary).nats
   let gptBits = LanguageModelCorpus.bitsPerCharacter(nats: gptNats, text: corpus.testText)
@@ -675,7 +721,7 @@ lesson.cell(
     control: .sabotage("sentence ends are left out of the characters"))
   // Paired over the test sentences: each sentence's surprise under two models.
   let gptSentences = model.sentenceSurprises(corpus.test, vocabulary: vocabulary)
-  let gruSentences = recurrentRuns[1].0.sentenceSurprises(corpus.test, vocabulary: vocabulary)
+  let gruSentences = recurrentRuns[1].model.sentenceSurprises(corpus.test, vocabulary: vocabulary)
   let ngramSentences = corpus.test.map {
     -counted.with(order: bestOrder).logLikelihood([$0], endID: vocabulary.endID).total
   }
