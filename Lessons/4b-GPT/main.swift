@@ -765,6 +765,13 @@ lesson.cell(
       "gpt-beats-ngram", versusNGram.isClearlyNegative, claimNGram,
       control: .setting("--set steps=1", "one training step leaves the GPT untrained"),
       onOtherData: "on a small or varied text counting can win; more text helps the network")
+    out.check(
+      "gpt-ahead-of-gru", versusGRU.isClearlyNegative,
+      String(
+        format: "the GPT is ahead of the GRU by more than two standard errors: GPT − GRU "
+          + "%+.4f bits per character (paired standard error %.4f)", gruGap, gruError),
+      control: .setting("--set steps=1", "one training step leaves the GPT untrained"),
+      onOtherData: "on a small text a recurrent model can do as well; more text helps attention")
   }
 }
 
