@@ -145,6 +145,9 @@ let stepScale =
   corpusPath != nil && !steps.isSet && !recurrentSteps.isSet && estimatedSeconds > budgetSeconds
   ? budgetSeconds / estimatedSeconds : 1
 let gptSteps = Swift.max(Int(Double(steps.value) * stepScale), Swift.min(steps.value, 50))
+/// The warm-up shrinks with the steps, so a shortened run keeps the schedule's shape.
+let gptWarmup =
+  warmup.isSet ? warmup.value : Int((Double(warmup.value) * stepScale).rounded(.up))
 let rnnSteps = Swift.max(
   Int(Double(recurrentSteps.value) * stepScale), Swift.min(recurrentSteps.value, 50))
 
@@ -290,7 +293,7 @@ lesson.cell(
   """
 ) { out in
   let schedule = LearningRateSchedule.cosine(
-    totalSteps: gptSteps, warmupSteps: warmup.value, minimumFactor: 0.1)
+    totalSteps: gptSteps, warmupSteps: gptWarmup, minimumFactor: 0.1)
   let xs = Array(stride(from: 0, to: gptSteps, by: Swift.max(gptSteps / 60, 1)))
   out.plot(
     LinePlot(
@@ -307,7 +310,7 @@ lesson.cell(
 func gptRecipe(steps: Int) -> SentenceModelTraining {
   SentenceModelTraining(
     steps: steps, batchSize: batchSize.value, learningRate: learningRate.value, clipNorm: 1,
-    warmupSteps: Swift.min(warmup.value, steps / 2), weightDecay: 0.1)
+    warmupSteps: Swift.min(gptWarmup, steps / 2), weightDecay: 0.1)
 }
 
 /// Bits per character of `model` on the test split.
@@ -705,6 +708,16 @@ lesson.cell(
   out.print(
     "test split: \(corpus.test.count) sentences, \(groupedDigits(characters)) characters, "
       + "\(groupedDigits(testTokens)) \(level.value) tokens")
+  // Words never seen in training are <unk>: a word model predicts the token <unk>, never
+  // the word's letters, so its bits per character leave those letters out.
+  let unknowns = corpus.test.reduce(0) { $0 + $1.filter { $0 == vocabulary.unknownID }.count }
+  if unknowns > 0 {
+    out.print(
+      "\(unknowns) of the test split's \(testTokens) word tokens (\(String(format: "%.1f", 100 * Double(unknowns) / Double(testTokens))) %) "
+        + "are <unk>: the word models never predict those words' letters, so their bits per "
+        + "character are lower than their real cost; compare levels with --set level=char "
+        + "or bpe, where nothing is unknown")
+  }
   // Bits per character and perplexity per token are one cross-entropy in two units: the
   // library's bits per character, times the characters, must give back the total that the
   // perplexity per token gives. (The control counts the characters without sentence ends.)
