@@ -619,8 +619,8 @@ lesson.cell(
   """
   Three widths of the same model, each trained with the same recipe and the same number of \
   steps: how does the test loss change with the number of parameters? (The main model is \
-  one of them.) With a fixed, small amount of text, a larger model stops helping once it \
-  can fit the text.
+  one of them.) Whether the widest still helps depends on how much text there is to fit; \
+  read it from the table.
   """
 ) { out in
   if lesson.isQuick {

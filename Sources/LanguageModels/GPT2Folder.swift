@@ -19,29 +19,17 @@ public enum GPT2Folder {
   /// `save_pretrained` leaves it).
   public static func tensors(of model: GPTLanguageModel) -> [String: Tensor] {
     var out: [String: Tensor] = [:]
-    func conv(_ prefix: String, _ layers: [Linear]) {
+    let layout = Layout(model)
+    for (name, tensor) in layout.tables { out[name] = tensor }
+    for (prefix, layers) in layout.projections {
       out[prefix + ".weight"] = Tensor.concat(
         layers.map { $0.weight.detached().transposed() }, axis: 1)
-
       out[prefix + ".bias"] = Tensor.concat(layers.map { $0.bias!.detached() }, axis: 0)
     }
-    func norm(_ prefix: String, _ layer: LayerNorm) {
+    for (prefix, layer) in layout.norms {
       out[prefix + ".weight"] = layer.weight
       out[prefix + ".bias"] = layer.bias
     }
-    out["transformer.wte.weight"] = model.tokenEmbedding.weight
-    out["transformer.wpe.weight"] = model.positionEmbedding.weight
-    for (i, block) in model.blocks.enumerated() {
-      let p = "transformer.h.\(i)"
-      norm("\(p).ln_1", block.norm1)
-      let a = block.attention
-      conv("\(p).attn.c_attn", [a.query, a.key, a.value])
-      conv("\(p).attn.c_proj", [a.output])
-      norm("\(p).ln_2", block.norm2)
-      conv("\(p).mlp.c_fc", [block.feedForward.linear1])
-      conv("\(p).mlp.c_proj", [block.feedForward.linear2])
-    }
-    norm("transformer.ln_f", model.finalNorm)
     return out
   }
 
@@ -131,9 +119,9 @@ public enum GPT2Folder {
       }
     }
     // Every check passed: copy, splitting and transposing the joined projections.
-    model.tokenEmbedding.weight.assign(stored["transformer.wte.weight"]!)
-    model.positionEmbedding.weight.assign(stored["transformer.wpe.weight"]!)
-    func conv(_ prefix: String, _ layers: [Linear]) {
+    let layout = Layout(model)
+    for (name, tensor) in layout.tables { tensor.assign(stored[name]!) }
+    for (prefix, layers) in layout.projections {
       let weights = stored[prefix + ".weight"]!.split(parts: layers.count, axis: 1)
       let biases = stored[prefix + ".bias"]!.split(parts: layers.count, axis: 0)
       for (layer, (w, b)) in zip(layers, zip(weights, biases)) {
@@ -141,20 +129,36 @@ public enum GPT2Folder {
         layer.bias!.assign(b)
       }
     }
-    func norm(_ prefix: String, _ layer: LayerNorm) {
+    for (prefix, layer) in layout.norms {
       layer.weight.assign(stored[prefix + ".weight"]!)
       layer.bias.assign(stored[prefix + ".bias"]!)
     }
-    for (i, block) in model.blocks.enumerated() {
-      let p = "transformer.h.\(i)"
-      norm("\(p).ln_1", block.norm1)
-      let a = block.attention
-      conv("\(p).attn.c_attn", [a.query, a.key, a.value])
-      conv("\(p).attn.c_proj", [a.output])
-      norm("\(p).ln_2", block.norm2)
-      conv("\(p).mlp.c_fc", [block.feedForward.linear1])
-      conv("\(p).mlp.c_proj", [block.feedForward.linear2])
+  }
+
+  /// Where each of the model's tensors goes under GPT-2's names, the one table both
+  /// directions read: the embedding tables as they are, the projections GPT-2 keeps as
+  /// `Conv1D` (several `Linear`s joined, transposed), and the layer norms.
+  struct Layout {
+    var tables: [(String, Tensor)] = []
+    var projections: [(String, [Linear])] = []
+    var norms: [(String, LayerNorm)] = []
+
+    init(_ model: GPTLanguageModel) {
+      tables = [
+        ("transformer.wte.weight", model.tokenEmbedding.weight),
+        ("transformer.wpe.weight", model.positionEmbedding.weight),
+      ]
+      for (i, block) in model.blocks.enumerated() {
+        let p = "transformer.h.\(i)"
+        let a = block.attention
+        norms += [("\(p).ln_1", block.norm1), ("\(p).ln_2", block.norm2)]
+        projections += [
+          ("\(p).attn.c_attn", [a.query, a.key, a.value]), ("\(p).attn.c_proj", [a.output]),
+          ("\(p).mlp.c_fc", [block.feedForward.linear1]),
+          ("\(p).mlp.c_proj", [block.feedForward.linear2]),
+        ]
+      }
+      norms.append(("transformer.ln_f", model.finalNorm))
     }
-    norm("transformer.ln_f", model.finalNorm)
   }
 }
