@@ -19,10 +19,13 @@
 #define LM_SMALL_PRODUCT (48 * 48 * 48)
 #define LM_SMALL_ROWS 6
 
-// Portable: any processor. 6 × 16 tile of 8-lane vectors, products rounded before adding.
+// Portable: any processor. 6 × 16 tile of 8-lane vectors, with the multiply-adds fused as at
+// the other levels, so every level gives the same bits. On arm64 the compiler emits NEON
+// `fmla`; on x86 the portable level cannot assume FMA hardware, so each lane is a call to the
+// C library's correctly rounded `fmaf`: slow, but exact (there the level exists for
+// correctness, and for processors without AVX2).
 #define LM_FN(name) lm_portable_##name
 #define LM_TARGET
-#define LM_FUSED 0
 #define LM_WIDE 0
 #define LM_MR 6
 #define LM_NV 2
@@ -36,7 +39,6 @@
 // AVX2 + FMA: sixteen 256-bit registers; a 6 × 16 tile holds twelve of them.
 #define LM_FN(name) lm_avx2_##name
 #define LM_TARGET __attribute__((target("avx2,fma")))
-#define LM_FUSED 1
 #define LM_WIDE 0
 #define LM_MR 6
 #define LM_NV 2
@@ -50,7 +52,6 @@
 // room for the two rows of B and the broadcasts.
 #define LM_FN(name) lm_avx512_##name
 #define LM_TARGET __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,avx2,fma")))
-#define LM_FUSED 1
 #define LM_WIDE 1
 #define LM_MR 8
 #define LM_NV 2

@@ -2,23 +2,18 @@
 // defining:
 //   LM_FN(name)  the level's name for `name` (lm_avx2_micro, ...)
 //   LM_TARGET    the function attribute that lets the compiler use the level's instructions
-//   LM_FUSED     1 to multiply-add in one rounding (FMA), 0 to round the product first
 //   LM_WIDE      1 to add 16-lane loops (AVX-512) in front of the 8-lane ones
 //   LM_MR, LM_NV the micro-kernel's tile: LM_MR rows of C, LM_NV vectors of LM_VL lanes
 //   LM_VEC, LM_VL, LM_SPLAT  that vector type, its lanes, and a broadcast of a scalar
 //
-// Every element of C is computed in the same order at every level: a chain of multiply-adds
-// over one block of k (from zero, in increasing k), then added to C. Vector width and tile
-// shape decide only which elements are computed together, so the levels agree bit for bit
-// (the portable level rounds each product, so it agrees with itself only).
+// Every element of C is computed in the same order at every level: a chain of fused
+// multiply-adds (one rounding each) over one block of k (from zero, in increasing k), then
+// added to C. Vector width and tile shape decide only which elements are computed together,
+// so every level, portable included, gives the same bits.
 
 #define LM_NR (LM_NV * LM_VL)
 
-#if LM_FUSED
 #define LM_MADD(acc, x, y) __builtin_elementwise_fma((x), (y), (acc))
-#else
-#define LM_MADD(acc, x, y) ((acc) + (x) * (y))
-#endif
 
 /// Packs the `k × n` block of op(B) at (`row`, `col`) into panels of LM_NR columns: panel
 /// `p` holds `k` rows of LM_NR floats, zero past `n`.

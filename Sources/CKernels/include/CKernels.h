@@ -2,9 +2,8 @@
 //
 // The matrix product is compiled three times: for any processor (portable C), for AVX2 with
 // FMA, and for AVX-512. The first call asks the processor what it has and keeps the widest
-// level it supports. Every level multiplies in the same order, element by element, so the
-// AVX2 and AVX-512 levels give bit-identical results; the portable level rounds differently
-// (it multiplies and adds in two steps where the others fuse them).
+// level it supports. Every level multiplies and adds in the same order, element by element,
+// with the same fused multiply-adds, so all three give bit-identical results.
 #ifndef LM_CKERNELS_H
 #define LM_CKERNELS_H
 
