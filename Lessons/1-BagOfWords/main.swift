@@ -32,6 +32,13 @@ let learningRate = lesson.knob(
   "lr", default: Float(0.05), range: 1e-5...10, help: "Adam's learning rate")
 let hiddenSize = lesson.knob(
   "hidden", default: 32, range: 1...512, help: "hidden units of the small network")
+// Two models, each trained on every training review at every step: about 6 operations per
+// weight per review, with the generator's 64 or so words as inputs.
+lesson.refuseLongTraining(
+  operations: 6 * 0.8 * Double(reviewCount.value) * 64 * Double(hiddenSize.value + 2)
+    * Double(steps.value),
+  settings: "\(reviewCount.value) reviews, hidden \(hiddenSize.value), \(steps.value) steps",
+  shorten: "lower --set steps, --set reviews or --set hidden")
 
 lesson.markdown(
   """

@@ -49,7 +49,10 @@ func makeCorpus(minimumCount: Int) throws -> LanguageModelCorpus {
       count: sentenceCount.value, level: tokenLevel, minimumCount: minimumCount,
       seed: lesson.seed)
   }
-  let read = try TextFile.read(at: corpusPath)
+  // Read once: the cell on `<unk>` builds corpora at other minimum counts from it.
+  let read =
+    try reading
+    ?? TextFile.read(at: corpusPath).first(lesson.isQuick ? TextFile.quickSentences : .max)
   reading = read
   let corpus = LanguageModelCorpus(
     lines: read.sentences, level: tokenLevel, minimumCount: minimumCount, seed: lesson.seed)

@@ -73,7 +73,8 @@ var corpus: LanguageModelCorpus
 var reading: ReadText? = nil
 if let corpusPath {
   do {
-    reading = try TextFile.read(at: corpusPath)
+    reading = try TextFile.read(at: corpusPath).first(
+      lesson.isQuick ? TextFile.quickSentences : .max)
     corpus = LanguageModelCorpus(lines: reading!.sentences, level: tokenLevel, seed: lesson.seed)
     try corpus.requireTokens(
       400, for: "the gradient probe (8 sequences of 40 tokens) and training", path: corpusPath)
@@ -303,7 +304,8 @@ func trainModel(
 /// vocabulary's digest, so that a model is never run against words it was not trained on.
 func checkpointMetadata() -> [String: String] {
   [
-    "lesson": "rnn", "level": level.value, "cell": cellKind.value, "hidden": "\(hiddenSize.value)",
+    "lesson": "rnn", "mode": lesson.isQuick ? "quick" : "default", "level": level.value,
+    "cell": cellKind.value, "hidden": "\(hiddenSize.value)",
     "vocabulary": "\(vocabulary.count)", "vocabulary-digest": vocabulary.digest,
     // The tokens themselves, in id order, so that the model can be used elsewhere.
     "tokens": String(
@@ -314,8 +316,24 @@ func checkpointMetadata() -> [String: String] {
 /// Loads `path` into the model, refusing a checkpoint saved with other settings or words.
 func loadCheckpoint(_ path: String) throws {
   do {
-    let stored = try model.load(from: path)
+    // The settings first, from the header alone: a checkpoint of another cell or level
+    // also has other shapes, and "saved with cell = lstm" says more than a shape does.
     let expected = checkpointMetadata()
+    if let stored = SafeTensors.metadata(atPath: path), stored["lesson"] == "rnn" {
+      for key in ["mode", "level", "cell", "hidden"] where stored[key] != expected[key] {
+        let fix =
+          key == "mode"
+          ? (lesson.isQuick
+            ? "run without --quick"
+            : "add --quick (a quick run has a smaller corpus, so "
+              + "another vocabulary)")
+          : "run with --set \(key)=\(stored[key] ?? "?")"
+        throw UsageError(
+          "\(path) was saved by a run with \(key) = \(stored[key] ?? "none"), but this run "
+            + "has \(key) = \(expected[key]!); \(fix)")
+      }
+    }
+    let stored = try model.load(from: path)
     if stored["vocabulary"] == expected["vocabulary"],
       stored["vocabulary-digest"] != expected["vocabulary-digest"]
     {
@@ -739,9 +757,8 @@ lesson.cell(
     return
   }
   let letters: LanguageModelCorpus
-  if let corpusPath {
-    letters = LanguageModelCorpus(
-      lines: try TextFile.read(at: corpusPath).sentences, level: .char, seed: lesson.seed)
+  if let reading {
+    letters = LanguageModelCorpus(lines: reading.sentences, level: .char, seed: lesson.seed)
   } else {
     letters = LanguageModelCorpus.builtIn(
       count: sentenceCount.value, level: .char, seed: lesson.seed)

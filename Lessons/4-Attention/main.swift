@@ -35,6 +35,13 @@ let dimension = lesson.knob("dimension", default: 32, range: 4...512, help: "mod
 let heads = lesson.knob("heads", default: 2, range: 1...16, help: "attention heads")
 let learningRate = lesson.knob(
   "lr", default: Float(0.004), range: 1e-6...1, help: "Adam's learning rate")
+// Two models of about 12·d² parameters each, trained on 64 examples of pairs + 1 tokens
+// per step: about 6 operations per parameter per token.
+lesson.refuseLongTraining(
+  operations: 2 * 6 * 12 * pow(Double(dimension.value), 2) * 64 * Double(pairs.value + 1)
+    * Double(steps.value),
+  settings: "dimension \(dimension.value), \(pairs.value) pairs, \(steps.value) steps",
+  shorten: "lower --set steps, --set dimension or --set pairs")
 if dimension.value % heads.value != 0 {
   lesson.refuse("--set dimension=\(dimension.value) is not divisible by heads = \(heads.value)")
 }

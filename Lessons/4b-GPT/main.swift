@@ -90,7 +90,8 @@ var corpus: LanguageModelCorpus
 var reading: ReadText? = nil
 if let corpusPath {
   do {
-    let read = try TextFile.read(at: corpusPath)
+    let read = try TextFile.read(at: corpusPath).first(
+      lesson.isQuick ? TextFile.quickSentences : .max)
     reading = read
     corpus = LanguageModelCorpus(
       lines: read.sentences, level: tokenLevel, merges: merges.value, seed: lesson.seed)

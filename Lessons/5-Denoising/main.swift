@@ -44,6 +44,15 @@ let documentCount = lesson.knob(
   "documents", default: 1500, quick: 1000, range: 100...100_000,
   help: "two-sentence documents to generate")
 let corruption = Corruption(rawValue: corruptionName.value)!
+// About 6 operations per parameter per token: the autoencoder (about 40,000 parameters,
+// batches of 32 sentences of about 12 tokens), then the transformer (about 15,000 + 20,500
+// per layer, 32 documents of about 44 tokens in and out) trained once in full and six times
+// for a third of its steps in the comparison.
+lesson.refuseLongTraining(
+  operations: 6 * 32 * 12 * 40_000 * Double(aeSteps.value) + 6 * 32 * 44
+    * (15_000 + 20_500 * Double(layers.value)) * 3 * Double(steps.value),
+  settings: "\(aeSteps.value) autoencoder steps, \(steps.value) steps, \(layers.value) layers",
+  shorten: "lower --set steps, --set ae-steps or --set layers")
 
 // MARK: Part 1 — the plain autoencoder
 

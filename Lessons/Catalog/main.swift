@@ -5,7 +5,12 @@ import Foundation
 import Notebook
 
 // `lessons --executables`: one executable name per line, for scripts (.ci/run loops over it).
-if CommandLine.arguments.dropFirst() == ["--executables"] {
+if CommandLine.arguments.dropFirst().first == "--executables" {
+  if let extra = CommandLine.arguments.dropFirst(2).first {
+    Console.writeError(
+      "lessons: --executables takes no value, got '\(extra)'\nusage: lessons [--executables]\n")
+    exit(2)
+  }
   for entry in Catalog.lessons { Console.print(entry.executable) }
   exit(0)
 }

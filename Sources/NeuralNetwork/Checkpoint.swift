@@ -28,19 +28,14 @@ extension Module {
     // accept cannot be a checkpoint of it, and is refused before a byte is read.
     let tensorBytes = expected.reduce(0) { $0 + $1.tensor.count * 4 }
     let limit = tensorBytes + 8 + SafeTensors.maximumHeaderBytes
-    var isFolder: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-      throw CheckpointError(path: path, problem: "no such file")
-    }
-    guard !isFolder.boolValue else {
-      throw CheckpointError(path: path, problem: "that is a folder; give a .safetensors file")
-    }
-    let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-    guard (attributes?[.type] as? FileAttributeType) == .typeRegular else {
+    let size: Int
+    do {
+      size = try ReadableFile.size(of: path)
+    } catch {
       throw CheckpointError(
-        path: path, problem: "not a regular file (a device, pipe or socket); give a file")
+        path: path,
+        problem: error.isFolder ? "that is a folder; give a .safetensors file" : "\(error)")
     }
-    let size = (attributes?[.size] as? NSNumber)?.intValue ?? 0
     guard size <= limit else {
       throw CheckpointError(
         path: path,

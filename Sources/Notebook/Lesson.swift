@@ -170,6 +170,26 @@ public final class Lesson {
     errors.append(message)
   }
 
+  /// The speed a training estimate assumes: below what a laptop core reaches on the
+  /// course's products, so an estimate errs long.
+  public static let estimatedOperationsPerSecond = 20e9
+
+  /// Refuses, before any cell runs, a run whose training would take more than half an hour,
+  /// so that a knob turned to its end of the range does not leave the learner waiting for
+  /// hours with no word.
+  /// - Parameters:
+  ///   - operations: the floating-point operations training will take (about 6 per
+  ///     parameter per token: forward, and twice that backward).
+  ///   - settings: the knobs that set the cost, as the learner typed them.
+  ///   - shorten: the knobs that shorten the run, as an instruction.
+  public func refuseLongTraining(operations: Double, settings: String, shorten: String) {
+    let seconds = operations / Self.estimatedOperationsPerSecond
+    guard seconds > 1_800 else { return }
+    refuse(
+      "training would take about \(Int(seconds / 60)) minutes (\(settings); estimated at "
+        + "\(Int(Self.estimatedOperationsPerSecond / 1e9)) GFLOP/s); \(shorten)")
+  }
+
   /// Adds a prose cell (Markdown).
   public func markdown(_ text: String) {
     cells.append(Cell(kind: .markdown, title: "", prose: text, source: [], body: nil))
@@ -247,9 +267,12 @@ public final class Lesson {
         errors.append("unknown option '--\(leftover.name)'\(hint)")
       }
     }
-    if arguments.export != nil && (arguments.quiz || arguments.list || arguments.checks) {
+    if arguments.export != nil
+      && (arguments.quiz || arguments.list || arguments.checks || arguments.control != nil)
+    {
       errors.append(
-        "--export writes a run of the lesson; it does not go with --quiz, --list or --checks")
+        "--export writes a run of the lesson; it does not go with --quiz, --list, --checks "
+          + "or --control (a control run prints only its verdict)")
     }
     // No two files a run reads or writes may be the same file: a corpus saved over, an
     // export written onto its own input, a checkpoint and an export in one file.

@@ -84,9 +84,17 @@ struct Runner {
     }
     let seconds = String(format: "%.1f", Date().timeIntervalSince(started))
     guard let result = results.first(where: { $0.id == id }) else {
-      let known = results.map { $0.id }.joined(separator: ", ")
+      guard !results.isEmpty else {
+        lesson.errorOutput.write(
+          "error: \(lesson.title) makes no checks with these settings, so there is no control "
+            + "'\(id)' to run\n")
+        return 2
+      }
+      let known = results.map { $0.id }
+      let hint = Arguments.suggestion(for: id, among: known).map { " (did you mean \($0)?)" } ?? ""
       lesson.errorOutput.write(
-        "error: no check '\(id)' ran in this lesson with these settings; its checks: \(known)\n")
+        "error: no check '\(id)'\(hint) ran in this lesson with these settings; its checks: "
+          + "\(known.joined(separator: ", "))\n")
       return 2
     }
     // A control given as a setting the command line lacks: run again with it, so that
@@ -324,12 +332,14 @@ struct Runner {
   func knobsText() -> String {
     guard !lesson.knobs.isEmpty else { return "this lesson has no knobs\n" }
     let width = (lesson.knobs.map { $0.name.count }.max() ?? 0) + 2
+    // The values column as wide as its longest value (`token-masking`), so no two run together.
+    let valueWidth = max(10, (lesson.knobs.map { $0.currentText().count }.max() ?? 0) + 2)
     var lines: [String] = []
     for knob in lesson.knobs {
       let live = lesson.knobsReadOutsideCells.contains(knob.name) ? " (set it with --set)" : ""
       lines.append(
-        "  " + padRight(knob.name, width) + padRight(knob.currentText(), 10) + knob.allowed
-          + live)
+        "  " + padRight(knob.name, width) + padRight(knob.currentText(), valueWidth)
+          + knob.allowed + live)
     }
     return lines.joined(separator: "\n") + "\n"
   }
@@ -350,6 +360,14 @@ struct Runner {
       return
     }
     if lesson.knobsReadOutsideCells.contains(name) {
+      // Check the value first, so the command suggested is one that runs; then put the knob
+      // back, since the cells that read it ran with the old value.
+      let before = knob.currentText()
+      if let problem = knob.assign(value) {
+        write("\(problem); \(name) stays \(before)\n")
+        return
+      }
+      _ = knob.assign(before)
       write(
         "\(name) is read when the lesson starts, before any cell; to change it, quit and run "
           + "\(resumeCommand(at: ran + 1)) --set \(name)=\(value)\n")

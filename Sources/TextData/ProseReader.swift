@@ -20,23 +20,53 @@ public struct ReadText: Sendable, Equatable {
   public let lineCount: Int
   /// Lines left out: headings, code, rules of symbols.
   public let skippedLines: Int
+  /// The whole file's sentences and paragraphs when only the first ones were kept
+  /// (`first(_:)`), else `nil`.
+  public private(set) var inFile: (sentences: Int, paragraphs: Int)? = nil
+
+  public static func == (a: ReadText, b: ReadText) -> Bool {
+    a.layout == b.layout && a.paragraphs == b.paragraphs && a.lineCount == b.lineCount
+      && a.skippedLines == b.skippedLines && a.inFile?.sentences == b.inFile?.sentences
+      && a.inFile?.paragraphs == b.inFile?.paragraphs
+  }
 
   /// Every sentence, in file order.
   public var sentences: [String] { paragraphs.flatMap { $0 } }
 
   /// One sentence saying how the file was read, for the lesson to print.
   public var summary: String {
-    let sentenceCount = sentences.count
+    let sentenceCount = inFile?.sentences ?? sentences.count
+    let kept =
+      inFile == nil
+      ? "" : "; the first \(sentences.count) sentences (\(paragraphs.count) paragraphs) kept"
     switch layout {
     case .linePerSentence:
       return "one sentence per line: \(lineCount) lines read as \(sentenceCount) sentences "
-        + "(few lines end mid-sentence, or there are no blank lines between paragraphs)"
+        + "(few lines end mid-sentence, or there are no blank lines between paragraphs)" + kept
     case .wrappedProse, .markdown:
       let skipped =
         skippedLines > 0 ? "; \(skippedLines) lines of headings, code or rules skipped" : ""
       return "\(layout.rawValue): \(lineCount) lines joined into \(sentenceCount) sentences "
-        + "in \(paragraphs.count) paragraphs\(skipped)"
+        + "in \(inFile?.paragraphs ?? paragraphs.count) paragraphs\(skipped)" + kept
     }
+  }
+
+  /// The text cut after its first `limit` sentences (whole paragraphs, and part of the one
+  /// the limit falls in): a quick run on a long file reads only its beginning.
+  public func first(_ limit: Int) -> ReadText {
+    let total = sentences.count
+    guard total > limit else { return self }
+    var kept: [[String]] = []
+    var count = 0
+    for paragraph in paragraphs where count < limit {
+      let part = Array(paragraph.prefix(limit - count))
+      kept.append(part)
+      count += part.count
+    }
+    var cut = ReadText(
+      layout: layout, paragraphs: kept, lineCount: lineCount, skippedLines: skippedLines)
+    cut.inFile = (total, paragraphs.count)
+    return cut
   }
 }
 

@@ -1,9 +1,14 @@
 import Foundation
+import TensorCore
 
 /// Reading a student's own text file as a corpus, refusing what cannot be one.
 public enum TextFile {
   /// The largest file we read: more text than a lesson can use in seconds anyway.
   public static let maximumBytes = 50 << 20
+
+  /// The sentences a quick run keeps from a learner's file (`ReadText.first`): about 40,000
+  /// words of prose, enough for every cell to show something in a few seconds.
+  public static let quickSentences = 2_000
 
   /// The non-empty lines of a UTF-8 text file, trimmed of surrounding white space.
   /// - Throws: `CorpusError` when the file is missing, empty, binary, not UTF-8, or huge.
@@ -33,21 +38,16 @@ public enum TextFile {
   /// The whole text of a UTF-8 text file, after the checks above.
   /// - Throws: `CorpusError` when the file is missing, empty, binary, not UTF-8, or huge.
   public static func contents(at path: String) throws -> String {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-      throw CorpusError("\(path): no such file; give the path of a UTF-8 text file")
-    }
-    guard !isDirectory.boolValue else {
-      throw CorpusError("\(path) is a folder; give the path of a UTF-8 text file")
-    }
     // Sizes before contents: a device, a pipe or a huge file is refused without reading it.
-    let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-    guard (attributes?[.type] as? FileAttributeType) == .typeRegular else {
+    let size: Int
+    do {
+      size = try ReadableFile.size(of: path)
+    } catch {
       throw CorpusError(
-        "\(path) is not a regular file (a device, a pipe or a socket); save the text to a "
-          + "file and give its path")
+        error.isFolder
+          ? "\(path) is a folder; give the path of a UTF-8 text file inside it"
+          : "\(error); give the path of a UTF-8 text file")
     }
-    let size = (attributes?[.size] as? NSNumber)?.intValue ?? 0
     guard size <= maximumBytes else {
       throw CorpusError(
         "\(path) has \(size) bytes; the limit is \(maximumBytes) (use a part of it, for "
@@ -59,15 +59,10 @@ public enum TextFile {
     guard !data.isEmpty else {
       throw CorpusError("\(path) is empty; the corpus needs some text, one sentence per line")
     }
-    // UTF-16: a byte-order mark, or (without one) a zero byte beside nearly every
-    // character of text that is mostly ASCII.
-    let head = data.prefix(64)
-    if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF])
-      || (head.count >= 4 && head.filter({ $0 == 0 }).count * 3 >= head.count)
-    {
+    if let encoding = wideEncoding(of: data) {
       throw CorpusError(
-        "\(path) looks like UTF-16 text; convert it to UTF-8 first, for example: "
-          + "iconv -f UTF-16 -t UTF-8 \(path) > text-utf8.txt")
+        "\(path) looks like \(encoding) text; convert it to UTF-8 first, for example: "
+          + "iconv -f \(encoding) -t UTF-8 \(path) > text-utf8.txt")
     }
     if data.contains(0) {
       throw CorpusError(
@@ -86,6 +81,36 @@ public enum TextFile {
       throw CorpusError("\(path) holds only white space; the corpus needs some text")
     }
     return text
+  }
+}
+
+extension TextFile {
+  /// `UTF-16` or `UTF-32` when `data` looks like text in one of them, else `nil`.
+  ///
+  /// A byte-order mark says so outright. Without one, text that is mostly ASCII puts its zero
+  /// bytes in a rhythm: every second byte in UTF-16, three of every four in UTF-32. A program
+  /// or an image has zero bytes too, but scattered; those are left to the binary check.
+  static func wideEncoding(of data: Data) -> String? {
+    if data.starts(with: [0xFF, 0xFE, 0, 0]) || data.starts(with: [0, 0, 0xFE, 0xFF]) {
+      return "UTF-32"
+    }
+    if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) { return "UTF-16" }
+    let head = Array(data.prefix(256))
+    let usable = head.count / 4 * 4
+    guard usable >= 8 else { return nil }
+    // zeros[r]: how many of the bytes at positions ≡ r (mod 4) are zero.
+    var zeros = [0, 0, 0, 0]
+    for i in 0..<usable where head[i] == 0 { zeros[i % 4] += 1 }
+    let perPosition = usable / 4
+    func mostly(_ count: Int) -> Bool { count * 10 >= perPosition * 9 }
+    func rarely(_ count: Int) -> Bool { count * 10 <= perPosition }
+    let littleEndian32 =
+      rarely(zeros[0]) && mostly(zeros[1]) && mostly(zeros[2]) && mostly(zeros[3])
+    let bigEndian32 = mostly(zeros[0]) && mostly(zeros[1]) && mostly(zeros[2]) && rarely(zeros[3])
+    if littleEndian32 || bigEndian32 { return "UTF-32" }
+    let littleEndian16 = rarely(zeros[0] + zeros[2]) && mostly(zeros[1] + zeros[3] - perPosition)
+    let bigEndian16 = mostly(zeros[0] + zeros[2] - perPosition) && rarely(zeros[1] + zeros[3])
+    return littleEndian16 || bigEndian16 ? "UTF-16" : nil
   }
 }
 

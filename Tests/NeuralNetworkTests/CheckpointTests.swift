@@ -42,6 +42,29 @@ struct CheckpointTests {
     let header = String(decoding: data[8..<(8 + headerLength)], as: UTF8.self)
     #expect(header.contains("\"encoder.weight\":{\"dtype\":\"F32\",\"shape\":[4,3]"))
     #expect(data.count == 8 + headerLength + 4 * original.parameterCount)
+    // The metadata alone, from the header, before any tensor is read.
+    #expect(SafeTensors.metadata(atPath: path) == ["lesson": "test"])
+    #expect(SafeTensors.metadata(atPath: temporaryPath("absent.safetensors")) == nil)
+    // A file cut one byte into its header names both sizes the reader compared.
+    let cut = temporaryPath("cut.safetensors")
+    try data.prefix(8 + headerLength - 1).write(to: URL(fileURLWithPath: cut))
+    #expect(SafeTensors.metadata(atPath: cut) == nil)
+    do {
+      try copy.load(from: cut)
+      Issue.record("a truncated checkpoint loaded")
+    } catch let error as CheckpointError {
+      #expect(
+        error.problem
+          == "truncated safetensors file: its header says it is \(headerLength) bytes long, so "
+          + "the file needs at least \(8 + headerLength) bytes (8 for that length, then the "
+          + "header) but has only \(8 + headerLength - 1); it was cut short while being "
+          + "written or copied")
+    }
+    // A symbolic link to a checkpoint is that checkpoint.
+    let link = temporaryPath("link.safetensors")
+    unlink(link)
+    symlink(path, link)
+    #expect(try copy.load(from: link) == ["lesson": "test"])
   }
 
   @Test func wrongShapeIsRefusedAndNothingChanges() throws {

@@ -152,13 +152,21 @@ struct RunnerTests {
     let output = CollectedText()
     let lesson = Lesson(
       "Top level", summary: "", introduction: "", arguments: ["--step"], command: "x",
-      output: output, errors: CollectedText(), input: ScriptedInput(["set n=2", "q"]))
+      output: output, errors: CollectedText(),
+      input: ScriptedInput(["set n=abc", "set n=2", "knobs", "q"]))
     let n = lesson.knob("n", default: 1, range: 1...5, help: "n")
+    let name = lesson.knob(
+      "long-name", default: "token-masking", choices: ["token-masking", "a"], help: "a name")
     let copies = n.value
-    lesson.cell("Uses it") { out in out.print(copies) }
+    lesson.cell("Uses it") { out in out.print(copies, name.value) }
     #expect(lesson.execute() == 0)
+    // A value the knob refuses is refused here too, not suggested as a command to run.
+    #expect(output.text.contains("n must be a whole number from 1 to 5; n stays 1\n"))
+    #expect(!output.text.contains("--set n=abc"))
     #expect(output.text.contains("n is read when the lesson starts, before any cell"))
     #expect(output.text.contains("x --step --from 1 --set n=2"))
+    // The knobs list keeps a gap after its longest value.
+    #expect(output.text.contains("token-masking  one of token-masking, a"))
   }
 
   @Test func aFailingCellNamesItselfAndExitsWithOne() {
@@ -283,7 +291,38 @@ struct CheckTests {
     #expect(errors.text.contains("check less's control is '--set bound=0'; run again with it"))
     let (unknown, _, unknownErrors) = checkLesson(["--control", "lesser"])
     #expect(unknown.execute() == 2)
-    #expect(unknownErrors.text.contains("no check 'lesser' ran"))
+    #expect(unknownErrors.text.contains("no check 'lesser' (did you mean less?) ran"))
+    // A control run prints a verdict, not the lesson: there is nothing to export.
+    let (exporting, _, exportErrors) = checkLesson(["--control", "less", "--export", "x.md"])
+    #expect(exporting.execute() == 2)
+    #expect(exportErrors.text.contains("it does not go with --quiz, --list, --checks or --control"))
+  }
+
+  @Test func aControlInALessonWithoutChecksSaysThereIsNone() {
+    let errors = CollectedText()
+    let lesson = Lesson(
+      "No checks", summary: "", introduction: "", arguments: ["--control", "bogus"], command: "x",
+      output: CollectedText(), errors: errors, input: ScriptedInput([]))
+    lesson.cell("Plain") { out in out.print(1) }
+    #expect(lesson.execute() == 2)
+    #expect(errors.text.contains("No checks makes no checks with these settings"))
+  }
+
+  @Test func trainingEstimatedOverHalfAnHourIsRefusedBeforeAnyCell() {
+    let errors = CollectedText()
+    let lesson = Lesson(
+      "Long", summary: "", introduction: "", arguments: [], command: "x",
+      output: CollectedText(), errors: errors, input: ScriptedInput([]))
+    lesson.refuseLongTraining(
+      operations: 1_799 * Lesson.estimatedOperationsPerSecond, settings: "s", shorten: "lower it")
+    #expect(lesson.errors.isEmpty)
+    lesson.refuseLongTraining(
+      operations: 3_600 * Lesson.estimatedOperationsPerSecond, settings: "s", shorten: "lower it")
+    #expect(
+      lesson.errors == [
+        "training would take about 60 minutes (s; estimated at 20 GFLOP/s); lower it"
+      ])
+    #expect(lesson.execute() == 2)
   }
 
   @Test func usageErrorsFromCellsExitWithTwo() {

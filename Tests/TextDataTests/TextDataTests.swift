@@ -279,9 +279,83 @@ struct TextFileTests {
       try TextFile.lines(at: blank)
     }
     let folder = FileManager.default.temporaryDirectory.path
-    #expect(throws: CorpusError("\(folder) is a folder; give the path of a UTF-8 text file")) {
+    #expect(
+      throws: CorpusError("\(folder) is a folder; give the path of a UTF-8 text file inside it")
+    ) {
       try TextFile.lines(at: folder)
     }
+  }
+
+  /// Links are followed as reading follows them; what cannot be followed is named.
+  @Test func symbolicLinksAndOtherFilesAreNamedForWhatTheyAre() throws {
+    let good = write(Array("one line\n".utf8), "linked.txt")
+    let link = good + ".link"
+    let loop = good + ".loop"
+    let dangling = good + ".dangling"
+    for path in [link, loop, dangling] { unlink(path) }
+    symlink(good, link)
+    symlink(loop, loop)
+    symlink("/nonexistent/target.txt", dangling)
+    defer { for path in [link, loop, dangling] { unlink(path) } }
+    #expect(try TextFile.lines(at: link) == ["one line"])
+    #expect(
+      throws: CorpusError(
+        "\(loop) is a symbolic link that leads back to itself (a loop of links); give the path "
+          + "of a UTF-8 text file")
+    ) { try TextFile.lines(at: loop) }
+    #expect(
+      throws: CorpusError(
+        "\(dangling) is a symbolic link to /nonexistent/target.txt, which does not exist; give "
+          + "the path of a UTF-8 text file")
+    ) { try TextFile.lines(at: dangling) }
+    #expect(
+      throws: CorpusError("/dev/null is a device, not a file; give the path of a UTF-8 text file")
+    ) { try TextFile.lines(at: "/dev/null") }
+    #expect(
+      throws: CorpusError(
+        "\(good)/x: a part of the path is a file, not a folder; give the path of a UTF-8 text "
+          + "file")
+    ) { try TextFile.lines(at: good + "/x") }
+  }
+
+  /// UTF-16 and UTF-32 are told apart by their zero bytes' rhythm; a program's scattered
+  /// zeros are binary, not UTF-16.
+  @Test func wideEncodingsAreNamedAndProgramsAreBinary() throws {
+    let text = "Plain words, and more of them. A second sentence here.\n"
+    let samples: [(String.Encoding, String?)] = [
+      (.utf16LittleEndian, "UTF-16"), (.utf16BigEndian, "UTF-16"), (.utf16, "UTF-16"),
+      (.utf32LittleEndian, "UTF-32"), (.utf32BigEndian, "UTF-32"), (.utf32, "UTF-32"),
+      (.utf8, nil),
+    ]
+    for (encoding, expected) in samples {
+      let data = try #require(text.data(using: encoding))
+      #expect(TextFile.wideEncoding(of: data) == expected, "\(encoding)")
+    }
+    // The start of an ELF program: zeros, but not every second or every fourth byte.
+    var program: [UInt8] = [
+      0x7F, 0x45, 0x4C, 0x46, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0x3E, 0,
+    ]
+    program += (0..<200).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+    #expect(TextFile.wideEncoding(of: Data(program)) == nil)
+    let path = write(program, "program")
+    #expect(
+      throws: CorpusError(
+        "\(path) looks binary (it contains zero bytes); give a plain UTF-8 text file")
+    ) { try TextFile.lines(at: path) }
+  }
+
+  /// A quick run keeps the first sentences, whole paragraphs first, and says so.
+  @Test func firstSentencesKeepsTheBeginningAndSaysHowMuch() {
+    let text = (1...6).map { "Paragraph \($0) starts\nhere. It ends\nhere." }.joined(
+      separator: "\n\n")
+    let read = ProseReader.read(text, markdown: false)
+    #expect(read.sentences.count == 12)
+    let cut = read.first(5)
+    #expect(cut.sentences == Array(read.sentences.prefix(5)))
+    #expect(cut.paragraphs.count == 3)
+    #expect(cut.summary.hasSuffix("the first 5 sentences (3 paragraphs) kept"))
+    #expect(cut.summary.contains("12 sentences in 6 paragraphs"))
+    #expect(read.first(12) == read)
   }
 }
 
@@ -498,6 +572,6 @@ struct CorpusFileTests {
     } throws: { "\($0)".contains("looks like UTF-16 text") }
     #expect {
       try TextFile.lines(at: "/dev/zero")
-    } throws: { "\($0)".contains("is not a regular file") }
+    } throws: { "\($0)".contains("/dev/zero is a device, not a file") }
   }
 }

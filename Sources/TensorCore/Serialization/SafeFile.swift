@@ -77,8 +77,11 @@ public enum SafeFile {
       throw SafeFileError(message: problem)
     }
     let target = URL(fileURLWithPath: resolvingLinks(path))
+    // The temporary name starts with (at most 32 characters of) the target's, so a name near
+    // the system's limit of 255 bytes still leaves room for the suffix.
+    let stem = String(String.UnicodeScalarView(target.lastPathComponent.unicodeScalars.prefix(32)))
     let temporary = target.deletingLastPathComponent().appendingPathComponent(
-      ".\(target.lastPathComponent).\(getpid()).\(TemporaryFiles.nextNumber()).tmp"
+      ".\(stem).\(getpid()).\(TemporaryFiles.nextNumber()).tmp"
     ).path
     let slot = TemporaryFiles.register(temporary)
     defer { TemporaryFiles.release(slot) }

@@ -49,6 +49,24 @@ public enum SafeTensors {
     return data
   }
 
+  /// The `__metadata__` strings of the safetensors file at `path`, read from its header
+  /// alone (a few kilobytes, whatever the file's size): for checking that a checkpoint was
+  /// saved with this run's settings before its tensors are read. `nil` when the file is not
+  /// a readable safetensors file; loading it then says why.
+  public static func metadata(atPath path: String) -> [String: String]? {
+    guard let file = FileHandle(forReadingAtPath: path) else { return nil }
+    defer { try? file.close() }
+    guard let prefix = try? file.read(upToCount: 8), prefix.count == 8 else { return nil }
+    let length = prefix.enumerated().reduce(UInt64(0)) {
+      $0 | UInt64($1.element) << (8 * UInt64($1.offset))
+    }
+    guard length <= UInt64(maximumHeaderBytes),
+      let header = try? file.read(upToCount: Int(length)), header.count == Int(length),
+      let json = try? JSONSerialization.jsonObject(with: header) as? [String: Any]
+    else { return nil }
+    return json["__metadata__"] as? [String: String] ?? [:]
+  }
+
   /// The tensors and metadata in a safetensors file's bytes.
   /// - Throws: `SafeTensorsError` naming the first problem found.
   public static func decode(_ data: Data) throws -> (
@@ -259,8 +277,9 @@ public enum SafeTensorsError: Error, CustomStringConvertible, Equatable {
       return "not a safetensors file: the header claims \(bytes) bytes (the limit is "
         + "\(SafeTensors.maximumHeaderBytes))"
     case .headerPastEnd(let header, let file):
-      return "truncated safetensors file: the header claims \(header) bytes but the file has "
-        + "only \(file)"
+      return "truncated safetensors file: its header says it is \(header) bytes long, so the "
+        + "file needs at least \(8 + header) bytes (8 for that length, then the header) but has "
+        + "only \(file); it was cut short while being written or copied"
     case .badHeader(let reason):
       return "corrupt safetensors header: \(reason)"
     case .unsupportedDType(let name, let dtype):
