@@ -65,18 +65,8 @@ if loadPath != nil && savePath != nil {
     "--load and --save together: a loaded model is not trained again, so there is nothing "
       + "new to save; copy the folder instead, or drop --load to train and save")
 }
-if let savePath {
-  var isFolder: ObjCBool = false
-  let parent = URL(fileURLWithPath: savePath).deletingLastPathComponent().path
-  if savePath.isEmpty {
-    lesson.refuse("--save needs a folder name")
-  } else if FileManager.default.fileExists(atPath: savePath, isDirectory: &isFolder),
-    !isFolder.boolValue
-  {
-    lesson.refuse("--save \(savePath): that is a file; give a folder name (it is created)")
-  } else if !FileManager.default.isWritableFile(atPath: parent) {
-    lesson.refuse("--save \(savePath): the folder \(parent) does not exist or may not be written")
-  }
+if let savePath, let problem = SafeFile.problem(creatingFolder: savePath, option: "--save") {
+  lesson.refuse(problem)
 }
 
 if dimension.value % headCount.value != 0 {

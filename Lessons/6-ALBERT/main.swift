@@ -66,6 +66,9 @@ if loadFolder != nil && saveFolder != nil {
     "--load and --save together: loaded models are not pre-trained again, so there is "
       + "nothing new to save; copy the folder instead, or drop --load")
 }
+if let saveFolder, let problem = SafeFile.problem(creatingFolder: saveFolder, option: "--save") {
+  lesson.refuse(problem)
+}
 if let loadFolder {
   for name in ["bert-small", "albert-small"] {
     let path = "\(loadFolder)/\(name)/model.safetensors"

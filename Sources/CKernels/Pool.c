@@ -138,3 +138,11 @@ void lm_pool_run(long threads, long chunks, lm_chunk_function function, void *co
 void lm_pool_serial(bool serial) {
   atomic_fetch_add_explicit(&jobsRunning, serial ? 1 : -1, memory_order_relaxed);
 }
+
+static _Atomic long threadLimit;
+
+long lm_thread_limit(void) { return atomic_load_explicit(&threadLimit, memory_order_relaxed); }
+
+void lm_set_thread_limit(long threads) {
+  atomic_store_explicit(&threadLimit, threads, memory_order_relaxed);
+}

@@ -54,18 +54,19 @@ public enum GPT2Folder {
   public static func save(
     _ model: GPTLanguageModel, tokenizer: TextTokenizer, vocabulary: Vocabulary, to folder: String
   ) throws {
-    let url = URL(fileURLWithPath: folder, isDirectory: true)
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    let files: [(String, Data)] = [
-      ("model.safetensors", SafeTensors.encode(tensors(of: model), metadata: ["format": "pt"])),
-      ("config.json", configuration(of: model, vocabulary: vocabulary)),
-    ]
-    for (name, data) in files {
-      try SafeTensors.writeAtomically(data, to: url.appendingPathComponent(name))
+    // Written whole into a new folder that then replaces the old (see `writeFolder`).
+    try HuggingFaceFolder.writeFolder(folder) { url in
+      let files: [(String, Data)] = [
+        ("model.safetensors", SafeTensors.encode(tensors(of: model), metadata: ["format": "pt"])),
+        ("config.json", configuration(of: model, vocabulary: vocabulary)),
+      ]
+      for (name, data) in files {
+        try SafeTensors.writeAtomically(data, to: url.appendingPathComponent(name))
+      }
+      try HuggingFaceTokenizer.write(
+        tokenizer, vocabulary: vocabulary, sentencePairs: false,
+        maximumLength: model.configuration.contextLength, to: url)
     }
-    try HuggingFaceTokenizer.write(
-      tokenizer, vocabulary: vocabulary, sentencePairs: false,
-      maximumLength: model.configuration.contextLength, to: url)
   }
 
   /// Reads a folder written by `save` into `model`, after checking that its configuration

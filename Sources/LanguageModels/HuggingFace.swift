@@ -150,8 +150,15 @@ public enum HuggingFaceFolder {
       throw HuggingFaceError(
         "a pre-LN encoder has no Hugging Face class; BERT and ALBERT are post-LN")
     }
-    let url = URL(fileURLWithPath: folder, isDirectory: true)
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    try writeFolder(folder) { url in
+      try write(model, tokens: tokens, padID: padID, into: url)
+    }
+  }
+
+  /// Writes the folder's files into `url` (a new, empty folder).
+  static func write(_ model: PretrainingModel, tokens: [String], padID: Int, into url: URL)
+    throws
+  {
     let tensors = try tensors(of: model)
     try SafeTensors.writeAtomically(
       SafeTensors.encode(tensors, metadata: ["format": "pt"]),
@@ -165,6 +172,51 @@ public enum HuggingFaceFolder {
       TextTokenizer(.word), vocabulary: Vocabulary(tokens: tokens), sentencePairs: true,
       maximumLength: model.encoder.configuration.maxLength, to: url)
     try SafeTensors.writeAtomically(modelCard(model), to: url.appendingPathComponent("README.md"))
+  }
+
+  /// Makes the folder `folder` hold exactly what `body` writes into the URL it is given.
+  ///
+  /// Every file goes into a new folder beside the target, which then takes the target's
+  /// place: a failed save (a full disk) leaves the old folder whole, and two saves at once
+  /// each leave a folder of one model, never a mixture of both.
+  static func writeFolder(_ folder: String, _ body: (URL) throws -> Void) throws {
+    guard !folder.isEmpty,
+      !["/", ".", ".."].contains(URL(fileURLWithPath: folder).lastPathComponent)
+    else {
+      throw HuggingFaceError(
+        "'\(folder)' names no new folder; give a folder name such as models/bert")
+    }
+    // A link to a folder is followed: the folder it names is replaced, the link kept.
+    let target = URL(fileURLWithPath: folder, isDirectory: true).standardizedFileURL
+      .resolvingSymlinksInPath()
+    let url = target.deletingLastPathComponent().appendingPathComponent(
+      ".\(target.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).partial",
+      isDirectory: true)
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: url) }
+    try body(url)
+    try replace(target, with: url)
+  }
+
+  /// Puts the folder `new` where `target` is: the old folder (if any) is moved aside, the new
+  /// one renamed into place, then the old one removed.
+  static func replace(_ target: URL, with new: URL) throws {
+    let files = FileManager.default
+    var isFolder: ObjCBool = false
+    let aside = new.deletingPathExtension().appendingPathExtension("old")
+    if files.fileExists(atPath: target.path, isDirectory: &isFolder) {
+      guard isFolder.boolValue else {
+        throw HuggingFaceError("\(target.path) is a file; give a folder to save the model in")
+      }
+      try files.moveItem(at: target, to: aside)
+    }
+    do {
+      try files.moveItem(at: new, to: target)
+    } catch {
+      if files.fileExists(atPath: aside.path) { try? files.moveItem(at: aside, to: target) }
+      throw HuggingFaceError("cannot put the saved model at \(target.path): \(error)")
+    }
+    try? files.removeItem(at: aside)
   }
 
   /// The folder's model card: what the model is, how it was trained, and the head's name.
@@ -215,7 +267,23 @@ public enum HuggingFaceFolder {
             + "seed and settings the folder was saved with")
       }
     }
+    try checkConfiguration(in: folder, against: model)
     let path = URL(fileURLWithPath: folder).appendingPathComponent("model.safetensors").path
+    // Its size before its bytes: no larger than this model's tensors and the largest header.
+    let expectedTensors = try tensors(of: model)
+    let limit =
+      expectedTensors.values.reduce(0) { $0 + 4 * $1.count } + 8 + SafeTensors.maximumHeaderBytes
+    let size: Int
+    do {
+      size = try ReadableFile.size(of: path)
+    } catch {
+      throw HuggingFaceError("\(error); give a folder written by --save")
+    }
+    guard size <= limit else {
+      throw HuggingFaceError(
+        "\(path) has \(size) bytes, more than this model's weights can take (at most \(limit)); "
+          + "it holds another, larger model")
+    }
     guard let data = FileManager.default.contents(atPath: path) else {
       throw HuggingFaceError(
         "\(path) cannot be read; give a folder written by --save (config.json and "
@@ -227,7 +295,7 @@ public enum HuggingFaceFolder {
     } catch let error as SafeTensorsError {
       throw HuggingFaceError("\(path): \(error.description)")
     }
-    let expected = try tensors(of: model)
+    let expected = expectedTensors
     for (name, tensor) in expected.sorted(by: { $0.key < $1.key }) {
       guard let value = stored[name] else {
         throw HuggingFaceError("\(path) has no tensor '\(name)'; it holds another model")
@@ -256,6 +324,45 @@ public enum HuggingFaceFolder {
         continue  // the identity lift of an ALBERT with E = H has no tensor of ours
       } else {
         tensor.assign(value)
+      }
+    }
+  }
+
+  /// Refuses a folder whose `config.json` is missing, malformed, or describes another
+  /// model than `model` (sizes, activation, architecture): its weights would be read as
+  /// if they were this model's, or fail later with a message about a tensor's shape.
+  static func checkConfiguration(in folder: String, against model: PretrainingModel) throws {
+    let path = URL(fileURLWithPath: folder).appendingPathComponent("config.json").path
+    do {
+      let size = try ReadableFile.size(of: path)
+      guard size <= 1 << 20 else {
+        throw HuggingFaceError("\(path) has \(size) bytes; a configuration is a few hundred")
+      }
+    } catch let error as ReadableFileError {
+      throw HuggingFaceError("\(error); give a folder written by --save")
+    }
+    guard let data = FileManager.default.contents(atPath: path),
+      let stored = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+    else {
+      throw HuggingFaceError("\(path) is not a JSON object; give a folder written by --save")
+    }
+    guard
+      let expected = try JSONSerialization.jsonObject(with: configuration(of: model, padID: 0))
+        as? [String: Any]
+    else { return }
+    // The fields that decide the model's shape and arithmetic, in a fixed order.
+    let fields = [
+      "model_type", "vocab_size", "hidden_size", "embedding_size", "num_hidden_layers",
+      "num_attention_heads", "intermediate_size", "hidden_act", "max_position_embeddings",
+      "type_vocab_size",
+    ]
+    for field in fields {
+      guard let want = expected[field] else { continue }
+      let have = stored[field]
+      if "\(have ?? "none")" != "\(want)" {
+        throw HuggingFaceError(
+          "\(path) says \(field) = \(have.map { "\($0)" } ?? "nothing"), but this model has "
+            + "\(field) = \(want); run with the settings the folder was saved with")
       }
     }
   }

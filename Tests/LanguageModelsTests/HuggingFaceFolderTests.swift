@@ -166,4 +166,63 @@ struct HuggingFaceFolderTests {
     #expect(tokens2.scalars == tokens.scalars)
     #expect(order2.scalars == order.scalars)
   }
+  /// A folder is checked before its weights are read: a configuration of another model, a
+  /// missing or malformed one, and weights too large for this model are each refused by
+  /// name. A save replaces the whole folder, so nothing of the previous one stays.
+  @Test func loadRefusesAnotherModelsFolderAndSaveReplacesTheWholeFolder() throws {
+    let model = Self.model(shared: true, seed: 2)
+    let tokens =
+      Vocabulary.specials + (0..<(Self.vocabulary - Vocabulary.specials.count)).map { "w\($0)" }
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "hf-checks-\(getpid())"
+    ).path
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    _ = FileManager.default.createFile(atPath: folder + "/stale.txt", contents: Data("old".utf8))
+    try HuggingFaceFolder.save(model, tokens: tokens, padID: 0, to: folder)
+    #expect(!FileManager.default.fileExists(atPath: folder + "/stale.txt"))
+    let siblings = try FileManager.default.contentsOfDirectory(
+      atPath: URL(fileURLWithPath: folder).deletingLastPathComponent().path)
+    #expect(!siblings.contains { $0.hasPrefix(".hf-checks-\(getpid())") })
+    let configPath = folder + "/config.json"
+    let original = try Data(contentsOf: URL(fileURLWithPath: configPath))
+    func message(_ body: () throws -> Void) -> String {
+      do {
+        try body()
+        return "loaded"
+      } catch {
+        return "\(error)"
+      }
+    }
+    // Another activation, another width, no configuration, not JSON.
+    let text = String(decoding: original, as: UTF8.self)
+    try Data(text.replacingOccurrences(of: "gelu_new", with: "relu").utf8).write(
+      to: URL(fileURLWithPath: configPath))
+    #expect(
+      message { try HuggingFaceFolder.load(model, from: folder) }.contains(
+        "says hidden_act = relu, but this model has hidden_act = gelu_new"))
+    var config = try #require(try JSONSerialization.jsonObject(with: original) as? [String: Any])
+    config["hidden_size"] = 64
+    try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: configPath))
+    #expect(
+      message { try HuggingFaceFolder.load(model, from: folder) }.contains(
+        "says hidden_size = 64, but this model has hidden_size = 16"))
+    try Data("[1, 2]".utf8).write(to: URL(fileURLWithPath: configPath))
+    #expect(
+      message { try HuggingFaceFolder.load(model, from: folder) }.contains("is not a JSON object"))
+    try FileManager.default.removeItem(atPath: configPath)
+    #expect(message { try HuggingFaceFolder.load(model, from: folder) }.contains("no such file"))
+    // Weights far larger than the model: refused by their size, before they are read.
+    try original.write(to: URL(fileURLWithPath: configPath))
+    let weights = folder + "/model.safetensors"
+    let handle = try #require(FileHandle(forWritingAtPath: weights))
+    try handle.truncate(atOffset: UInt64(64 << 20))
+    try handle.close()
+    #expect(
+      message { try HuggingFaceFolder.load(model, from: folder) }.contains(
+        "more than this model's weights can take"))
+    #expect(throws: HuggingFaceError.self) {
+      try HuggingFaceFolder.save(model, tokens: tokens, padID: 0, to: "")
+    }
+  }
 }

@@ -66,6 +66,24 @@ struct SafeFileTests {
     }
   }
 
+  /// A folder to be saved is checked before the work that fills it: its name, a file in
+  /// its place or on its path.
+  @Test func foldersToBeSavedAreCheckedFirst() throws {
+    let dir = try folder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let file = dir.appendingPathComponent("a-file").path
+    try Data("x".utf8).write(to: URL(fileURLWithPath: file))
+    #expect(SafeFile.problem(creatingFolder: "", option: "--save") == "--save needs a folder name")
+    #expect(
+      SafeFile.problem(creatingFolder: file, option: "--save")
+        == "--save \(file): that is a file; give a folder name (it is created)")
+    #expect(
+      SafeFile.problem(creatingFolder: file + "/sub/models", option: "--save")
+        == "--save \(file)/sub/models: \(file) is a file, so no folder can be made under it")
+    #expect(SafeFile.problem(creatingFolder: dir.path + "/new/models", option: "--save") == nil)
+    #expect(SafeFile.problem(creatingFolder: dir.path, option: "--save") == nil)
+  }
+
   /// Many writes at once, from every thread, to distinct files and to one shared file:
   /// each write keeps its own temporary file and slot, so none frees or removes another's
   /// (one shared global once made two writes free the same memory).

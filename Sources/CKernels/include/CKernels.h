@@ -90,6 +90,14 @@ void lm_pool_run(long threads, long chunks, lm_chunk_function function, void *co
 /// has a core); when fewer remain, their loops use the idle cores again.
 void lm_pool_serial(bool serial);
 
+/// The most threads a loop may use (`Parallelism.threads`), or 0 before it is first set.
+/// Kept here as an atomic because every kernel reads it, on any thread, while a test or a
+/// benchmark may change it.
+long lm_thread_limit(void);
+
+/// Sets the limit read by `lm_thread_limit`.
+void lm_set_thread_limit(long threads);
+
 #ifdef __cplusplus
 }
 #endif

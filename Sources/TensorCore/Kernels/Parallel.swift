@@ -9,8 +9,18 @@ import Foundation
 /// for any `Parallelism.threads`, and a lesson run with one thread prints what a run with
 /// two prints.
 public enum Parallelism {
-  /// The most threads a kernel may use. `1` means no parallel dispatch at all.
-  nonisolated(unsafe) public static var threads: Int = defaultThreads()
+  /// The most threads a kernel may use. `1` means no parallel dispatch at all. Read by
+  /// every kernel on whatever thread runs it, so it lives in an atomic (`lm_thread_limit`).
+  public static var threads: Int {
+    get {
+      let limit = lm_thread_limit()
+      return limit > 0 ? limit : machineThreads
+    }
+    set { lm_set_thread_limit(Swift.max(1, newValue)) }
+  }
+
+  /// The default: every core the process may use.
+  static let machineThreads = defaultThreads()
 
   /// Below this much work (in multiply-adds or element operations) kernels stay on one
   /// thread. Handing a chunk to a spinning helper and waiting for it costs about a

@@ -48,6 +48,34 @@ public enum SafeFile {
     return nil
   }
 
+  /// What is wrong with saving a folder of files at `path` (created with its missing
+  /// parents, or replaced), or `nil` if it can be done. For checking an option such as
+  /// `--save DIR` before any training: a path under a file, or in a folder that may not be
+  /// written, is named at once rather than after the work.
+  public static func problem(creatingFolder path: String, option: String) -> String? {
+    guard !path.isEmpty else { return "\(option) needs a folder name" }
+    let manager = FileManager.default
+    var isFolder: ObjCBool = false
+    if manager.fileExists(atPath: path, isDirectory: &isFolder) {
+      return isFolder.boolValue
+        ? (manager.isWritableFile(atPath: path)
+          ? nil : "\(option) \(path): that folder may not be written; choose another")
+        : "\(option) \(path): that is a file; give a folder name (it is created)"
+    }
+    // The nearest part of the path that exists must be a folder we may write in.
+    var ancestor = URL(fileURLWithPath: path).deletingLastPathComponent()
+    while !manager.fileExists(atPath: ancestor.path, isDirectory: &isFolder) {
+      ancestor = ancestor.deletingLastPathComponent()
+    }
+    guard isFolder.boolValue else {
+      return "\(option) \(path): \(ancestor.path) is a file, so no folder can be made under it"
+    }
+    guard manager.isWritableFile(atPath: ancestor.path) else {
+      return "\(option) \(path): the folder \(ancestor.path) may not be written; choose another"
+    }
+    return nil
+  }
+
   /// The file a path names once its symbolic links are followed, even a link whose target
   /// does not exist yet (Foundation's `resolvingSymlinksInPath` leaves those alone, and a
   /// rename would then replace the link by a file). Relative targets are read from the
