@@ -26,12 +26,14 @@ public final class Progress {
   }
 
   /// Counts one more finished step. Jobs running at the same time (`Parallelism.map`)
-  /// may share one bar this way: its total is the sum of theirs.
+  /// may share one bar this way: its total is the sum of theirs. The bar shows no loss:
+  /// the last loss reported would be whichever job stepped last, a different model from
+  /// run to run, and the log would differ between two runs of the same seed.
   public func advance(loss: Float? = nil) {
     guard enabled else { return }
     lock.withLock {
       advanced += 1
-      draw(advanced, loss: loss)
+      draw(advanced, loss: nil)
     }
   }
 
