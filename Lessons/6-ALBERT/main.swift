@@ -208,7 +208,7 @@ lesson.cell(
 ) { out in
   var generator = lesson.random("corpus")
   let storyTokens = StoryCorpus.generate(count: 2000, using: &generator).map { $0.tokens }
-  stories = Splits(storyTokens, using: &generator)
+  stories = Splits(allowingCopiesAcrossSplits: storyTokens, using: &generator)
   reviews = ReviewCorpus.generate(count: 3000, using: &generator)
   let reviewDocuments = (0..<1500).map { _ in
     Tokenizer.words(ReviewCorpus.document(using: &generator))

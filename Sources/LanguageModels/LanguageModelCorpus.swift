@@ -72,20 +72,9 @@ public struct LanguageModelCorpus: Sendable {
     splitLines = split
     // Copies of one line stay together in one split, so that no validation or test line is
     // a copy of a training line: held-out means held out.
-    var copies: [String: Int] = [:]
-    var distinct: [String] = []
-    for piece in pieces {
-      if copies[piece] == nil { distinct.append(piece) }
-      copies[piece, default: 0] += 1
-    }
-    distinctLines = distinct.count
+    distinctLines = Set(pieces).count
     var generator = SplitMix64(seed: seed)
-    let unique = Splits(distinct, using: &generator)
-    let expand = { (lines: [String]) in lines.flatMap { Array(repeating: $0, count: copies[$0]!) } }
-    let splits = (
-      train: expand(unique.train), validation: expand(unique.validation),
-      test: expand(unique.test)
-    )
+    let splits = Splits(pieces, using: &generator)
     let tokenizer =
       level == .bpe
       ? TextTokenizer(learningFrom: splits.train, merges: merges) : TextTokenizer(rule)

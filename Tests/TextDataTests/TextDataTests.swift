@@ -210,6 +210,38 @@ struct SplitAndBatchTests {
     #expect((splits.train + splits.validation + splits.test).sorted() == Array(0..<103))
   }
 
+  /// Copies of an item land in one split, so held-out items are never training items; the
+  /// overlap is counted afresh and is 0 at seeds 0–9 on the reviews and sentences the
+  /// lessons split (lessons 1 and 5), where cutting by position leaves many copies across.
+  @Test func copiesStayInOneSplitAndTheOverlapIsCounted() {
+    for seed in UInt64(0)..<10 {
+      var g = SplitMix64(seed: seed)
+      let reviews = ReviewCorpus.generate(count: 1_500, using: &g)
+      let sentences = SentenceCorpus.generate(count: 800, using: &g)
+      var h = g
+      let kept = Splits(reviews, keepingCopiesOf: \.text, using: &g)
+      let cut = Splits(allowingCopiesAcrossSplits: reviews, using: &h)
+      #expect(kept.heldOutOverlap(\.text) == (0, 0), "seed \(seed)")
+      #expect(kept.train.count + kept.validation.count + kept.test.count == reviews.count)
+      // Cut by position, the same reviews put copies of training reviews in held-out splits.
+      let planted = cut.heldOutOverlap(\.text)
+      #expect(planted.validation + planted.test > 0, "seed \(seed)")
+      #expect(
+        cut.overlapSummary(\.text)
+          == "validation and test items also in training: \(planted.validation + planted.test) of "
+          + "\(cut.validation.count + cut.test.count)")
+      let keptSentences = Splits(sentences, keepingCopiesOf: \.text, using: &g)
+      #expect(keptSentences.heldOutOverlap(\.text) == (0, 0), "seed \(seed)")
+    }
+    // Fractions count distinct items: ten copies of one item and nine singles.
+    var g = SplitMix64(seed: 1)
+    let items = Array(repeating: 0, count: 10) + Array(1...9)
+    let splits = Splits(items, using: &g)
+    #expect(Set(splits.train).count == 8)
+    #expect(Set(splits.validation).count == 1 && Set(splits.test).count == 1)
+    #expect(splits.heldOutOverlap { $0 } == (0, 0))
+  }
+
   @Test func paddedBatchAndMasks() {
     let batch = PaddedBatch([[5, 6, 7], [8]], padID: 0)
     #expect(batch.shape == [2, 3])
