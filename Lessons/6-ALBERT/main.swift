@@ -752,23 +752,33 @@ func classificationBatch(_ reviews: [Review]) -> PaddedBatch {
     }, padID: vocabulary.padID)
 }
 
-/// Fine-tunes a sentiment classifier on `configuration`'s encoder and returns its test
-/// accuracy. It starts from `source`'s weights (or random ones when `source` is nil); each
-/// depth's learning rate is `decay` times the one above (1: one rate for all). Run `run` of
-/// every start draws the same classifier weights and the same batches, so runs pair up
-/// across starts.
+/// One fine-tuning run: which test reviews it classified right, how many parameters it
+/// trained, and how long a step took.
+struct FineTuningRun {
+  var right: [Bool]
+  var trainable: Int
+  var secondsPerStep: Double
+
+  var accuracy: Double { Double(right.filter { $0 }.count) / Double(right.count) }
+}
+
+/// Fine-tunes a sentiment classifier on `configuration`'s encoder. It reuses from
+/// `source` what `recipe` says (nothing, everything, or the word vectors) and trains the
+/// rest; each depth's learning rate is `decay` times the one above (1: one rate for all).
+/// Run `run` of every start draws the same initial weights, classifier and batches, so
+/// runs pair up across starts.
 func fineTune(
-  _ configuration: EncoderConfiguration, from source: TransformerEncoderModel?, decay: Float,
-  run: Int, on splits: FineTuningSplits, progress: Notebook.Progress
-) throws -> Double {
+  _ configuration: EncoderConfiguration, _ recipe: FineTuningRecipe,
+  from source: TransformerEncoderModel?, decay: Float, run: Int, on splits: FineTuningSplits,
+  progress: Notebook.Progress
+) throws -> FineTuningRun {
   var generator = lesson.random("fine-tune \(run)")
   let encoder = TransformerEncoderModel(configuration, using: &generator)
-  if let source { for (p, q) in zip(encoder.parameters(), source.parameters()) { p.assign(q) } }
   let classifier = SequenceClassifier(encoder: encoder, classes: 2, using: &generator)
-  let groups = ParameterGroup.layerwise(
-    encoder.parameterGroupsByDepth() + [classifier.head.parameters()], learningRate: 1e-3,
-    decay: decay)
+  let trained = recipe.prepare(classifier, from: source)
+  let groups = ParameterGroup.layerwise(trained, learningRate: 1e-3, decay: decay)
   let train = splits.labelled
+  let started = Date()
   try TrainingLoop(steps: fineTuneSteps.value, clipNorm: 1).run(
     model: classifier, optimizer: AdamW(groups: groups, weightDecay: 0.01),
     loss: { _ in
@@ -777,21 +787,18 @@ func fineTune(
         classifier(classificationBatch(picked)), targets: picked.map { $0.label })
     },
     onStep: { progress.advance(loss: $0.loss) })
+  let seconds = Date().timeIntervalSince(started) / Double(fineTuneSteps.value)
   classifier.eval()
   let predicted = withNoGrad { classifier(classificationBatch(splits.test)).argmax(axis: -1) }
-  return Double(zip(predicted, splits.test).filter { $0 == $1.label }.count)
-    / Double(splits.test.count)
+  return FineTuningRun(
+    right: zip(predicted, splits.test).map { $0 == $1.label },
+    trainable: trained.joined().reduce(0) { $0 + $1.count }, secondsPerStep: seconds)
 }
 
-/// The paired standard error of `a − b` over runs that share their luck run by run.
-func pairedError(_ a: [Double], _ b: [Double]) -> Double {
-  let differences = zip(a, b).map { $0 - $1 }
-  let mean = differences.reduce(0, +) / Double(differences.count)
-  let spread =
-    differences.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
-    / Double(Swift.max(differences.count - 1, 1))
-  return (spread / Double(differences.count)).squareRoot()
-}
+/// Each start's fine-tuning runs, run by run, and the reviews they used: the cells after
+/// the fine-tuning cell compare with them.
+var fineTuned: [(name: String, runs: [FineTuningRun])] = []
+var fineTuningSplits: FineTuningSplits!
 
 lesson.cell(
   "Sentiment from \(labels.value) labels",
@@ -802,37 +809,34 @@ lesson.cell(
   """
 ) { out in
   let splits = FineTuningSplits(reviews, labels: labels.value)
-  let bertConfiguration = bert.encoder.configuration
-  let albertConfiguration = albert.encoder.configuration
+  fineTuningSplits = splits
+  let (bertSmall, albertSmall) = (bert.encoder, albert.encoder)
   let starts:
-    [(
-      name: String, configuration: EncoderConfiguration, source: TransformerEncoderModel?,
-      decay: Float
-    )] = [
-      ("BERT-small from scratch", bertConfiguration, nil, 1),
+    [(name: String, encoder: TransformerEncoderModel, recipe: FineTuningRecipe, decay: Float)] = [
+      ("BERT-small from scratch", bertSmall, .scratch, 1),
       // The control of the pre-training check starts this row from scratch too.
       (
-        "BERT-small pre-trained, one rate", bertConfiguration,
-        out.isControl("pre-training-helps") ? nil : bert.encoder, 1
+        "BERT-small pre-trained, one rate", bertSmall,
+        out.isControl("pre-training-helps") ? .scratch : .full, 1
       ),
-      (
-        "BERT-small pre-trained, decay \(decay.value)", bertConfiguration, bert.encoder, decay.value
-      ),
-      ("ALBERT-small pre-trained, one rate", albertConfiguration, albert.encoder, 1),
+      ("BERT-small pre-trained, decay \(decay.value)", bertSmall, .full, decay.value),
+      ("ALBERT-small pre-trained, one rate", albertSmall, .full, 1),
     ]
   let jobs = starts.indices.flatMap { start in (0..<trials).map { (start, $0) } }
   let progress = out.progress(
     "fine-tuning \(jobs.count) runs", total: jobs.count * fineTuneSteps.value)
-  let accuracies = try Parallelism.map(jobs.count) { job in
+  let results = try Parallelism.map(jobs.count) { job in
     let (start, run) = jobs[job]
+    let s = starts[start]
     return try fineTune(
-      starts[start].configuration, from: starts[start].source, decay: starts[start].decay,
-      run: run, on: splits, progress: progress)
+      s.encoder.configuration, s.recipe, from: s.encoder, decay: s.decay, run: run, on: splits,
+      progress: progress)
+  }
+  fineTuned = starts.indices.map { start in
+    (starts[start].name, Array(results[(start * trials)..<((start + 1) * trials)]))
   }
   /// Each start's test accuracy, run by run.
-  let runs = starts.indices.map { start in
-    Array(accuracies[(start * trials)..<((start + 1) * trials)])
-  }
+  let runs = fineTuned.map { $0.runs.map(\.accuracy) }
   let means = runs.map { $0.reduce(0, +) / Double(trials) }
   out.table(
     ["start", "mean test accuracy", "runs"],
@@ -853,7 +857,7 @@ lesson.cell(
     // Run t of every start shares its classifier's initial weights and its batches, so
     // the runs are compared in pairs: the spread of the paired differences gives the
     // standard error, without the run-to-run luck both starts share.
-    let error = pairedError(runs[1], runs[0])
+    let error = PairedDifference(runs[1], runs[0]).standardError
     out.print(
       String(
         format: "standard error of BERT-small pre-trained minus scratch, from the %d paired "
@@ -869,6 +873,224 @@ lesson.cell(
       control: .sabotage(
         "the pre-trained start is replaced by a fresh BERT-small, drawn as the scratch one is"))
   }
+}
+
+// MARK: Zero-shot
+
+/// The prompts of the zero-shot cell: the verdict slot of the pre-training text after the
+/// review and before it, then an adjective slot in a sentence pre-training never put
+/// after a review, with two pairs of words.
+let prompts = [
+  ClozePrompt("we left [MASK] .", place: .afterText, positive: "smiling", negative: "early"),
+  ClozePrompt("we left [MASK] .", place: .beforeText, positive: "smiling", negative: "early"),
+  ClozePrompt("the movie was [MASK] .", place: .afterText, positive: "good", negative: "bad"),
+  ClozePrompt("the movie was [MASK] .", place: .afterText, positive: "great", negative: "awful"),
+]
+
+/// The zero-shot accuracy of each prompt on the reviews in neither the pre-training text
+/// nor the labels, the majority class's share there, and one standard error near 50 %.
+var zeroShot: [Double] = []
+var zeroShotMajority = 0.0
+var zeroShotError = 0.0
+
+/// A binomial standard error: of a share `p` measured on `n` items.
+func binomialError(_ p: Double, _ n: Int) -> Double { (p * (1 - p) / Double(n)).squareRoot() }
+
+lesson.cell(
+  "Zero-shot: a prompt instead of labels",
+  """
+  Fine-tuning needed \(labels.value) labels. Can the pre-trained model classify reviews \
+  with *none* — **zero-shot**? Pre-training showed it reviews followed by verdicts, \
+  "… we left smiling ." after praise and "… we left early ." after complaints. So we \
+  write the review, then the **cloze prompt** `we left [MASK] .`, and ask the MLM head \
+  which word fits the gap: positive when `P(smiling) > P(early)`. No label is used; the \
+  model only completes text of the kind it was trained on. The prompt is our choice, and \
+  the answer depends on it, so we try four: the verdict after the review (as in \
+  pre-training), the verdict *before* it (as in SOP's swapped pairs, half of what \
+  pre-training saw), and a second review sentence `the movie was [MASK] .` — a place no \
+  pre-training text put an adjective after a review — with two pairs of words. Look at \
+  how far the rows lie apart, and compare them with chance, with the majority class and \
+  with the models fine-tuned on \(labels.value) labels (the same 500 test reviews). The \
+  grammar is small, so some test reviews also occur in the pre-training text (with their \
+  verdict) or among the labelled ones; the last column keeps only the reviews in neither.
+  """
+) { out in
+  let splits = fineTuningSplits!
+  let texts = splits.test.map { Tokenizer.words($0.text) }
+  let truth = splits.test.map(\.label)
+  let pretrainingSentences = Set(
+    pretrainingDocuments.flatMap { Corruption.sentences($0).map { $0.joined(separator: " ") } })
+  let labelledTexts = Set(splits.labelled.map { Tokenizer.words($0.text).joined(separator: " ") })
+  let inPretraining = texts.map { pretrainingSentences.contains($0.joined(separator: " ")) }
+  let inLabelled = texts.map { labelledTexts.contains($0.joined(separator: " ")) }
+  let unseen = texts.indices.filter { !inPretraining[$0] && !inLabelled[$0] }
+  out.print(
+    "test reviews also in the pre-training text: \(inPretraining.filter { $0 }.count) of "
+      + "\(texts.count); also among the \(labels.value) labelled: "
+      + "\(inLabelled.filter { $0 }.count); in neither: \(unseen.count)")
+  // The learned-nothing baseline: BERT-small drawn as in the pre-training cell, after one
+  // pre-training step.
+  var generator = lesson.random("models")
+  let oneStep = PretrainingModel(configuration(factorized: false, shared: false), using: &generator)
+  _ = try pretrain(oneStep, task: .sentenceOrder, steps: 1, progress: out.progress("", total: 1))
+  let right = [bert!, oneStep].map { model in
+    prompts.map { prompt in
+      zip(prompt.classify(texts, model: model, vocabulary: vocabulary), truth).map { $0 == $1 }
+    }
+  }
+  func share(_ r: [Bool], _ items: [Int]) -> Double {
+    Double(items.filter { r[$0] }.count) / Double(items.count)
+  }
+  let all = Array(texts.indices)
+  let majority = [all, unseen].map { items in
+    let positive = share(truth.map { $0 == 1 }, items)
+    return Swift.max(positive, 1 - positive)
+  }
+  var rows = prompts.indices.map { i in
+    [
+      prompts[i].description, "\(prompts[i].positive) / \(prompts[i].negative)",
+      percent(share(right[0][i], all)), percent(share(right[0][i], unseen)),
+      percent(share(right[1][i], unseen)),
+    ]
+  }
+  rows.append(["chance", "", "50.0 %", "50.0 %", "50.0 %"])
+  rows.append(["always the majority class", "", percent(majority[0]), percent(majority[1]), ""])
+  for start in fineTuned.prefix(2) {
+    // Per review, the share of the runs that classified it right.
+    func mean(_ items: [Int]) -> Double {
+      items.reduce(0) { total, i in
+        total + Double(start.runs.filter { $0.right[i] }.count) / Double(start.runs.count)
+      } / Double(items.count)
+    }
+    rows.append([
+      "\(start.name), \(labels.value) labels", "", percent(mean(all)), percent(mean(unseen)), "",
+    ])
+  }
+  out.table(
+    ["prompt (TEXT: the review)", "positive / negative", "all test", "in neither", "one step"],
+    rows)
+  zeroShot = prompts.indices.map { share(right[0][$0], unseen) }
+  zeroShotMajority = majority[1]
+  zeroShotError = binomialError(0.5, unseen.count)
+  let best = zeroShot.max()!
+  out.print(
+    String(
+      format: "on the %d reviews in neither, one standard error of a share near 50 %% is %.1f "
+        + "points; the prompts span %.1f %% to %.1f %%; the majority class scores %.1f %%; "
+        + "\"one step\": BERT-small after a single pre-training step",
+      unseen.count, 100 * zeroShotError, 100 * zeroShot.min()!, 100 * best, 100 * majority[1]))
+  // Shown, not claimed: at the budgets this lesson runs, no prompt was ahead of the
+  // majority class by two standard errors at seeds 0-9 (the guide has the figures).
+  if best > majority[1] + 2 * zeroShotError {
+    out.print("the best prompt is ahead of the majority class by more than two standard errors")
+  } else {
+    out.print(
+      "no prompt is ahead of the majority class by two standard errors: after "
+        + "\(steps.value) pre-training steps the MLM head has not tied a review's sentiment to "
+        + "its verdict (cell 6 probed the same link the other way), so zero-shot is shown here, "
+        + "not claimed")
+  }
+}
+
+// MARK: Training in parts
+
+/// The runs of the training-in-parts cell, by recipe, for the closing table.
+var partRuns: [FineTuningRecipe: [FineTuningRun]] = [:]
+
+lesson.cell(
+  "Training in parts",
+  """
+  Pre-training trained every part of BERT-small at once; the task need not. **Training in \
+  parts** (hierarchical training) trains some parts, freezes them, and trains the rest \
+  later or not at all. Three ways to meet the same \(labels.value) labels, paired run by \
+  run with the fine-tuning cell (same classifier weights, same batches): **full \
+  fine-tuning**, the pre-trained row of cell 10, reuses the whole pre-trained encoder and trains all of \
+  it; a **linear probe** freezes the pre-trained encoder and trains only the classifier \
+  on its `[CLS]` vector, so it asks how much of the task the encoder's features already \
+  carry; **embeddings only** reuses just the pre-trained word vectors (frozen) in a fresh \
+  encoder whose other parts start from scratch — the older recipe of pre-trained word \
+  embeddings. A frozen part needs no gradient, so the probe's steps skip the backward \
+  pass through the encoder; the step times go to the terminal beside the progress bar, \
+  as timings change from run to run. What to look for: the trainable parameters, and how \
+  far each row lies from full fine-tuning and from scratch, against its paired standard \
+  error.
+  """
+) { out in
+  let splits = fineTuningSplits!
+  let bertSmall = bert.encoder
+  // The control of the check below trains the probe's encoder too: full fine-tuning.
+  let probe: FineTuningRecipe = out.isControl("freezing-costs") ? .full : .linearProbe
+  let recipes: [(FineTuningRecipe, TransformerEncoderModel)] = [
+    (probe, bertSmall), (.wordVectors, bertSmall),
+  ]
+  let jobs = recipes.indices.flatMap { recipe in (0..<trials).map { (recipe, $0) } }
+  let progress = out.progress(
+    "fine-tuning \(jobs.count) runs in parts", total: jobs.count * fineTuneSteps.value)
+  let results = try Parallelism.map(jobs.count) { job in
+    let (recipe, run) = jobs[job]
+    return try fineTune(
+      bertSmall.configuration, recipes[recipe].0, from: recipes[recipe].1, decay: 1, run: run,
+      on: splits, progress: progress)
+  }
+  partRuns = [.full: fineTuned[1].runs, .scratch: fineTuned[0].runs]
+  for (index, recipe) in [FineTuningRecipe.linearProbe, .wordVectors].enumerated() {
+    partRuns[recipe] = Array(results[(index * trials)..<((index + 1) * trials)])
+  }
+  let order: [FineTuningRecipe] = [.full, .linearProbe, .wordVectors, .scratch]
+  let accuracies = order.map { partRuns[$0]!.map(\.accuracy) }
+  func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
+  func against(_ row: Int, _ other: Int) -> String {
+    if row == other { return "" }
+    let difference = mean(accuracies[row]) - mean(accuracies[other])
+    guard trials >= 2 else { return String(format: "%+.1f", 100 * difference) }
+    let paired = PairedDifference(accuracies[row], accuracies[other])
+    return String(format: "%+.1f (SE %.1f)", 100 * paired.mean, 100 * paired.standardError)
+  }
+  out.table(
+    [
+      "recipe", "reuses", "trainable parameters", "backward through the encoder",
+      "mean test accuracy", "minus full", "minus scratch",
+    ],
+    order.indices.map { row in
+      let recipe = order[row]
+      return [
+        recipe.rawValue,
+        [.full: "encoder", .linearProbe: "encoder (frozen)", .wordVectors: "word table (frozen)"][
+          recipe] ?? "nothing",
+        groupedDigits(partRuns[recipe]![0].trainable),
+        recipe == .linearProbe ? "no" : "yes", percent(mean(accuracies[row])),
+        against(row, 0), against(row, 3),
+      ]
+    })
+  out.printTiming(
+    "seconds per fine-tuning step, two runs at a time: "
+      + order.map {
+        String(
+          format: "%@ %.1f ms", $0.rawValue,
+          1000 * mean(partRuns[$0]!.map(\.secondsPerStep)))
+      }.joined(separator: ", "))
+  out.print(
+    "points of test accuracy on the 500 test reviews, mean of \(trials) paired "
+      + (trials == 1 ? "run" : "runs") + "; the standard errors are of the paired differences")
+  let frozenCost = mean(accuracies[0]) - mean(accuracies[1])
+  guard trials >= 2 else {
+    out.print(
+      String(
+        format: "one run each under --quick: full fine-tuning minus the linear probe %+.1f "
+          + "points, shown, not claimed (no spread to measure it against)", 100 * frozenCost))
+    return
+  }
+  let frozen = PairedDifference(accuracies[0], accuracies[1])
+  out.check(
+    "freezing-costs", frozen.isClearlyPositive,
+    String(
+      format: "freezing the pre-trained encoder costs accuracy: full fine-tuning is ahead of "
+        + "the linear probe by %.1f points, more than two paired standard errors (%.1f), "
+        + "training %@ parameters instead of %@", 100 * frozen.mean, 100 * frozen.standardError,
+      groupedDigits(partRuns[.full]![0].trainable),
+      groupedDigits(partRuns[.linearProbe]![0].trainable)),
+    control: .sabotage("the probe's encoder is trained too: full fine-tuning in its place"),
+    learnedNothing: .setting("--set finetune-steps=1", "one fine-tuning step teaches neither"))
 }
 
 lesson.markdown(
