@@ -23,7 +23,11 @@ let lesson = Lesson(
     hand, explain both ideas, pre-train small BERT- and ALBERT-style encoders with masked \
     language modelling (MLM) and sentence-order prediction (SOP), say why SOP asks more of \
     a model than next-sentence prediction (NSP), and fine-tune a pre-trained encoder on a \
-    task with few labels — the "pre-train, then fine-tune" recipe.
+    task with few labels — the "pre-train, then fine-tune" recipe — or use it with no \
+    labels at all (zero-shot), or train it only in parts. Those are five ways of \
+    *decoupling* a model's parts from each other and from its task — pre-train then \
+    fine-tune, weight sharing, multi-task objectives, training in parts, zero-shot — and \
+    the lesson measures each one before its summary.
 
     It builds on lessons 4 (attention, transformer layers) and 5 (learning from text \
     without labels). Masked language modelling *is* lesson 5's token masking with the \
@@ -879,12 +883,11 @@ lesson.cell(
 
 /// The prompts of the zero-shot cell: the verdict slot of the pre-training text after the
 /// review and before it, then an adjective slot in a sentence pre-training never put
-/// after a review, with two pairs of words.
+/// after a review.
 let prompts = [
   ClozePrompt("we left [MASK] .", place: .afterText, positive: "smiling", negative: "early"),
   ClozePrompt("we left [MASK] .", place: .beforeText, positive: "smiling", negative: "early"),
   ClozePrompt("the movie was [MASK] .", place: .afterText, positive: "good", negative: "bad"),
-  ClozePrompt("the movie was [MASK] .", place: .afterText, positive: "great", negative: "awful"),
 ]
 
 /// The zero-shot accuracy of each prompt on the reviews in neither the pre-training text
@@ -899,20 +902,21 @@ func binomialError(_ p: Double, _ n: Int) -> Double { (p * (1 - p) / Double(n)).
 lesson.cell(
   "Zero-shot: a prompt instead of labels",
   """
-  Fine-tuning needed \(labels.value) labels. Can the pre-trained model classify reviews \
-  with *none* — **zero-shot**? Pre-training showed it reviews followed by verdicts, \
-  "… we left smiling ." after praise and "… we left early ." after complaints. So we \
-  write the review, then the **cloze prompt** `we left [MASK] .`, and ask the MLM head \
+  Fine-tuning needed \(labels.value) labels. Can the pre-trained BERT-small classify \
+  reviews with *none* — **zero-shot**? Pre-training showed it reviews followed by \
+  verdicts: "… we left smiling ." after praise, "… we left early ." after complaints. So \
+  we write the review, then the **cloze prompt** `we left [MASK] .`, and ask the MLM head \
   which word fits the gap: positive when `P(smiling) > P(early)`. No label is used; the \
   model only completes text of the kind it was trained on. The prompt is our choice, and \
-  the answer depends on it, so we try four: the verdict after the review (as in \
+  the answer can depend on it, so we try three: the verdict after the review (as in \
   pre-training), the verdict *before* it (as in SOP's swapped pairs, half of what \
-  pre-training saw), and a second review sentence `the movie was [MASK] .` — a place no \
-  pre-training text put an adjective after a review — with two pairs of words. Look at \
-  how far the rows lie apart, and compare them with chance, with the majority class and \
-  with the models fine-tuned on \(labels.value) labels (the same 500 test reviews). The \
-  grammar is small, so some test reviews also occur in the pre-training text (with their \
-  verdict) or among the labelled ones; the last column keeps only the reviews in neither.
+  pre-training saw), and a second review sentence `the movie was [MASK] .` with good / \
+  bad — a place where no pre-training text put an adjective after a review. Compare the \
+  rows with chance, with the majority class, with the models fine-tuned on \
+  \(labels.value) labels (the same 500 test reviews), and with the same prompts on a \
+  BERT-small after one pre-training step, which has learned nothing. The grammar is \
+  small, so some test reviews also occur in the pre-training text (with their verdict) \
+  or among the labelled ones; the column "in neither" keeps only the others.
   """
 ) { out in
   let splits = fineTuningSplits!
@@ -1093,6 +1097,73 @@ lesson.cell(
     learnedNothing: .setting("--set finetune-steps=1", "one fine-tuning step teaches neither"))
 }
 
+lesson.cell(
+  "Five ways to decouple, measured",
+  """
+  This lesson has now shown five ways of loosening the ties between a model's parts and \
+  its tasks: **pre-train, then fine-tune** (one training without labels serves the task), \
+  **weight sharing** (the depth of the computation no longer sets the parameter count), \
+  **multi-task** pre-training (MLM and SOP from one model), **training in parts** (freeze \
+  what was learned, train the rest), and **zero-shot** use (no task training at all). The \
+  table gathers, from this run, what each did here against its baseline; "helped" means \
+  ahead by more than two standard errors, "cost" behind by as much.
+  """
+) { out in
+  func points(_ x: Double) -> String { String(format: "%+.1f", 100 * x) }
+  func judged(_ a: [Double], _ b: [Double]) -> (text: String, verdict: String) {
+    guard a.count >= 2 else {
+      return (points(a[0] - b[0]) + " points (one run)", "one run: not judged")
+    }
+    let d = PairedDifference(a, b)
+    let verdict = d.isClearlyPositive ? "helped" : d.isClearlyNegative ? "cost" : "within 2 SE"
+    return (points(d.mean) + String(format: " points (SE %.1f)", 100 * d.standardError), verdict)
+  }
+  let accuracy = fineTuned.map { $0.runs.map(\.accuracy) }
+  let pretraining = judged(accuracy[1], accuracy[0])
+  let sharing = judged(accuracy[3], accuracy[1])
+  let probe = judged(partRuns[.linearProbe]!.map(\.accuracy), accuracy[1])
+  let words = judged(partRuns[.wordVectors]!.map(\.accuracy), accuracy[0])
+  let bertResult = pretrained[0].result
+  let albertResult = pretrained[pretrained.count - 1].result
+  let best = zeroShot.max()!
+  let zeroShotVerdict =
+    best > zeroShotMajority + 2 * zeroShotError
+    ? "helped" : "within 2 SE"
+  out.table(
+    ["idea", "cell", "against", "here", "verdict"],
+    [
+      [
+        "pre-train, then fine-tune", "10", "BERT-small from scratch",
+        pretraining.text + " of test accuracy", pretraining.verdict,
+      ],
+      [
+        "weight sharing (with factorization)", "5, 10", "BERT-small, both pre-trained",
+        groupedDigits(albertResult.parameters - bertResult.parameters) + " parameters; "
+          + sharing.text + " of test accuracy", sharing.verdict,
+      ],
+      [
+        "multi-task (MLM + SOP)", "5", "commonest word; chance",
+        "one model: at [MASK] \(percent(bertResult.mlm)) (\(percent(bertResult.commonest))), "
+          + "SOP \(percent(bertResult.pair)) (50.0 %)", "both learned; no one-task model to compare",
+      ],
+      [
+        "training in parts: linear probe", "12", "full fine-tuning",
+        probe.text + " with " + groupedDigits(partRuns[.linearProbe]![0].trainable)
+          + " trainable parameters", probe.verdict,
+      ],
+      [
+        "training in parts: word vectors only", "12", "BERT-small from scratch",
+        words.text, words.verdict,
+      ],
+      [
+        "zero-shot (best of \(prompts.count) prompts)", "11", "majority class",
+        String(
+          format: "%.1f %% against %.1f %% (SE %.1f)", 100 * best, 100 * zeroShotMajority,
+          100 * zeroShotError), zeroShotVerdict,
+      ],
+    ])
+}
+
 lesson.markdown(
   """
   ## Summary
@@ -1116,9 +1187,19 @@ lesson.markdown(
   - Pre-training objectives: **MLM** predicts hidden words; **SOP** asks for the order of \
   two segments of one text, which no cue but the order answers; **NSP** can be passed by \
   noticing that the segments come from different texts, so it teaches little about order.
-  - **Decoupling**: pre-training is done once and fine-tuning many times; weight sharing \
-  decouples the depth of the computation from the number of parameters; factorization \
-  decouples the embedding size from the hidden size.
+  - **Decoupling**, five ways: pre-training is done once and fine-tuning many times; \
+  weight sharing decouples the depth of the computation from the number of parameters \
+  (and factorization the embedding size from the hidden size); one model learns two \
+  objectives (multi-task); parts can be trained separately and frozen (training in \
+  parts); a pre-trained model can be asked a task it was never trained on (zero-shot). \
+  Which of them helped at this run, and by how much, is the table of the last cell — \
+  computed from this run's numbers, each against its baseline with its standard error.
+  - **Zero-shot** by a cloze prompt reads the answer off the MLM head, with no label; it \
+  needs pre-training to have tied the task to words the head can predict, and the \
+  prompt's wording moves the result (cell 11 shows how much at this run).
+  - **Training in parts**: a linear probe trains only the classifier and skips the \
+  backward pass through the encoder; what that saves and what it gives up against full \
+  fine-tuning is the table of cell 12.
   - **Pre-train, then fine-tune**: one pre-training on unlabelled text serves many tasks; \
   with few labels the pre-trained encoder beats one trained from scratch (the default \
   run checks it on 100), and what carried over \
@@ -1160,6 +1241,20 @@ lesson.quiz([
   Question(
     "With layer-wise decay 0.5 and a top learning rate of 0.001, what rate does the layer two below the top get?",
     number: 0.00025, tolerance: 1e-12, explanation: "0.001 · 0.5² = 0.00025."),
+  Question(
+    "A linear probe freezes an encoder with H = 32 and trains only a two-class linear classifier on its [CLS] vector. How many parameters does it train?",
+    number: 66, tolerance: 0.5,
+    explanation: "A 32 × 2 weight and 2 biases: 64 + 2 = 66 (cell 12's table)."),
+  Question(
+    "A cloze prompt classifies by log P(smiling) − log P(early) at the mask. Why can it compare the two logits instead of the probabilities?",
+    choices: [
+      "both probabilities come from one softmax, so its normaliser cancels in the difference",
+      "the logits of a pre-trained model are already probabilities",
+      "the mask position has no softmax",
+    ],
+    answer: 0,
+    explanation:
+      "log P(w) = logit(w) − log Σ exp(logits); the second term is the same for both words."),
 ])
 
 lesson.run()
