@@ -1144,7 +1144,8 @@ lesson.cell(
       [
         "multi-task (MLM + SOP)", "5", "commonest word; chance",
         "one model: at [MASK] \(percent(bertResult.mlm)) (\(percent(bertResult.commonest))), "
-          + "SOP \(percent(bertResult.pair)) (50.0 %)", "both learned; no one-task model to compare",
+          + "SOP \(percent(bertResult.pair)) (50.0 %)",
+        "both learned; no one-task model to compare",
       ],
       [
         "training in parts: linear probe", "12", "full fine-tuning",
