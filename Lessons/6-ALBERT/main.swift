@@ -783,12 +783,22 @@ func fineTune(
   let groups = ParameterGroup.layerwise(trained, learningRate: 1e-3, decay: decay)
   let train = splits.labelled
   let started = Date()
+  // A frozen encoder gives each review the same [CLS] vector at every step, so a linear
+  // probe computes them once and trains its classifier on them.
+  let features =
+    recipe == .linearProbe
+    ? withNoGrad { classifier.features(classificationBatch(train)) } : nil
   try TrainingLoop(steps: fineTuneSteps.value, clipNorm: 1).run(
     model: classifier, optimizer: AdamW(groups: groups, weightDecay: 0.01),
     loss: { _ in
-      let picked = (0..<32).map { _ in train[generator.index(train.count)] }
+      let picked = (0..<32).map { _ in generator.index(train.count) }
+      let targets = picked.map { train[$0].label }
+      if let features {
+        return Tensor.crossEntropy(
+          classifier.head(features.indexSelect(axis: 0, indices: picked)), targets: targets)
+      }
       return Tensor.crossEntropy(
-        classifier(classificationBatch(picked)), targets: picked.map { $0.label })
+        classifier(classificationBatch(picked.map { train[$0] })), targets: targets)
     },
     onStep: { progress.advance(loss: $0.loss) })
   let seconds = Date().timeIntervalSince(started) / Double(fineTuneSteps.value)
@@ -1138,7 +1148,7 @@ lesson.cell(
       ],
       [
         "weight sharing (with factorization)", "5, 10", "BERT-small, both pre-trained",
-        groupedDigits(albertResult.parameters - bertResult.parameters) + " parameters; "
+        groupedDigits(bertResult.parameters - albertResult.parameters) + " parameters fewer; "
           + sharing.text + " of test accuracy", sharing.verdict,
       ],
       [

@@ -77,19 +77,29 @@ public struct ClozePrompt: Sendable, Equatable {
     precondition(
       missingWords(in: vocabulary).isEmpty,
       "ClozePrompt: \(missingWords(in: vocabulary)) not in the vocabulary of the model")
-    guard !texts.isEmpty else { return [] }
-    let laid = texts.map(layout)
-    let batch = PaddedBatch(laid.map { vocabulary.encode($0.tokens) }, padID: vocabulary.padID)
-    let segments = PaddedBatch(laid.map { $0.segments }, padID: 0).ids
-    let positions = laid.indices.map { $0 * batch.length + laid[$0].mask }
-    let logits = withNoGrad {
-      model(batch, segments: segments, predictingAt: positions).tokens
-    }
     let (p, n) = (vocabulary.id(positive), vocabulary.id(negative))
     let width = vocabulary.count
-    let values = logits.scalars
-    return texts.indices.map { values[$0 * width + p] - values[$0 * width + n] }
+    var scores = [Float](repeating: 0, count: texts.count)
+    // Texts of similar length go together, so that little of each batch is padding.
+    let order = texts.indices.sorted { texts[$0].count < texts[$1].count }
+    for start in stride(from: 0, to: order.count, by: Self.batchSize) {
+      let chunk = Array(order[start..<Swift.min(start + Self.batchSize, order.count)])
+      let laid = chunk.map { layout(texts[$0]) }
+      let batch = PaddedBatch(laid.map { vocabulary.encode($0.tokens) }, padID: vocabulary.padID)
+      let segments = PaddedBatch(laid.map { $0.segments }, padID: 0).ids
+      let positions = laid.indices.map { $0 * batch.length + laid[$0].mask }
+      let values = withNoGrad {
+        model(batch, segments: segments, predictingAt: positions).tokens
+      }.scalars
+      for (row, text) in chunk.enumerated() {
+        scores[text] = values[row * width + p] - values[row * width + n]
+      }
+    }
+    return scores
   }
+
+  /// How many texts `scores` runs through the model at once.
+  static let batchSize = 64
 
   /// The class each text gets: 1 (positive) where its score is above zero, else 0.
   public func classify(
