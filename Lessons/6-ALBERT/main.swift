@@ -993,17 +993,20 @@ lesson.cell(
         + "points; the prompts span %.1f %% to %.1f %%; the majority class scores %.1f %%; "
         + "\"one step\": BERT-small after a single pre-training step",
       unseen.count, 100 * zeroShotError, 100 * zeroShot.min()!, 100 * best, 100 * majority[1]))
-  // Shown, not claimed: at the budgets this lesson runs, no prompt was ahead of the
-  // majority class by two standard errors at seeds 0-9 (the guide has the figures).
-  if best > majority[1] + 2 * zeroShotError {
-    out.print("the best prompt is ahead of the majority class by more than two standard errors")
-  } else {
-    out.print(
-      "no prompt is ahead of the majority class by two standard errors: after "
-        + "\(steps.value) pre-training steps the MLM head has not tied a review's sentiment to "
-        + "its verdict (cell 6 probed the same link the other way), so zero-shot is shown here, "
-        + "not claimed")
+  // Shown, not claimed: at this pre-training budget a prompt is rarely ahead (the guide
+  // gives ten seeds), and among three prompts one can clear two standard errors by luck.
+  func list(_ indices: [Int]) -> String {
+    indices.isEmpty
+      ? "none" : indices.map { "\"\(prompts[$0].description)\"" }.joined(separator: ", ")
   }
+  let ahead = prompts.indices.filter { zeroShot[$0] > majority[1] + 2 * zeroShotError }
+  let below = prompts.indices.filter { zeroShot[$0] < 0.5 - 2 * zeroShotError }
+  out.print(
+    "ahead of the majority class by more than two standard errors: \(list(ahead)); below "
+      + "chance by more than two: \(list(below)). Zero-shot is shown here, not claimed: after "
+      + "\(steps.value) pre-training steps the MLM head has barely tied a review's sentiment to "
+      + "its verdict (cell 6 probed the same link the other way), and with three prompts to "
+      + "choose from, one can clear two standard errors by luck")
 }
 
 // MARK: Training in parts
@@ -1135,10 +1138,11 @@ lesson.cell(
   let words = judged(partRuns[.wordVectors]!.map(\.accuracy), accuracy[0])
   let bertResult = pretrained[0].result
   let albertResult = pretrained[pretrained.count - 1].result
-  let best = zeroShot.max()!
+  // The prompt fixed in advance: the verdict slot where pre-training put it.
+  let verdictPrompt = zeroShot[0]
   let zeroShotVerdict =
-    best > zeroShotMajority + 2 * zeroShotError
-    ? "helped" : "within 2 SE"
+    verdictPrompt > zeroShotMajority + 2 * zeroShotError
+    ? "helped" : verdictPrompt < zeroShotMajority - 2 * zeroShotError ? "cost" : "within 2 SE"
   out.table(
     ["idea", "cell", "against", "here", "verdict"],
     [
@@ -1167,9 +1171,9 @@ lesson.cell(
         words.text, words.verdict,
       ],
       [
-        "zero-shot (best of \(prompts.count) prompts)", "11", "majority class",
+        "zero-shot (\"\(prompts[0].description)\")", "11", "majority class",
         String(
-          format: "%.1f %% against %.1f %% (SE %.1f)", 100 * best, 100 * zeroShotMajority,
+          format: "%.1f %% against %.1f %% (SE %.1f)", 100 * verdictPrompt, 100 * zeroShotMajority,
           100 * zeroShotError), zeroShotVerdict,
       ],
     ])
