@@ -909,6 +909,58 @@ var zeroShotError = 0.0
 /// A binomial standard error: of a share `p` measured on `n` items.
 func binomialError(_ p: Double, _ n: Int) -> Double { (p * (1 - p) / Double(n)).squareRoot() }
 
+/// The share of `items` whose entry of `right` is true.
+func share(_ right: [Bool], _ items: [Int]) -> Double {
+  Double(items.filter { right[$0] }.count) / Double(items.count)
+}
+
+/// The mean over fine-tuning runs of their accuracy on `items` of the test reviews.
+func meanShare(_ runs: [FineTuningRun], _ items: [Int]) -> Double {
+  runs.map { share($0.right, items) }.reduce(0, +) / Double(runs.count)
+}
+
+/// The fine-tuning cell's test reviews, and which of them also occur as a sentence of the
+/// pre-training text or among the labelled reviews: those are not held out from a model
+/// that read them.
+struct HeldOut {
+  let texts: [[String]]
+  let labels: [Int]
+  let inPretraining: Int
+  let inLabels: Int
+  /// The test reviews in neither.
+  let unseen: [Int]
+
+  init(_ splits: FineTuningSplits) {
+    texts = splits.test.map { Tokenizer.words($0.text) }
+    labels = splits.test.map(\.label)
+    func key(_ tokens: [String]) -> String { tokens.joined(separator: " ") }
+    let pretraining = Set(pretrainingDocuments.flatMap { Corruption.sentences($0).map(key) })
+    let labelled = Set(splits.labelled.map { key(Tokenizer.words($0.text)) })
+    let seen = texts.map { (pretraining.contains(key($0)), labelled.contains(key($0))) }
+    inPretraining = seen.filter { $0.0 }.count
+    inLabels = seen.filter { $0.1 }.count
+    unseen = texts.indices.filter { !seen[$0].0 && !seen[$0].1 }
+  }
+
+  /// Whether each predicted class is the review's label.
+  func right(_ predicted: [Int]) -> [Bool] { zip(predicted, labels).map { $0 == $1 } }
+
+  /// The share of the commoner label among `items`.
+  func majorityShare(_ items: [Int]) -> Double {
+    let positive = share(labels.map { $0 == 1 }, items)
+    return Swift.max(positive, 1 - positive)
+  }
+}
+
+/// BERT-small drawn as in the pre-training cell, after a single pre-training step: a
+/// model that has learned nothing, for the learned-nothing baseline.
+func pretrainedForOneStep(progress: Notebook.Progress) throws -> PretrainingModel {
+  var generator = lesson.random("models")
+  let model = PretrainingModel(configuration(factorized: false, shared: false), using: &generator)
+  _ = try pretrain(model, task: .sentenceOrder, steps: 1, progress: progress)
+  return model
+}
+
 lesson.cell(
   "Zero-shot: a prompt instead of labels",
   """
@@ -929,37 +981,19 @@ lesson.cell(
   or among the labelled ones; the column "in neither" keeps only the others.
   """
 ) { out in
-  let splits = fineTuningSplits!
-  let texts = splits.test.map { Tokenizer.words($0.text) }
-  let truth = splits.test.map(\.label)
-  let pretrainingSentences = Set(
-    pretrainingDocuments.flatMap { Corruption.sentences($0).map { $0.joined(separator: " ") } })
-  let labelledTexts = Set(splits.labelled.map { Tokenizer.words($0.text).joined(separator: " ") })
-  let inPretraining = texts.map { pretrainingSentences.contains($0.joined(separator: " ")) }
-  let inLabelled = texts.map { labelledTexts.contains($0.joined(separator: " ")) }
-  let unseen = texts.indices.filter { !inPretraining[$0] && !inLabelled[$0] }
+  let test = HeldOut(fineTuningSplits)
   out.print(
-    "test reviews also in the pre-training text: \(inPretraining.filter { $0 }.count) of "
-      + "\(texts.count); also among the \(labels.value) labelled: "
-      + "\(inLabelled.filter { $0 }.count); in neither: \(unseen.count)")
-  // The learned-nothing baseline: BERT-small drawn as in the pre-training cell, after one
-  // pre-training step.
-  var generator = lesson.random("models")
-  let oneStep = PretrainingModel(configuration(factorized: false, shared: false), using: &generator)
-  _ = try pretrain(oneStep, task: .sentenceOrder, steps: 1, progress: out.progress("", total: 1))
+    "test reviews also in the pre-training text: \(test.inPretraining) of \(test.texts.count); "
+      + "also among the \(labels.value) labelled: \(test.inLabels); in neither: "
+      + "\(test.unseen.count)")
+  // Each prompt's right answers, from the pre-trained BERT-small and from one that has
+  // learned nothing.
+  let oneStep = try pretrainedForOneStep(progress: out.progress("one pre-training step", total: 1))
   let right = [bert!, oneStep].map { model in
-    prompts.map { prompt in
-      zip(prompt.classify(texts, model: model, vocabulary: vocabulary), truth).map { $0 == $1 }
-    }
+    prompts.map { test.right($0.classify(test.texts, model: model, vocabulary: vocabulary)) }
   }
-  func share(_ r: [Bool], _ items: [Int]) -> Double {
-    Double(items.filter { r[$0] }.count) / Double(items.count)
-  }
-  let all = Array(texts.indices)
-  let majority = [all, unseen].map { items in
-    let positive = share(truth.map { $0 == 1 }, items)
-    return Swift.max(positive, 1 - positive)
-  }
+  let (all, unseen) = (Array(test.texts.indices), test.unseen)
+  let majority = [all, unseen].map(test.majorityShare)
   var rows = prompts.indices.map { i in
     [
       prompts[i].description, "\(prompts[i].positive) / \(prompts[i].negative)",
@@ -970,14 +1004,9 @@ lesson.cell(
   rows.append(["chance", "", "50.0 %", "50.0 %", "50.0 %"])
   rows.append(["always the majority class", "", percent(majority[0]), percent(majority[1]), ""])
   for start in fineTuned.prefix(2) {
-    // Per review, the share of the runs that classified it right.
-    func mean(_ items: [Int]) -> Double {
-      items.reduce(0) { total, i in
-        total + Double(start.runs.filter { $0.right[i] }.count) / Double(start.runs.count)
-      } / Double(items.count)
-    }
     rows.append([
-      "\(start.name), \(labels.value) labels", "", percent(mean(all)), percent(mean(unseen)), "",
+      "\(start.name), \(labels.value) labels", "", percent(meanShare(start.runs, all)),
+      percent(meanShare(start.runs, unseen)), "",
     ])
   }
   out.table(
@@ -1010,6 +1039,21 @@ lesson.cell(
 }
 
 // MARK: Training in parts
+
+/// What each recipe takes from pre-training.
+let reused: [FineTuningRecipe: String] = [
+  .full: "encoder", .linearProbe: "encoder (frozen)", .wordVectors: "word table (frozen)",
+  .scratch: "nothing",
+]
+
+func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
+
+/// `a − b` in points, with its paired standard error when there are runs enough for one.
+func pairedText(_ a: [Double], _ b: [Double]) -> String {
+  guard a.count >= 2 else { return String(format: "%+.1f", 100 * (mean(a) - mean(b))) }
+  let paired = PairedDifference(a, b)
+  return String(format: "%+.1f (SE %.1f)", 100 * paired.mean, 100 * paired.standardError)
+}
 
 /// The runs of the training-in-parts cell, by recipe, for the closing table.
 var partRuns: [FineTuningRecipe: [FineTuningRun]] = [:]
@@ -1055,28 +1099,17 @@ lesson.cell(
   }
   let order: [FineTuningRecipe] = [.full, .linearProbe, .wordVectors, .scratch]
   let accuracies = order.map { partRuns[$0]!.map(\.accuracy) }
-  func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
-  func against(_ row: Int, _ other: Int) -> String {
-    if row == other { return "" }
-    let difference = mean(accuracies[row]) - mean(accuracies[other])
-    guard trials >= 2 else { return String(format: "%+.1f", 100 * difference) }
-    let paired = PairedDifference(accuracies[row], accuracies[other])
-    return String(format: "%+.1f (SE %.1f)", 100 * paired.mean, 100 * paired.standardError)
-  }
   out.table(
     [
       "recipe", "reuses", "trainable parameters", "backward through the encoder",
       "mean test accuracy", "minus full", "minus scratch",
     ],
     order.indices.map { row in
-      let recipe = order[row]
-      return [
-        recipe.rawValue,
-        [.full: "encoder", .linearProbe: "encoder (frozen)", .wordVectors: "word table (frozen)"][
-          recipe] ?? "nothing",
-        groupedDigits(partRuns[recipe]![0].trainable),
-        recipe == .linearProbe ? "no" : "yes", percent(mean(accuracies[row])),
-        against(row, 0), against(row, 3),
+      [
+        order[row].rawValue, reused[order[row]]!, groupedDigits(partRuns[order[row]]![0].trainable),
+        order[row] == .linearProbe ? "no" : "yes", percent(mean(accuracies[row])),
+        row == 0 ? "" : pairedText(accuracies[row], accuracies[0]),
+        row == 3 ? "" : pairedText(accuracies[row], accuracies[3]),
       ]
     })
   out.printTiming(
