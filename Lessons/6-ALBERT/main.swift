@@ -23,7 +23,11 @@ let lesson = Lesson(
     hand, explain both ideas, pre-train small BERT- and ALBERT-style encoders with masked \
     language modelling (MLM) and sentence-order prediction (SOP), say why SOP asks more of \
     a model than next-sentence prediction (NSP), and fine-tune a pre-trained encoder on a \
-    task with few labels — the "pre-train, then fine-tune" recipe.
+    task with few labels — the "pre-train, then fine-tune" recipe — or use it with no \
+    labels at all (zero-shot), or train it only in parts. Those are five ways of \
+    *decoupling* a model's parts from each other and from its task — pre-train then \
+    fine-tune, weight sharing, multi-task objectives, training in parts, zero-shot — and \
+    the lesson measures each one before its summary.
 
     It builds on lessons 4 (attention, transformer layers) and 5 (learning from text \
     without labels). Masked language modelling *is* lesson 5's token masking with the \
@@ -755,46 +759,63 @@ func classificationBatch(_ reviews: [Review]) -> PaddedBatch {
     }, padID: vocabulary.padID)
 }
 
-/// Fine-tunes a sentiment classifier on `configuration`'s encoder and returns its test
-/// accuracy. It starts from `source`'s weights (or random ones when `source` is nil); each
-/// depth's learning rate is `decay` times the one above (1: one rate for all). Run `run` of
-/// every start draws the same classifier weights and the same batches, so runs pair up
-/// across starts.
+/// One fine-tuning run: which test reviews it classified right, how many parameters it
+/// trained, and how long a step took.
+struct FineTuningRun {
+  var right: [Bool]
+  var trainable: Int
+  var secondsPerStep: Double
+
+  var accuracy: Double { Double(right.filter { $0 }.count) / Double(right.count) }
+}
+
+/// Fine-tunes a sentiment classifier on `configuration`'s encoder. It reuses from
+/// `source` what `recipe` says (nothing, everything, or the word vectors) and trains the
+/// rest; each depth's learning rate is `decay` times the one above (1: one rate for all).
+/// Run `run` of every start draws the same initial weights, classifier and batches, so
+/// runs pair up across starts.
 func fineTune(
-  _ configuration: EncoderConfiguration, from source: TransformerEncoderModel?, decay: Float,
-  run: Int, on splits: FineTuningSplits, progress: Notebook.Progress
-) throws -> Double {
+  _ configuration: EncoderConfiguration, _ recipe: FineTuningRecipe,
+  from source: TransformerEncoderModel?, decay: Float, run: Int, on splits: FineTuningSplits,
+  progress: Notebook.Progress
+) throws -> FineTuningRun {
   var generator = lesson.random("fine-tune \(run)")
   let encoder = TransformerEncoderModel(configuration, using: &generator)
-  if let source { for (p, q) in zip(encoder.parameters(), source.parameters()) { p.assign(q) } }
   let classifier = SequenceClassifier(encoder: encoder, classes: 2, using: &generator)
-  let groups = ParameterGroup.layerwise(
-    encoder.parameterGroupsByDepth() + [classifier.head.parameters()], learningRate: 1e-3,
-    decay: decay)
+  let trained = recipe.prepare(classifier, from: source)
+  let groups = ParameterGroup.layerwise(trained, learningRate: 1e-3, decay: decay)
   let train = splits.labelled
+  let started = Date()
+  // A frozen encoder gives each review the same [CLS] vector at every step, so a linear
+  // probe computes them once and trains its classifier on them.
+  let features =
+    recipe == .linearProbe
+    ? withNoGrad { classifier.features(classificationBatch(train)) } : nil
   try TrainingLoop(steps: fineTuneSteps.value, clipNorm: 1).run(
     model: classifier, optimizer: AdamW(groups: groups, weightDecay: 0.01),
     loss: { _ in
-      let picked = (0..<32).map { _ in train[generator.index(train.count)] }
+      let picked = (0..<32).map { _ in generator.index(train.count) }
+      let targets = picked.map { train[$0].label }
+      if let features {
+        return Tensor.crossEntropy(
+          classifier.head(features.indexSelect(axis: 0, indices: picked)), targets: targets)
+      }
       return Tensor.crossEntropy(
-        classifier(classificationBatch(picked)), targets: picked.map { $0.label })
+        classifier(classificationBatch(picked.map { train[$0] })), targets: targets)
     },
     onStep: { progress.advance(loss: $0.loss) })
+  let seconds = Date().timeIntervalSince(started) / Double(fineTuneSteps.value)
   classifier.eval()
   let predicted = withNoGrad { classifier(classificationBatch(splits.test)).argmax(axis: -1) }
-  return Double(zip(predicted, splits.test).filter { $0 == $1.label }.count)
-    / Double(splits.test.count)
+  return FineTuningRun(
+    right: zip(predicted, splits.test).map { $0 == $1.label },
+    trainable: trained.joined().reduce(0) { $0 + $1.count }, secondsPerStep: seconds)
 }
 
-/// The paired standard error of `a − b` over runs that share their luck run by run.
-func pairedError(_ a: [Double], _ b: [Double]) -> Double {
-  let differences = zip(a, b).map { $0 - $1 }
-  let mean = differences.reduce(0, +) / Double(differences.count)
-  let spread =
-    differences.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
-    / Double(Swift.max(differences.count - 1, 1))
-  return (spread / Double(differences.count)).squareRoot()
-}
+/// Each start's fine-tuning runs, run by run, and the reviews they used: the cells after
+/// the fine-tuning cell compare with them.
+var fineTuned: [(name: String, runs: [FineTuningRun])] = []
+var fineTuningSplits: FineTuningSplits!
 
 lesson.cell(
   "Sentiment from \(labels.value) labels",
@@ -805,37 +826,34 @@ lesson.cell(
   """
 ) { out in
   let splits = FineTuningSplits(reviews, labels: labels.value)
-  let bertConfiguration = bert.encoder.configuration
-  let albertConfiguration = albert.encoder.configuration
+  fineTuningSplits = splits
+  let (bertSmall, albertSmall) = (bert.encoder, albert.encoder)
   let starts:
-    [(
-      name: String, configuration: EncoderConfiguration, source: TransformerEncoderModel?,
-      decay: Float
-    )] = [
-      ("BERT-small from scratch", bertConfiguration, nil, 1),
+    [(name: String, encoder: TransformerEncoderModel, recipe: FineTuningRecipe, decay: Float)] = [
+      ("BERT-small from scratch", bertSmall, .scratch, 1),
       // The control of the pre-training check starts this row from scratch too.
       (
-        "BERT-small pre-trained, one rate", bertConfiguration,
-        out.isControl("pre-training-helps") ? nil : bert.encoder, 1
+        "BERT-small pre-trained, one rate", bertSmall,
+        out.isControl("pre-training-helps") ? .scratch : .full, 1
       ),
-      (
-        "BERT-small pre-trained, decay \(decay.value)", bertConfiguration, bert.encoder, decay.value
-      ),
-      ("ALBERT-small pre-trained, one rate", albertConfiguration, albert.encoder, 1),
+      ("BERT-small pre-trained, decay \(decay.value)", bertSmall, .full, decay.value),
+      ("ALBERT-small pre-trained, one rate", albertSmall, .full, 1),
     ]
   let jobs = starts.indices.flatMap { start in (0..<trials).map { (start, $0) } }
   let progress = out.progress(
     "fine-tuning \(jobs.count) runs", total: jobs.count * fineTuneSteps.value)
-  let accuracies = try Parallelism.map(jobs.count) { job in
+  let results = try Parallelism.map(jobs.count) { job in
     let (start, run) = jobs[job]
+    let s = starts[start]
     return try fineTune(
-      starts[start].configuration, from: starts[start].source, decay: starts[start].decay,
-      run: run, on: splits, progress: progress)
+      s.encoder.configuration, s.recipe, from: s.encoder, decay: s.decay, run: run, on: splits,
+      progress: progress)
+  }
+  fineTuned = starts.indices.map { start in
+    (starts[start].name, Array(results[(start * trials)..<((start + 1) * trials)]))
   }
   /// Each start's test accuracy, run by run.
-  let runs = starts.indices.map { start in
-    Array(accuracies[(start * trials)..<((start + 1) * trials)])
-  }
+  let runs = fineTuned.map { $0.runs.map(\.accuracy) }
   let means = runs.map { $0.reduce(0, +) / Double(trials) }
   out.table(
     ["start", "mean test accuracy", "runs"],
@@ -856,7 +874,7 @@ lesson.cell(
     // Run t of every start shares its classifier's initial weights and its batches, so
     // the runs are compared in pairs: the spread of the paired differences gives the
     // standard error, without the run-to-run luck both starts share.
-    let error = pairedError(runs[1], runs[0])
+    let error = PairedDifference(runs[1], runs[0]).standardError
     out.print(
       String(
         format: "standard error of BERT-small pre-trained minus scratch, from the %d paired "
@@ -872,6 +890,329 @@ lesson.cell(
       control: .sabotage(
         "the pre-trained start is replaced by a fresh BERT-small, drawn as the scratch one is"))
   }
+}
+
+// MARK: Zero-shot
+
+/// The prompts of the zero-shot cell: the verdict slot of the pre-training text after the
+/// review and before it, then an adjective slot in a sentence pre-training never put
+/// after a review.
+let prompts = [
+  ClozePrompt("we left [MASK] .", place: .afterText, positive: "smiling", negative: "early"),
+  ClozePrompt("we left [MASK] .", place: .beforeText, positive: "smiling", negative: "early"),
+  ClozePrompt("the movie was [MASK] .", place: .afterText, positive: "good", negative: "bad"),
+]
+
+/// The zero-shot accuracy of each prompt on the reviews in neither the pre-training text
+/// nor the labels, the majority class's share there, and one standard error near 50 %.
+var zeroShot: [Double] = []
+var zeroShotMajority = 0.0
+var zeroShotError = 0.0
+
+/// A binomial standard error: of a share `p` measured on `n` items.
+func binomialError(_ p: Double, _ n: Int) -> Double { (p * (1 - p) / Double(n)).squareRoot() }
+
+/// The share of `items` whose entry of `right` is true.
+func share(_ right: [Bool], _ items: [Int]) -> Double {
+  Double(items.filter { right[$0] }.count) / Double(items.count)
+}
+
+/// The mean over fine-tuning runs of their accuracy on `items` of the test reviews.
+func meanShare(_ runs: [FineTuningRun], _ items: [Int]) -> Double {
+  runs.map { share($0.right, items) }.reduce(0, +) / Double(runs.count)
+}
+
+/// The fine-tuning cell's test reviews, and which of them also occur as a sentence of the
+/// pre-training text or among the labelled reviews: those are not held out from a model
+/// that read them.
+struct HeldOut {
+  let texts: [[String]]
+  let labels: [Int]
+  let inPretraining: Int
+  let inLabels: Int
+  /// The test reviews in neither.
+  let unseen: [Int]
+
+  init(_ splits: FineTuningSplits) {
+    texts = splits.test.map { Tokenizer.words($0.text) }
+    labels = splits.test.map(\.label)
+    func key(_ tokens: [String]) -> String { tokens.joined(separator: " ") }
+    let pretraining = Set(pretrainingDocuments.flatMap { Corruption.sentences($0).map(key) })
+    let labelled = Set(splits.labelled.map { key(Tokenizer.words($0.text)) })
+    let seen = texts.map { (pretraining.contains(key($0)), labelled.contains(key($0))) }
+    inPretraining = seen.filter { $0.0 }.count
+    inLabels = seen.filter { $0.1 }.count
+    unseen = texts.indices.filter { !seen[$0].0 && !seen[$0].1 }
+  }
+
+  /// Whether each predicted class is the review's label.
+  func right(_ predicted: [Int]) -> [Bool] { zip(predicted, labels).map { $0 == $1 } }
+
+  /// The share of the commoner label among `items`.
+  func majorityShare(_ items: [Int]) -> Double {
+    let positive = share(labels.map { $0 == 1 }, items)
+    return Swift.max(positive, 1 - positive)
+  }
+}
+
+/// BERT-small drawn as in the pre-training cell, after a single pre-training step: a
+/// model that has learned nothing, for the learned-nothing baseline.
+func pretrainedForOneStep(progress: Notebook.Progress) throws -> PretrainingModel {
+  var generator = lesson.random("models")
+  let model = PretrainingModel(configuration(factorized: false, shared: false), using: &generator)
+  _ = try pretrain(model, task: .sentenceOrder, steps: 1, progress: progress)
+  return model
+}
+
+lesson.cell(
+  "Zero-shot: a prompt instead of labels",
+  """
+  Fine-tuning needed \(labels.value) labels. Can the pre-trained BERT-small classify \
+  reviews with *none* — **zero-shot**? Pre-training showed it reviews followed by \
+  verdicts: "… we left smiling ." after praise, "… we left early ." after complaints. So \
+  we write the review, then the **cloze prompt** `we left [MASK] .`, and ask the MLM head \
+  which word fits the gap: positive when `P(smiling) > P(early)`. No label is used; the \
+  model only completes text of the kind it was trained on. The prompt is our choice, and \
+  the answer can depend on it, so we try three: the verdict after the review (as in \
+  pre-training), the verdict *before* it (as in SOP's swapped pairs, half of what \
+  pre-training saw), and a second review sentence `the movie was [MASK] .` with good / \
+  bad — a place where no pre-training text put an adjective after a review. Compare the \
+  rows with chance, with the majority class, with the models fine-tuned on \
+  \(labels.value) labels (the same 500 test reviews), and with the same prompts on a \
+  BERT-small after one pre-training step, which has learned nothing. The grammar is \
+  small, so some test reviews also occur in the pre-training text (with their verdict) \
+  or among the labelled ones; the column "in neither" keeps only the others.
+  """
+) { out in
+  let test = HeldOut(fineTuningSplits)
+  out.print(
+    "test reviews also in the pre-training text: \(test.inPretraining) of \(test.texts.count); "
+      + "also among the \(labels.value) labelled: \(test.inLabels); in neither: "
+      + "\(test.unseen.count)")
+  // Each prompt's right answers, from the pre-trained BERT-small and from one that has
+  // learned nothing.
+  let oneStep = try pretrainedForOneStep(progress: out.progress("one pre-training step", total: 1))
+  let right = [bert!, oneStep].map { model in
+    prompts.map { test.right($0.classify(test.texts, model: model, vocabulary: vocabulary)) }
+  }
+  let (all, unseen) = (Array(test.texts.indices), test.unseen)
+  let majority = [all, unseen].map(test.majorityShare)
+  var rows = prompts.indices.map { i in
+    [
+      prompts[i].description, "\(prompts[i].positive) / \(prompts[i].negative)",
+      percent(share(right[0][i], all)), percent(share(right[0][i], unseen)),
+      percent(share(right[1][i], unseen)),
+    ]
+  }
+  rows.append(["chance", "", "50.0 %", "50.0 %", "50.0 %"])
+  rows.append(["always the majority class", "", percent(majority[0]), percent(majority[1]), ""])
+  for start in fineTuned.prefix(2) {
+    rows.append([
+      "\(start.name), \(labels.value) labels", "", percent(meanShare(start.runs, all)),
+      percent(meanShare(start.runs, unseen)), "",
+    ])
+  }
+  out.table(
+    ["prompt (TEXT: the review)", "positive / negative", "all test", "in neither", "one step"],
+    rows)
+  zeroShot = prompts.indices.map { share(right[0][$0], unseen) }
+  zeroShotMajority = majority[1]
+  zeroShotError = binomialError(0.5, unseen.count)
+  let best = zeroShot.max()!
+  out.print(
+    String(
+      format: "on the %d reviews in neither, one standard error of a share near 50 %% is %.1f "
+        + "points; the prompts span %.1f %% to %.1f %%; the majority class scores %.1f %%; "
+        + "\"one step\": BERT-small after a single pre-training step",
+      unseen.count, 100 * zeroShotError, 100 * zeroShot.min()!, 100 * best, 100 * majority[1]))
+  // Shown, not claimed: at this pre-training budget a prompt is rarely ahead (the guide
+  // gives ten seeds), and among three prompts one can clear two standard errors by luck.
+  func list(_ indices: [Int]) -> String {
+    indices.isEmpty
+      ? "none" : indices.map { "\"\(prompts[$0].description)\"" }.joined(separator: ", ")
+  }
+  let ahead = prompts.indices.filter { zeroShot[$0] > majority[1] + 2 * zeroShotError }
+  let below = prompts.indices.filter { zeroShot[$0] < 0.5 - 2 * zeroShotError }
+  out.print(
+    "ahead of the majority class by more than two standard errors: \(list(ahead)); below "
+      + "chance by more than two: \(list(below)). Zero-shot is shown here, not claimed: after "
+      + "\(steps.value) pre-training steps the MLM head has barely tied a review's sentiment to "
+      + "its verdict (cell 6 probed the same link the other way), and with three prompts to "
+      + "choose from, one can clear two standard errors by luck")
+}
+
+// MARK: Training in parts
+
+/// What each recipe takes from pre-training.
+let reused: [FineTuningRecipe: String] = [
+  .full: "encoder", .linearProbe: "encoder (frozen)", .wordVectors: "word table (frozen)",
+  .scratch: "nothing",
+]
+
+func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
+
+/// `a − b` in points, with its paired standard error when there are runs enough for one.
+func pairedText(_ a: [Double], _ b: [Double]) -> String {
+  guard a.count >= 2 else { return String(format: "%+.1f", 100 * (mean(a) - mean(b))) }
+  let paired = PairedDifference(a, b)
+  return String(format: "%+.1f (SE %.1f)", 100 * paired.mean, 100 * paired.standardError)
+}
+
+/// The runs of the training-in-parts cell, by recipe, for the closing table.
+var partRuns: [FineTuningRecipe: [FineTuningRun]] = [:]
+
+lesson.cell(
+  "Training in parts",
+  """
+  Pre-training trained every part of BERT-small at once; the task need not. **Training in \
+  parts** (hierarchical training) trains some parts, freezes them, and trains the rest \
+  later or not at all. Three ways to meet the same \(labels.value) labels, paired run by \
+  run with the fine-tuning cell (same classifier weights, same batches): **full \
+  fine-tuning**, the pre-trained row of cell 10, reuses the whole pre-trained encoder and trains all of \
+  it; a **linear probe** freezes the pre-trained encoder and trains only the classifier \
+  on its `[CLS]` vector, so it asks how much of the task the encoder's features already \
+  carry; **embeddings only** reuses just the pre-trained word vectors (frozen) in a fresh \
+  encoder whose other parts start from scratch — the older recipe of pre-trained word \
+  embeddings. A frozen part needs no gradient, so the probe's steps skip the backward \
+  pass through the encoder; the step times go to the terminal beside the progress bar, \
+  as timings change from run to run. What to look for: the trainable parameters, and how \
+  far each row lies from full fine-tuning and from scratch, against its paired standard \
+  error.
+  """
+) { out in
+  let splits = fineTuningSplits!
+  let bertSmall = bert.encoder
+  // The control of the check below trains the probe's encoder too: full fine-tuning.
+  let probe: FineTuningRecipe = out.isControl("freezing-costs") ? .full : .linearProbe
+  let recipes: [(FineTuningRecipe, TransformerEncoderModel)] = [
+    (probe, bertSmall), (.wordVectors, bertSmall),
+  ]
+  let jobs = recipes.indices.flatMap { recipe in (0..<trials).map { (recipe, $0) } }
+  let progress = out.progress(
+    "fine-tuning \(jobs.count) runs in parts", total: jobs.count * fineTuneSteps.value)
+  let results = try Parallelism.map(jobs.count) { job in
+    let (recipe, run) = jobs[job]
+    return try fineTune(
+      bertSmall.configuration, recipes[recipe].0, from: recipes[recipe].1, decay: 1, run: run,
+      on: splits, progress: progress)
+  }
+  partRuns = [.full: fineTuned[1].runs, .scratch: fineTuned[0].runs]
+  for (index, recipe) in [FineTuningRecipe.linearProbe, .wordVectors].enumerated() {
+    partRuns[recipe] = Array(results[(index * trials)..<((index + 1) * trials)])
+  }
+  let order: [FineTuningRecipe] = [.full, .linearProbe, .wordVectors, .scratch]
+  let accuracies = order.map { partRuns[$0]!.map(\.accuracy) }
+  out.table(
+    [
+      "recipe", "reuses", "trainable parameters", "backward through the encoder",
+      "mean test accuracy", "minus full", "minus scratch",
+    ],
+    order.indices.map { row in
+      [
+        order[row].rawValue, reused[order[row]]!, groupedDigits(partRuns[order[row]]![0].trainable),
+        order[row] == .linearProbe ? "no" : "yes", percent(mean(accuracies[row])),
+        row == 0 ? "" : pairedText(accuracies[row], accuracies[0]),
+        row == 3 ? "" : pairedText(accuracies[row], accuracies[3]),
+      ]
+    })
+  out.printTiming(
+    "seconds per fine-tuning step, two runs at a time: "
+      + order.map {
+        String(
+          format: "%@ %.1f ms", $0.rawValue,
+          1000 * mean(partRuns[$0]!.map(\.secondsPerStep)))
+      }.joined(separator: ", "))
+  out.print(
+    "points of test accuracy on the 500 test reviews, mean of \(trials) paired "
+      + (trials == 1 ? "run" : "runs") + "; the standard errors are of the paired differences")
+  let frozenCost = mean(accuracies[0]) - mean(accuracies[1])
+  guard trials >= 2 else {
+    out.print(
+      String(
+        format: "one run each under --quick: full fine-tuning minus the linear probe %+.1f "
+          + "points, shown, not claimed (no spread to measure it against)", 100 * frozenCost))
+    return
+  }
+  let frozen = PairedDifference(accuracies[0], accuracies[1])
+  out.check(
+    "freezing-costs", frozen.isClearlyPositive,
+    String(
+      format: "freezing the pre-trained encoder costs accuracy: full fine-tuning is ahead of "
+        + "the linear probe by %.1f points, more than two paired standard errors (%.1f), "
+        + "training %@ parameters instead of %@", 100 * frozen.mean, 100 * frozen.standardError,
+      groupedDigits(partRuns[.full]![0].trainable),
+      groupedDigits(partRuns[.linearProbe]![0].trainable)),
+    control: .sabotage("the probe's encoder is trained too: full fine-tuning in its place"),
+    learnedNothing: .setting("--set finetune-steps=1", "one fine-tuning step teaches neither"))
+}
+
+lesson.cell(
+  "Five ways to decouple, measured",
+  """
+  This lesson has now shown five ways of loosening the ties between a model's parts and \
+  its tasks: **pre-train, then fine-tune** (one training without labels serves the task), \
+  **weight sharing** (the depth of the computation no longer sets the parameter count), \
+  **multi-task** pre-training (MLM and SOP from one model), **training in parts** (freeze \
+  what was learned, train the rest), and **zero-shot** use (no task training at all). The \
+  table gathers, from this run, what each did here against its baseline; "helped" means \
+  ahead by more than two standard errors, "cost" behind by as much.
+  """
+) { out in
+  func points(_ x: Double) -> String { String(format: "%+.1f", 100 * x) }
+  func judged(_ a: [Double], _ b: [Double]) -> (text: String, verdict: String) {
+    guard a.count >= 2 else {
+      return (points(a[0] - b[0]) + " points (one run)", "one run: not judged")
+    }
+    let d = PairedDifference(a, b)
+    let verdict = d.isClearlyPositive ? "helped" : d.isClearlyNegative ? "cost" : "within 2 SE"
+    return (points(d.mean) + String(format: " points (SE %.1f)", 100 * d.standardError), verdict)
+  }
+  let accuracy = fineTuned.map { $0.runs.map(\.accuracy) }
+  let pretraining = judged(accuracy[1], accuracy[0])
+  let sharing = judged(accuracy[3], accuracy[1])
+  let probe = judged(partRuns[.linearProbe]!.map(\.accuracy), accuracy[1])
+  let words = judged(partRuns[.wordVectors]!.map(\.accuracy), accuracy[0])
+  let bertResult = pretrained[0].result
+  let albertResult = pretrained[pretrained.count - 1].result
+  // The prompt fixed in advance: the verdict slot where pre-training put it.
+  let verdictPrompt = zeroShot[0]
+  let zeroShotVerdict =
+    verdictPrompt > zeroShotMajority + 2 * zeroShotError
+    ? "helped" : verdictPrompt < zeroShotMajority - 2 * zeroShotError ? "cost" : "within 2 SE"
+  out.table(
+    ["idea", "cell", "against", "here", "verdict"],
+    [
+      [
+        "pre-train, then fine-tune", "10", "BERT-small from scratch",
+        pretraining.text + " of test accuracy", pretraining.verdict,
+      ],
+      [
+        "weight sharing (with factorization)", "5, 10", "BERT-small, both pre-trained",
+        groupedDigits(bertResult.parameters - albertResult.parameters) + " parameters fewer; "
+          + sharing.text + " of test accuracy", sharing.verdict,
+      ],
+      [
+        "multi-task (MLM + SOP)", "5", "commonest word; chance",
+        "one model: at [MASK] \(percent(bertResult.mlm)) (\(percent(bertResult.commonest))), "
+          + "SOP \(percent(bertResult.pair)) (50.0 %)",
+        "both learned; no one-task model to compare",
+      ],
+      [
+        "training in parts: linear probe", "12", "full fine-tuning",
+        probe.text + " with " + groupedDigits(partRuns[.linearProbe]![0].trainable)
+          + " trainable parameters", probe.verdict,
+      ],
+      [
+        "training in parts: word vectors only", "12", "BERT-small from scratch",
+        words.text, words.verdict,
+      ],
+      [
+        "zero-shot (\"\(prompts[0].description)\")", "11", "majority class",
+        String(
+          format: "%.1f %% against %.1f %% (SE %.1f)", 100 * verdictPrompt, 100 * zeroShotMajority,
+          100 * zeroShotError), zeroShotVerdict,
+      ],
+    ])
 }
 
 lesson.markdown(
@@ -897,9 +1238,19 @@ lesson.markdown(
   - Pre-training objectives: **MLM** predicts hidden words; **SOP** asks for the order of \
   two segments of one text, which no cue but the order answers; **NSP** can be passed by \
   noticing that the segments come from different texts, so it teaches little about order.
-  - **Decoupling**: pre-training is done once and fine-tuning many times; weight sharing \
-  decouples the depth of the computation from the number of parameters; factorization \
-  decouples the embedding size from the hidden size.
+  - **Decoupling**, five ways: pre-training is done once and fine-tuning many times; \
+  weight sharing decouples the depth of the computation from the number of parameters \
+  (and factorization the embedding size from the hidden size); one model learns two \
+  objectives (multi-task); parts can be trained separately and frozen (training in \
+  parts); a pre-trained model can be asked a task it was never trained on (zero-shot). \
+  Which of them helped at this run, and by how much, is the table of the last cell — \
+  computed from this run's numbers, each against its baseline with its standard error.
+  - **Zero-shot** by a cloze prompt reads the answer off the MLM head, with no label; it \
+  needs pre-training to have tied the task to words the head can predict, and the \
+  prompt's wording moves the result (cell 11 shows how much at this run).
+  - **Training in parts**: a linear probe trains only the classifier and skips the \
+  backward pass through the encoder; what that saves and what it gives up against full \
+  fine-tuning is the table of cell 12.
   - **Pre-train, then fine-tune**: one pre-training on unlabelled text serves many tasks; \
   with few labels the pre-trained encoder beats one trained from scratch (the default \
   run checks it on 100), and what carried over \
@@ -941,6 +1292,20 @@ lesson.quiz([
   Question(
     "With layer-wise decay 0.5 and a top learning rate of 0.001, what rate does the layer two below the top get?",
     number: 0.00025, tolerance: 1e-12, explanation: "0.001 · 0.5² = 0.00025."),
+  Question(
+    "A linear probe freezes an encoder with H = 32 and trains only a two-class linear classifier on its [CLS] vector. How many parameters does it train?",
+    number: 66, tolerance: 0.5,
+    explanation: "A 32 × 2 weight and 2 biases: 64 + 2 = 66 (cell 12's table)."),
+  Question(
+    "A cloze prompt classifies by log P(smiling) − log P(early) at the mask. Why can it compare the two logits instead of the probabilities?",
+    choices: [
+      "both probabilities come from one softmax, so its normaliser cancels in the difference",
+      "the logits of a pre-trained model are already probabilities",
+      "the mask position has no softmax",
+    ],
+    answer: 0,
+    explanation:
+      "log P(w) = logit(w) − log Σ exp(logits); the second term is the same for both words."),
 ])
 
 lesson.run()

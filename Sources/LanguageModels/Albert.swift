@@ -217,8 +217,13 @@ public final class SequenceClassifier: Module {
     super.init()
   }
 
+  /// The pooled `[CLS]` vectors `[batch, H]` the head reads, all tokens in segment 0.
+  public func features(_ batch: PaddedBatch) -> Tensor {
+    encoder(batch, segments: Array(repeating: 0, count: batch.ids.count)).pooled
+  }
+
   public func callAsFunction(_ batch: PaddedBatch) -> Tensor {
-    head(encoder(batch, segments: Array(repeating: 0, count: batch.ids.count)).pooled)
+    head(features(batch))
   }
 }
 

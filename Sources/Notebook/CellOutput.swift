@@ -69,13 +69,16 @@ public final class CellOutput {
   ///   - condition: whether the claim holds.
   ///   - claim: the sentence, with the numbers that back it.
   ///   - control: where the claim is false (see `Control`).
+  ///   - learnedNothing: for a claim that training did something, a second control where
+  ///     training is cut to nothing (one step): an ablation alone can be vacuous. It is
+  ///     listed by `--checks` as check `id:learned-nothing`, and `--control` runs it so.
   ///   - onOtherData: for a claim that depends on the data, why it can go either way on a
   ///     learner's own text. On such text (`--corpus`) a false claim is then reported as
   ///     what was observed, with this sentence, and does not fail the run. Identities (a
   ///     formula equals a layer) pass `nil` and fail on any data.
   public func check(
     _ id: String, _ condition: Bool, _ claim: String, control: Control,
-    onOtherData why: String? = nil
+    learnedNothing: Control? = nil, onOtherData why: String? = nil
   ) {
     let isObservation = log.onOwnData && why != nil
     let mark = condition ? (style.ascii ? "[ok]" : "✓") : (style.ascii ? "[no]" : "✗")
@@ -89,6 +92,12 @@ public final class CellOutput {
       CheckResult(
         id: id, claim: claim, passed: condition, control: control, cell: cell,
         isObservation: isObservation))
+    if let learnedNothing {
+      log.record(
+        CheckResult(
+          id: id + CheckResult.learnedNothingSuffix, claim: claim, passed: condition,
+          control: learnedNothing, cell: cell, isObservation: isObservation, repeats: id))
+    }
   }
 
   /// Whether this run is the control run of check `id` (`--control id`), for a control

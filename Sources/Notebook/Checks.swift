@@ -40,6 +40,13 @@ public struct CheckResult: Sendable, Equatable {
   public let cell: Int
   /// A claim about data the course did not write, reported without failing the run.
   public let isObservation: Bool
+  /// For the entry of a check's second control (its learned-nothing control), the id of
+  /// the check it repeats: listed and run as a control of its own, never counted twice as
+  /// a failure.
+  public var repeats: String? = nil
+
+  /// What the id of a check's learned-nothing control adds to the check's id.
+  public static let learnedNothingSuffix = ":learned-nothing"
 }
 
 /// The checks made during a run, in order (the latest result for an id that ran twice).
@@ -58,5 +65,7 @@ final class CheckLog {
     results.append(result)
   }
 
-  var failures: [CheckResult] { results.filter { !$0.passed && !$0.isObservation } }
+  var failures: [CheckResult] {
+    results.filter { !$0.passed && !$0.isObservation && $0.repeats == nil }
+  }
 }

@@ -68,8 +68,11 @@ struct Runner {
           r.control.isSabotage ? "(planted mistake)" : r.control.arguments.joined(separator: " ")
         rows.append([r.id, "\(r.cell)", r.passed ? "holds" : "FAILS", setting, r.control.reason])
       }
+      // A check with a learned-nothing control has two rows, one per control.
+      let checks = results.filter { $0.repeats == nil }.count
+      let controls = checks == results.count ? "" : " (\(results.count) controls)"
       lesson.console.write(
-        "\(results.count) checks in \(lesson.title); run a control with "
+        "\(checks) checks\(controls) in \(lesson.title); run a control with "
           + "'\(lesson.command) [--quick] <control> --control <check>'\n"
           + Table(header: rows[0], rows: Array(rows.dropFirst())).render(
             PlotStyle(width: 1_000, ascii: arguments.ascii)

@@ -325,6 +325,42 @@ struct CheckTests {
     #expect(lesson.execute() == 2)
   }
 
+  /// A lesson whose one check declares a learned-nothing control beside its ablation.
+  func twoControlLesson(_ arguments: [String]) -> (Lesson, CollectedText, CollectedText) {
+    let errors = CollectedText()
+    let output = CollectedText()
+    let lesson = Lesson(
+      "Two controls", summary: "", introduction: "", arguments: ["--ascii"] + arguments,
+      command: "x", output: output, errors: errors, input: ScriptedInput([]))
+    let steps = lesson.knob("steps", default: 5, range: 1...9, help: "training steps")
+    lesson.cell("Claim") { out in
+      let learned = out.isControl("learned") ? 0 : steps.value
+      out.check(
+        "learned", learned > 1, "training learned something",
+        control: .sabotage("nothing is learned"),
+        learnedNothing: .setting("--set steps=1", "one step learns nothing"))
+    }
+    return (lesson, output, errors)
+  }
+
+  @Test func aSecondControlIsListedAndRunAsItsOwnEntry() {
+    let (lesson, output, _) = twoControlLesson(["--checks"])
+    #expect(lesson.execute() == 0)
+    #expect(output.text.contains("1 checks (2 controls) in Two controls"))
+    #expect(output.text.contains("learned\t\nlearned:learned-nothing\t--set steps=1\n"))
+    let (planted, plantedOutput, _) = twoControlLesson(["--control", "learned"])
+    #expect(planted.execute() == 0)
+    #expect(plantedOutput.text.contains("control confirmed: check learned fails here"))
+    let (oneStep, oneStepOutput, _) = twoControlLesson(
+      ["--set", "steps=1", "--control", "learned:learned-nothing"])
+    #expect(oneStep.execute() == 0)
+    #expect(oneStepOutput.text.contains("control confirmed: check learned:learned-nothing"))
+    // A failed check with two controls is reported once.
+    let (failing, _, errors) = twoControlLesson(["--set", "steps=1"])
+    #expect(failing.execute() == 1)
+    #expect(errors.text.components(separatedBy: "check failed:").count == 2)
+  }
+
   @Test func usageErrorsFromCellsExitWithTwo() {
     let errors = CollectedText()
     let lesson = Lesson(
