@@ -103,7 +103,7 @@ do {
     lesson.refuse(
       "training would take about \(Int(seconds / 60)) minutes (vocabulary \(vocabulary.count), "
         + "hidden \(hiddenSize.value), batch \(batchSize.value), \(steps.value) steps); lower "
-        + "--set steps, --set hidden or --set batch, or use --set level=char")
+        + "--set steps, --set hidden or --set batch")
   }
 }
 
@@ -578,7 +578,7 @@ lesson.cell(
   """
   Why can a recurrent network beat counting? One reason is in the grammar: in "the \
   puppies that the girls from the farm fed last night are hungry", the verb agrees with \
-  `puppies`, up to ten words back, not with the nearer `girls`. We take fresh sentences of \
+  `puppies`, several words back, not with the nearer `girls`. We take fresh sentences of \
   that kind where the noun is further back than the best n-gram can see, stop just before \
   the verb, and ask each model which form it finds likelier, `are` or `is`. A model that \
   cannot see the noun is left at a coin toss; the *attractor* cases, where the nearer \
@@ -627,8 +627,12 @@ lesson.cell(
     let mean = chosen.reduce(0, +) / Double(chosen.count)
     return (mean, (mean * (1 - mean) / Double(chosen.count)).squareRoot(), chosen.count)
   }
+  // A share of 0 or 1 has a binomial standard error of 0, which says nothing about how
+  // sure it is: print the count instead ("400 of 400").
   func entry(_ s: (mean: Double, error: Double, n: Int)) -> String {
-    String(format: "%.1f ± %.1f %%", 100 * s.mean, 100 * s.error)
+    s.error == 0
+      ? "\(Int((s.mean * Double(s.n)).rounded())) of \(s.n)"
+      : String(format: "%.1f ± %.1f %%", 100 * s.mean, 100 * s.error)
   }
   let groups: [(String, (Int) -> Bool)] = [
     ("all", { _ in true }), ("attractor", { probes[$0].attractor }),
@@ -644,17 +648,21 @@ lesson.cell(
   out.print(
     "noun-to-verb distance: \(distances.first!) to \(distances.last!) words "
       + "(median \(distances[distances.count / 2])); chance is 50 %")
-  let r = share(recurrentRight, { _ in true })
-  let g = share(ngramRight, { _ in true })
-  let margin = r.mean - g.mean
-  let error = (r.error * r.error + g.error * g.error).squareRoot()
+  // Both models answer the same probes: the standard error of their difference is the
+  // paired one, from the per-probe differences.
+  let paired = PairedDifference(recurrentRight, ngramRight)
+  let margin = paired.mean
+  let error = paired.standardError
   let summary =
     "the \(cell.rawValue.uppercased()) picks the agreeing verb more often than the n-gram: "
     + String(format: "%+.1f points, standard error %.1f", 100 * margin, 100 * error)
   // Under --quick the network has had 200 steps on 640 sentences, and whether it has
   // learned agreement by then varies from seed to seed: the margin is shown, not claimed.
   if lesson.isQuick {
-    out.print("quick run: " + summary)
+    out.print(
+      "quick run, shown and not claimed: agreeing verb picked, the "
+        + "\(cell.rawValue.uppercased()) minus the n-gram: "
+        + String(format: "%+.1f points, standard error %.1f", 100 * margin, 100 * error))
   } else {
     out.check(
       "recurrent-agrees", margin > 2 * error, summary,

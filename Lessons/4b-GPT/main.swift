@@ -126,7 +126,7 @@ if estimatedSeconds > 1_800 && loadPath == nil {
     "training would take about \(Int(estimatedSeconds / 60)) minutes (vocabulary "
       + "\(vocabulary.count), sentences up to \(contextLength - 1) tokens, dimension "
       + "\(dimension.value), \(steps.value) steps); lower --set steps, --set rnn-steps, "
-      + "--set dimension or --set batch, or use --set level=bpe (shorter sequences)")
+      + "--set dimension or --set batch")
 }
 
 /// On a learner's text, training steps left at their defaults are scaled down so that the

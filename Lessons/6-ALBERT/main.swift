@@ -70,10 +70,27 @@ if loadFolder != nil && saveFolder != nil {
     "--load and --save together: loaded models are not pre-trained again, so there is "
       + "nothing new to save; copy the folder instead, or drop --load")
 }
+// What training will cost: about 6 operations per parameter per token, for 12·H² per
+// layer and the embedding tables, over batches of about 768 tokens: four models pre-trained
+// for `steps`, the NSP model for `nsp-steps`, and sixteen fine-tuning runs of about 384
+// tokens a step.
+do {
+  let h = Double(hidden.value)
+  let parameters =
+    12 * h * h * Double(depth.value) + 160 * Double(max(embedding.value, hidden.value))
+  let pretraining = 768 * Double(4 * steps.value + nspSteps.value)
+  let fineTuning = 16 * 384 * Double(fineTuneSteps.value)
+  lesson.refuseLongTraining(
+    operations: 6 * parameters * (pretraining + fineTuning),
+    settings: "hidden \(hidden.value), \(depth.value) layers, \(steps.value) steps, "
+      + "\(nspSteps.value) NSP steps, \(fineTuneSteps.value) fine-tuning steps",
+    shorten: "lower --set steps, --set nsp-steps, --set hidden or --set layers")
+}
+if loadFolder?.isEmpty == true { lesson.refuse("--load needs a folder name") }
 if let saveFolder, let problem = SafeFile.problem(creatingFolder: saveFolder, option: "--save") {
   lesson.refuse(problem)
 }
-if let loadFolder {
+if let loadFolder, !loadFolder.isEmpty {
   for name in ["bert-small", "albert-small"] {
     let path = "\(loadFolder)/\(name)/model.safetensors"
     if !FileManager.default.isReadableFile(atPath: path) {

@@ -76,22 +76,43 @@ public enum GPT2Folder {
     throws
   {
     let url = URL(fileURLWithPath: folder, isDirectory: true)
+    // The weights may be at most this model's tensors and the largest header; anything
+    // larger is another model, refused before a byte is read (a 2 GB file would be read whole).
+    let weightLimit =
+      model.parameters().reduce(0) { $0 + 4 * $1.count } + 8 + SafeTensors.maximumHeaderBytes
     func read(_ name: String) throws -> Data {
       let path = url.appendingPathComponent(name).path
+      let limit = name == "model.safetensors" ? weightLimit : 64 << 20
+      do {
+        let size = try ReadableFile.size(of: path)
+        guard size <= limit else {
+          throw HuggingFaceError(
+            "\(path) has \(size) bytes, more than this model's files can be (at most \(limit)); "
+              + "it holds another, larger model")
+        }
+      } catch let error as ReadableFileError {
+        throw HuggingFaceError("\(error); give a folder written by gpt --save")
+      }
       guard let data = FileManager.default.contents(atPath: path) else {
         throw HuggingFaceError("\(path) cannot be read; give a folder written by gpt --save")
       }
       return data
     }
-    let config = try JSONSerialization.jsonObject(with: try read("config.json")) as? [String: Any]
+    guard
+      let config = (try? JSONSerialization.jsonObject(with: try read("config.json")))
+        as? [String: Any]
+    else {
+      throw HuggingFaceError(
+        "\(folder)/config.json is not a JSON object; give a folder written by gpt --save")
+    }
     let c = model.configuration
     let expected: [(String, Int)] = [
       ("vocab_size", c.vocabularySize), ("n_positions", c.contextLength), ("n_embd", c.dimension),
       ("n_layer", c.layers), ("n_head", c.heads),
     ]
-    for (key, value) in expected where (config?[key] as? Int) != value {
+    for (key, value) in expected where (config[key] as? Int) != value {
       throw HuggingFaceError(
-        "\(folder)/config.json has \(key) = \(config?[key].map { "\($0)" } ?? "none"), this run "
+        "\(folder)/config.json has \(key) = \(config[key].map { "\($0)" } ?? "none"), this run "
           + "\(value); run with the settings the folder was saved with")
     }
     let tokenizer = try JSONSerialization.jsonObject(with: try read("tokenizer.json"))

@@ -174,49 +174,40 @@ public enum HuggingFaceFolder {
     try SafeTensors.writeAtomically(modelCard(model), to: url.appendingPathComponent("README.md"))
   }
 
-  /// Makes the folder `folder` hold exactly what `body` writes into the URL it is given.
+  /// Saves the files `body` writes (into the URL it is given, a new empty folder) into the
+  /// folder `folder`, created if needed.
   ///
-  /// Every file goes into a new folder beside the target, which then takes the target's
-  /// place: a failed save (a full disk) leaves the old folder whole, and two saves at once
-  /// each leave a folder of one model, never a mixture of both.
+  /// Every file is first written whole beside the target, then renamed into it one by one:
+  /// a failed save (a full disk) leaves the files already there as they were, and each
+  /// file is either the old one or the new one, never half of either. Only the files the
+  /// save writes are replaced; anything else in the folder (a corpus, notes, a repository)
+  /// is left alone, so `--save .` is as safe as `--save models`.
   static func writeFolder(_ folder: String, _ body: (URL) throws -> Void) throws {
-    guard !folder.isEmpty,
-      !["/", ".", ".."].contains(URL(fileURLWithPath: folder).lastPathComponent)
-    else {
-      throw HuggingFaceError(
-        "'\(folder)' names no new folder; give a folder name such as models/bert")
+    guard !folder.isEmpty else {
+      throw HuggingFaceError("'' names no folder; give a folder name such as models/bert")
     }
-    // A link to a folder is followed: the folder it names is replaced, the link kept.
+    // A link to a folder is followed: the files go into the folder it names.
     let target = URL(fileURLWithPath: folder, isDirectory: true).standardizedFileURL
       .resolvingSymlinksInPath()
-    let url = target.deletingLastPathComponent().appendingPathComponent(
-      ".\(target.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).partial",
-      isDirectory: true)
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: url) }
-    try body(url)
-    try replace(target, with: url)
-  }
-
-  /// Puts the folder `new` where `target` is: the old folder (if any) is moved aside, the new
-  /// one renamed into place, then the old one removed.
-  static func replace(_ target: URL, with new: URL) throws {
     let files = FileManager.default
     var isFolder: ObjCBool = false
-    let aside = new.deletingPathExtension().appendingPathExtension("old")
-    if files.fileExists(atPath: target.path, isDirectory: &isFolder) {
-      guard isFolder.boolValue else {
-        throw HuggingFaceError("\(target.path) is a file; give a folder to save the model in")
+    if files.fileExists(atPath: target.path, isDirectory: &isFolder), !isFolder.boolValue {
+      throw HuggingFaceError("\(target.path) is a file; give a folder to save the model in")
+    }
+    try files.createDirectory(at: target, withIntermediateDirectories: true)
+    let staging = target.appendingPathComponent(
+      ".saving.\(getpid()).\(UInt32.random(in: 0...UInt32.max))", isDirectory: true)
+    try files.createDirectory(at: staging, withIntermediateDirectories: false)
+    defer { try? files.removeItem(at: staging) }
+    try body(staging)
+    for name in try files.contentsOfDirectory(atPath: staging.path).sorted() {
+      let from = staging.appendingPathComponent(name).path
+      let to = target.appendingPathComponent(name).path
+      guard Foundation.rename(from, to) == 0 else {
+        throw HuggingFaceError(
+          "cannot put \(name) into \(target.path): \(String(cString: strerror(errno)))")
       }
-      try files.moveItem(at: target, to: aside)
     }
-    do {
-      try files.moveItem(at: new, to: target)
-    } catch {
-      if files.fileExists(atPath: aside.path) { try? files.moveItem(at: aside, to: target) }
-      throw HuggingFaceError("cannot put the saved model at \(target.path): \(error)")
-    }
-    try? files.removeItem(at: aside)
   }
 
   /// The folder's model card: what the model is, how it was trained, and the head's name.

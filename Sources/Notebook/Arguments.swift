@@ -134,6 +134,32 @@ public struct Arguments: Equatable {
       }
       i += 1
     }
+    // A setting given twice is refused rather than the last one silently winning: two
+    // exports would write one file, two corpora train on one.
+    var given: [String: String] = [:]
+    let valued: Set<String> = ["--control", "--from", "--only", "--width", "--seed", "--export"]
+    var j = 0
+    while j < arguments.count {
+      let argument = arguments[j]
+      let flag = argument.hasPrefix("--set") ? "--set" : String(argument.prefix { $0 != "=" })
+      if valued.contains(flag) {
+        let spelled =
+          argument.contains("=") || j + 1 >= arguments.count
+          ? argument : "\(argument) \(arguments[j + 1])"
+        if let first = given[flag] {
+          throw UsageError("\(flag) is given twice ('\(first)' and '\(spelled)'); give it once")
+        }
+        given[flag] = spelled
+      }
+      j += 1
+    }
+    var named: [String: String] = [:]
+    for (name, _, spelling) in result.pending {
+      if let first = named[name] {
+        throw UsageError("\(name) is set twice ('\(first)' and '\(spelling)'); set it once")
+      }
+      named[name] = spelling
+    }
     if result.answers && !result.quiz {
       throw UsageError("--answers goes with --quiz (it prints the quiz with its answers)")
     }

@@ -119,17 +119,34 @@ extension Lesson {
       return 0
     }
     var score = 0
+    var asked = 0
     for (i, q) in questions.enumerated() {
       console.write("\(i + 1). " + q.lines.joined(separator: "\n") + "\n> ")
       var reply = input.readLine()
+      // Three replies that are not answers end the quiz: a script piping `yes` into it
+      // would otherwise be asked again for ever.
+      var invalid = 0
       while let given = reply, !q.isAnswer(given) {
+        invalid += 1
+        if invalid == 3 {
+          reply = nil
+          break
+        }
         console.write("please answer with \(q.expectedReply)\n> ")
         reply = input.readLine()
       }
       guard let reply else {
+        // The input ended (or gave no answers): no score for questions never answered.
         console.write("\n")
-        break
+        errorOutput.write(
+          "the quiz stopped at question \(i + 1) of \(questions.count): "
+            + (invalid == 3 ? "three replies were not answers" : "the input ended")
+            + (asked == 0 ? "; nothing was answered, so there is no score\n" : "\n"))
+        if asked == 0 { return 1 }
+        console.write("score: \(score) of the \(asked) answered (\(questions.count) questions)\n")
+        return 0
       }
+      asked += 1
       if q.accepts(reply) {
         score += 1
         console.write("right. \(q.explanation)\n\n")

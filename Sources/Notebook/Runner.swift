@@ -131,7 +131,26 @@ struct Runner {
         + "\(extra.joined(separator: " "))\n")
     let child = Process()
     child.executableURL = executable
-    child.arguments = lesson.rawArguments + extra
+    // The control's knobs replace the learner's own values of them (a knob set twice is
+    // refused).
+    let replaced = Set(
+      zip(extra, extra.dropFirst()).filter { $0.0 == "--set" }.map {
+        String($0.1.prefix { $0 != "=" })
+      })
+    var kept: [String] = []
+    var index = 0
+    let raw = lesson.rawArguments
+    while index < raw.count {
+      if raw[index] == "--set", index + 1 < raw.count,
+        replaced.contains(String(raw[index + 1].prefix { $0 != "=" }))
+      {
+        index += 2
+        continue
+      }
+      kept.append(raw[index])
+      index += 1
+    }
+    child.arguments = kept + extra
     do {
       try child.run()
     } catch {

@@ -85,7 +85,9 @@ public enum TextFile {
 }
 
 extension TextFile {
-  /// `UTF-16` or `UTF-32` when `data` looks like text in one of them, else `nil`.
+  /// `UTF-16` or `UTF-32` when `data` looks like text in one of them (with `LE` or `BE`
+  /// when there is no byte-order mark: `iconv -f UTF-16` would read a file without one as
+  /// little-endian), else `nil`.
   ///
   /// A byte-order mark says so outright. Without one, text that is mostly ASCII puts its zero
   /// bytes in a rhythm: every second byte in UTF-16, three of every four in UTF-32. A program
@@ -107,10 +109,11 @@ extension TextFile {
     let littleEndian32 =
       rarely(zeros[0]) && mostly(zeros[1]) && mostly(zeros[2]) && mostly(zeros[3])
     let bigEndian32 = mostly(zeros[0]) && mostly(zeros[1]) && mostly(zeros[2]) && rarely(zeros[3])
-    if littleEndian32 || bigEndian32 { return "UTF-32" }
+    if littleEndian32 { return "UTF-32LE" }
+    if bigEndian32 { return "UTF-32BE" }
     let littleEndian16 = rarely(zeros[0] + zeros[2]) && mostly(zeros[1] + zeros[3] - perPosition)
     let bigEndian16 = mostly(zeros[0] + zeros[2] - perPosition) && rarely(zeros[1] + zeros[3])
-    return littleEndian16 || bigEndian16 ? "UTF-16" : nil
+    return littleEndian16 ? "UTF-16LE" : bigEndian16 ? "UTF-16BE" : nil
   }
 }
 

@@ -168,8 +168,8 @@ struct HuggingFaceFolderTests {
   }
   /// A folder is checked before its weights are read: a configuration of another model, a
   /// missing or malformed one, and weights too large for this model are each refused by
-  /// name. A save replaces the whole folder, so nothing of the previous one stays.
-  @Test func loadRefusesAnotherModelsFolderAndSaveReplacesTheWholeFolder() throws {
+  /// name. A save replaces the model's files only.
+  @Test func loadRefusesAnotherModelsFolderAndSaveKeepsOtherFiles() throws {
     let model = Self.model(shared: true, seed: 2)
     let tokens =
       Vocabulary.specials + (0..<(Self.vocabulary - Vocabulary.specials.count)).map { "w\($0)" }
@@ -178,12 +178,14 @@ struct HuggingFaceFolderTests {
     ).path
     defer { try? FileManager.default.removeItem(atPath: folder) }
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    _ = FileManager.default.createFile(atPath: folder + "/stale.txt", contents: Data("old".utf8))
+    // A learner's own file in the folder is kept: only the model's files are replaced.
+    _ = FileManager.default.createFile(atPath: folder + "/notes.txt", contents: Data("mine".utf8))
     try HuggingFaceFolder.save(model, tokens: tokens, padID: 0, to: folder)
-    #expect(!FileManager.default.fileExists(atPath: folder + "/stale.txt"))
-    let siblings = try FileManager.default.contentsOfDirectory(
-      atPath: URL(fileURLWithPath: folder).deletingLastPathComponent().path)
-    #expect(!siblings.contains { $0.hasPrefix(".hf-checks-\(getpid())") })
+    try HuggingFaceFolder.save(model, tokens: tokens, padID: 0, to: folder)
+    #expect(try String(contentsOfFile: folder + "/notes.txt", encoding: .utf8) == "mine")
+    let inside = try FileManager.default.contentsOfDirectory(atPath: folder)
+    #expect(!inside.contains { $0.hasPrefix(".saving") })
+    #expect(inside.contains("model.safetensors") && inside.contains("config.json"))
     let configPath = folder + "/config.json"
     let original = try Data(contentsOf: URL(fileURLWithPath: configPath))
     func message(_ body: () throws -> Void) -> String {

@@ -34,6 +34,14 @@ struct ArgumentTests {
     (["--seed", "-1"], "--seed must be a whole number from 0 to 18446744073709551615, got '-1'"),
     (["--seed", "abc"], "--seed must be a whole number from 0 to 18446744073709551615, got 'abc'"),
     (["--export", "run.txt"], "--export writes a .md, .ipynb or .html file, got 'run.txt'"),
+    (
+      ["--seed", "1", "--seed=2"], "--seed is given twice ('--seed 1' and '--seed=2'); give it once"
+    ),
+    (
+      ["--export", "a.md", "--export", "b.md"],
+      "--export is given twice ('--export a.md' and '--export b.md'); give it once"
+    ),
+    (["--set", "n=3", "--n", "4"], "n is set twice ('--set n=3' and '--n 4'); set it once"),
     (["--set", "lr"], "--set needs name=value, got 'lr'"),
     (["stray"], "unexpected argument 'stray'"),
     (["--from", "2", "--only", "3"], "--from and --only cannot be used together"),

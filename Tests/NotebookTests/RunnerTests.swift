@@ -402,6 +402,20 @@ struct QuizTests {
     #expect(output.text.hasSuffix("score: 1 of 2\n"))
   }
 
+  /// Input that ends, or three replies that are not answers, stop the quiz: nothing
+  /// answered gives no score and status 1; a partial run scores what was answered.
+  @Test func aQuizWithoutAnswersStopsWithoutAScore() {
+    let (empty, emptyOutput) = quizLesson(["--quiz"], input: [])
+    #expect(empty.execute() == 1)
+    #expect(!emptyOutput.text.contains("score:"))
+    let (flood, floodOutput) = quizLesson(["--quiz"], input: Array(repeating: "y", count: 50))
+    #expect(flood.execute() == 1)
+    #expect(floodOutput.text.components(separatedBy: "please answer").count == 3)
+    let (partial, partialOutput) = quizLesson(["--quiz"], input: ["b"])
+    #expect(partial.execute() == 0)
+    #expect(partialOutput.text.hasSuffix("score: 1 of the 1 answered (2 questions)\n"))
+  }
+
   /// A reply that is not an answer (a letter not offered, a word for a number) is asked
   /// again instead of being marked wrong.
   @Test func slipsAreAskedAgain() {

@@ -355,8 +355,8 @@ struct TextFileTests {
   @Test func wideEncodingsAreNamedAndProgramsAreBinary() throws {
     let text = "Plain words, and more of them. A second sentence here.\n"
     let samples: [(String.Encoding, String?)] = [
-      (.utf16LittleEndian, "UTF-16"), (.utf16BigEndian, "UTF-16"), (.utf16, "UTF-16"),
-      (.utf32LittleEndian, "UTF-32"), (.utf32BigEndian, "UTF-32"), (.utf32, "UTF-32"),
+      (.utf16LittleEndian, "UTF-16LE"), (.utf16BigEndian, "UTF-16BE"), (.utf16, "UTF-16"),
+      (.utf32LittleEndian, "UTF-32LE"), (.utf32BigEndian, "UTF-32BE"), (.utf32, "UTF-32"),
       (.utf8, nil),
     ]
     for (encoding, expected) in samples {
@@ -601,7 +601,7 @@ struct CorpusFileTests {
       to: URL(fileURLWithPath: path))
     #expect {
       try TextFile.lines(at: path)
-    } throws: { "\($0)".contains("looks like UTF-16 text") }
+    } throws: { "\($0)".contains("looks like UTF-16LE text") }
     #expect {
       try TextFile.lines(at: "/dev/zero")
     } throws: { "\($0)".contains("/dev/zero is a device, not a file") }
