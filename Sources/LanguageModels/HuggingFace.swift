@@ -143,22 +143,25 @@ public enum HuggingFaceFolder {
 
   /// Writes `folder/config.json`, `folder/model.safetensors` and `folder/vocab.txt` (one
   /// token per line, in id order), creating the folder if needed.
+  /// - Parameter scores: how the model scored when it was saved, for the model card (one
+  ///   sentence, with the data it was measured on); `nil` to say the lesson prints them.
   public static func save(
-    _ model: PretrainingModel, tokens: [String], padID: Int, to folder: String
+    _ model: PretrainingModel, tokens: [String], padID: Int, scores: String? = nil,
+    to folder: String
   ) throws {
     guard !model.encoder.configuration.normFirst else {
       throw HuggingFaceError(
         "a pre-LN encoder has no Hugging Face class; BERT and ALBERT are post-LN")
     }
     try writeFolder(folder) { url in
-      try write(model, tokens: tokens, padID: padID, into: url)
+      try write(model, tokens: tokens, padID: padID, scores: scores, into: url)
     }
   }
 
   /// Writes the folder's files into `url` (a new, empty folder).
-  static func write(_ model: PretrainingModel, tokens: [String], padID: Int, into url: URL)
-    throws
-  {
+  static func write(
+    _ model: PretrainingModel, tokens: [String], padID: Int, scores: String?, into url: URL
+  ) throws {
     let tensors = try tensors(of: model)
     try SafeTensors.writeAtomically(
       SafeTensors.encode(tensors, metadata: ["format": "pt"]),
@@ -171,7 +174,8 @@ public enum HuggingFaceFolder {
     try HuggingFaceTokenizer.write(
       TextTokenizer(.word), vocabulary: Vocabulary(tokens: tokens), sentencePairs: true,
       maximumLength: model.encoder.configuration.maxLength, to: url)
-    try SafeTensors.writeAtomically(modelCard(model), to: url.appendingPathComponent("README.md"))
+    try SafeTensors.writeAtomically(
+      modelCard(model, scores: scores), to: url.appendingPathComponent("README.md"))
   }
 
   /// Saves the files `body` writes (into the URL it is given, a new empty folder) into the
@@ -211,7 +215,10 @@ public enum HuggingFaceFolder {
   }
 
   /// The folder's model card: what the model is, how it was trained, and the head's name.
-  static func modelCard(_ model: PretrainingModel) -> Data {
+  static func modelCard(_ model: PretrainingModel, scores: String? = nil) -> Data {
+    let scoreText =
+      scores ?? "the lesson prints them when it trains this model (masked-word accuracy, "
+      + "sentence-order accuracy)"
     let c = model.encoder.configuration
     let architecture = (try? requiredArchitecture(of: model))?.rawValue ?? "encoder"
     let text = """
@@ -229,8 +236,7 @@ public enum HuggingFaceFolder {
       - Words are lower-cased and split at spaces and punctuation (`tokenizer.json`); \
         `AutoTokenizer.from_pretrained` gives the ids the lesson used, with `[CLS]` and \
         `[SEP]` around the text.
-      - Scores: the lesson prints them when it trains this model (masked-word accuracy, \
-        sentence-order accuracy).
+      - Scores: \(scoreText).
 
       """
     return Data(text.utf8)
