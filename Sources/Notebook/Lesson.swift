@@ -246,7 +246,7 @@ public final class Lesson {
       // against 3.2 s in release on two cores); say so before the student waits.
       errorOutput.write(
         "debug build: lessons run about 15× slower; use "
-          + "`\(command)` instead\n")
+          + "`\(reproducingCommand)` instead\n")
     #endif
     exit(execute())
   }

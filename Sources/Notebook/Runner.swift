@@ -341,11 +341,12 @@ struct Runner {
     var parts = [lesson.command, "--step", "--from", "\(number)"]
     if arguments.quick { parts.append("--quick") }
     if arguments.seed != 0 { parts += ["--seed", "\(arguments.seed)"] }
+    // Quoted as `reproducingCommand` quotes, so a file named `my text.txt` is one argument.
     for knob in lesson.knobs where knob.currentText() != knob.startText {
-      parts += ["--set", "\(knob.name)=\(knob.currentText())"]
+      parts += ["--set", "\(knob.name)=\(shellQuoted(knob.currentText()))"]
     }
     for option in lesson.options where !option.currentText().isEmpty {
-      parts += ["--\(option.name)", option.currentText()]
+      parts += ["--\(option.name)", shellQuoted(option.currentText())]
     }
     return parts.joined(separator: " ")
   }

@@ -80,6 +80,13 @@ struct RunnerTests {
     #expect(
       output.text.contains(
         "to go on from here: test-lesson --step --from 3 --quick --seed 7 --set size=4\n"))
+    // A path with a space stays one argument in the command to copy.
+    let (spaced, spacedOutput, _) = makeLesson(
+      ["--step", "--corpus", "my dir/text file.txt"], input: ["q"])
+    #expect(spaced.execute() == 0)
+    #expect(
+      spacedOutput.text.contains(
+        "to go on from here: test-lesson --step --from 2 --corpus 'my dir/text file.txt'\n"))
   }
 
   @Test func steppingRejectsNonsenseAndGoesOn() {
