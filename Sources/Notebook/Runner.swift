@@ -444,6 +444,16 @@ struct Runner {
     guard let path = arguments.export else { return }
     var finished = transcript
     finished.command = lesson.reproducingCommand
+    // Cells not shown (a quit while stepping, --from, --only) make the export a part.
+    let codeCells = cells.indices.filter { cells[$0].kind == .code }
+    let shownCode = codeCells.filter { shown.contains($0) }
+    if shownCode.count < codeCells.count, let first = shownCode.first, let last = shownCode.last {
+      finished.part =
+        (first == last ? "cell \(first + 1)" : "cells \(first + 1)–\(last + 1)")
+        + " of \(cells.count)"
+    } else if shownCode.isEmpty && !codeCells.isEmpty {
+      finished.part = "no cell shown"
+    }
     let text =
       path.hasSuffix(".ipynb")
       ? finished.jupyter() : path.hasSuffix(".html") ? finished.html() : finished.markdown()

@@ -89,6 +89,21 @@ struct RunnerTests {
         "to go on from here: test-lesson --step --from 2 --corpus 'my dir/text file.txt'\n"))
   }
 
+  /// An export of a run stopped while stepping says it is a part, and which cells.
+  @Test func anExportOfAPartSaysSo() throws {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "part-\(getpid()).md"
+    ).path
+    defer { unlink(path) }
+    let (lesson, _, _) = makeLesson(["--step", "--export", path], input: ["", "q"])
+    #expect(lesson.execute() == 0)
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    #expect(text.contains("A transcript of part of one run of this lesson (cell 2 of 4)"))
+    let (whole, _, _) = makeLesson(["--export", path])
+    #expect(whole.execute() == 0)
+    #expect(try String(contentsOfFile: path, encoding: .utf8).contains("A transcript of one run"))
+  }
+
   @Test func steppingRejectsNonsenseAndGoesOn() {
     let (lesson, output, counter) = makeLesson(["--step"], input: ["x", "0", "q"])
     #expect(lesson.execute() == 0)

@@ -14,6 +14,9 @@ struct Transcript {
   let introduction: String
   /// The command that reproduces the run, filled in when the export is written.
   var command = ""
+  /// Which cells the export holds when it is not the whole lesson ("cells 1–3 of 14"): a
+  /// run stopped while stepping, or `--from` / `--only`.
+  var part: String? = nil
   var byCell: [Int: Entry] = [:]
 
   init(title: String, introduction: String) {
@@ -23,7 +26,13 @@ struct Transcript {
 
   /// The first lines of every export: what made it, and how to make it again.
   var provenance: String {
-    "A transcript of one run of this lesson, made by:\n\n```sh\n\(command)\n```\n\n"
+    if let part {
+      return "A transcript of part of one run of this lesson (\(part)), made by stepping or "
+        + "choosing cells; the whole run with the same settings is:\n\n```sh\n\(command)\n```\n\n"
+        + "Run it (from a clone of the course, with a Swift toolchain) to see every cell; the "
+        + "same seed and settings give the same output."
+    }
+    return "A transcript of one run of this lesson, made by:\n\n```sh\n\(command)\n```\n\n"
       + "Run the same command (from a clone of the course, with a Swift toolchain) to see "
       + "it happen; the same seed and settings give the same output."
   }
