@@ -110,6 +110,22 @@ struct PlotTests {
       ])
   }
 
+  /// A value on a shade boundary takes the upper shade, as the legend's intervals say, even
+  /// when a range meant to be symmetric is not quite (a sinusoid's 0 in "0–0.4", not below).
+  @Test func heatmapBoundaryValuesTakeTheUpperShade() {
+    let map = Heatmap(
+      [[-0.99999, 0, 1]], rowLabels: ["r"], columnLabels: ["a", "b", "c"])
+    let lines = map.render(unicode)
+    let symmetric = Heatmap(
+      [[-0.99999, 0, 1]], rowLabels: ["r"], columnLabels: ["a", "b", "c"], range: -1...1)
+    let rendered = symmetric.render(unicode)
+    #expect(rendered[1] == "r    ▒▒ ██")
+    #expect(rendered.last?.contains("▒ 0–0.4") == true)
+    // The data's own range, -0.99999 to 1, puts 0 a hair below its midpoint.
+    #expect(lines[1] == "r    ▒▒ ██")
+    #expect(lines.last?.contains("▒ 0–0.4") == true)
+  }
+
   /// Numbers are right-aligned under right-aligned labels; short labels widen the cells
   /// instead of being written downwards; only labels that cannot fit go downwards.
   @Test func heatmapLabelsAlignWithTheirCells() {

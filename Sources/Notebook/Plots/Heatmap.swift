@@ -61,7 +61,12 @@ public struct Heatmap: Sendable {
       guard v.isFinite else { return 0 }
       if high <= low { return v > 0 ? ramp.count - 1 : 0 }
       let t = Swift.min(Swift.max((v - low) / (high - low), 0), 1)
-      return Int((t * Double(ramp.count - 1)).rounded())
+      // A value on a boundary between two shades belongs to the upper one, as the legend
+      // says ("0–0.4" holds 0). Within 1e-4 of the range of a boundary counts as on it, the
+      // tolerance the legend uses to print a bound as 0: a range meant to be symmetric,
+      // such as a sinusoid's, is rarely exactly so, and sin(0) fell a shade low.
+      let position = (t + 1e-4) * Double(ramp.count - 1) + 0.5
+      return Swift.min(Int(position.rounded(.down)), ramp.count - 1)
     }
     func number(_ v: Double) -> String { String(format: "%.\(precision)f", v) }
     let labelWidth = rowLabels.map { $0.count }.max() ?? 0
