@@ -185,6 +185,10 @@ public struct Arguments: Equatable {
 
   /// The closest of `candidates` to `name`, if it is a likely typo (edit distance ≤ 2).
   static func suggestion(for name: String, among candidates: [String]) -> String? {
+    // Case first: `LR` is `lr`, however many letters differ in case.
+    if let folded = candidates.first(where: { $0.lowercased() == name.lowercased() }) {
+      return folded
+    }
     let scored = candidates.map { ($0, editDistance(name, $0)) }.filter {
       $0.1 <= Swift.min(2, Swift.max(1, name.count / 3))
     }

@@ -131,6 +131,10 @@ struct KnobTests {
         "unknown option '--frobnicate'",
       ])
     #expect(counter.runs.isEmpty)
+    // A knob's name in another case is suggested, however many letters differ.
+    let (upper, _, _) = makeLesson(["--set", "RATE=1"])
+    #expect(upper.execute() == 2)
+    #expect(upper.errors.first?.contains("(did you mean rate?)") == true)
   }
 
   @Test func helpListsOptionsAndKnobs() {
