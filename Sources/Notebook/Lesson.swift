@@ -47,6 +47,8 @@ public final class Lesson {
   var runningCell: Int?
   /// The knobs each cell read the last time it ran, by cell index.
   var knobReads: [Int: Set<String>] = [:]
+  /// Guards `knobReads` and `knobsReadOutsideCells`, which jobs on several threads write.
+  let readLock = NSLock()
   /// Knobs read outside any cell (top-level code): they cannot change while stepping.
   var knobsReadOutsideCells: Set<String> = []
 
@@ -148,6 +150,11 @@ public final class Lesson {
 
   /// Notes that knob `name` was read, by the running cell or by top-level code.
   func noteRead(of name: String) {
+    // Cells read knobs from the jobs they run side by side (`Parallelism.map`), so the
+    // record of reads is a shared dictionary written from several threads: without the
+    // lock, two inserts at once corrupt it and the run crashes now and then.
+    readLock.lock()
+    defer { readLock.unlock() }
     if let cell = runningCell {
       knobReads[cell, default: []].insert(name)
     } else {

@@ -170,6 +170,36 @@ struct RunnerTests {
     #expect(counter.runs == [1, 2, 1, 2, 1, 2])
   }
 
+  /// Jobs a cell runs side by side read knobs from several threads at once; the record of
+  /// which cell read which knob must survive it (an unguarded dictionary crashed a run now
+  /// and then).
+  @Test func knobsReadFromManyThreadsAtOnce() {
+    let output = CollectedText()
+    let lesson = Lesson(
+      "Threads", summary: "", introduction: "", arguments: [], command: "x",
+      output: output, errors: CollectedText(), input: ScriptedInput([]))
+    // Many knobs, so the record grows while the threads write it.
+    let knobs = (0..<200).map { lesson.knob("k\($0)", default: $0, range: 0...1_000, help: "k") }
+    lesson.cell("Reads in parallel") { out in
+      let total = Atomic()
+      DispatchQueue.concurrentPerform(iterations: 20_000) { i in
+        total.add(knobs[i % knobs.count].value)
+      }
+      out.print("sum", total.value)
+    }
+    #expect(lesson.execute() == 0)
+    #expect(output.text.contains("sum 1990000"))
+    #expect(lesson.knobReads[0] == Set(knobs.map(\.name)))
+  }
+
+  /// A counter safe to add to from several threads.
+  final class Atomic: @unchecked Sendable {
+    private let lock = NSLock()
+    private var sum = 0
+    func add(_ x: Int) { lock.withLock { sum += x } }
+    var value: Int { lock.withLock { sum } }
+  }
+
   @Test func aKnobReadBeforeAnyCellCannotBeSetLive() {
     let output = CollectedText()
     let lesson = Lesson(
