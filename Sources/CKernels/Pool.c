@@ -35,7 +35,9 @@ static _Atomic long jobsRunning;
 
 static lm_chunk_function job;
 static void *jobContext;
-static long jobChunks;
+// Written last (release) when a loop is set up, after `claim` has the new loop's tag, and
+// read first (acquire) by `work`: a helper that sees this loop's size also sees its tag.
+static _Atomic long jobChunks;
 
 static inline void relax(void) {
 #if defined(__x86_64__)
@@ -55,9 +57,13 @@ static double seconds(void) {
 /// and size are read first; they are only used after a claim tagged with `loop` succeeds,
 /// which proves the loop still had unclaimed chunks, so they had not been overwritten.
 static void work(long loop) {
+  // The size first: if it is a newer loop's, the claim below carries that loop's tag and
+  // a helper late for `loop` claims nothing (it once ran a chunk of the next loop early,
+  // with the old loop's tag and the new loop's size, so that chunk ran twice).
+  unsigned long long chunks =
+    (unsigned long long)atomic_load_explicit(&jobChunks, memory_order_acquire);
   lm_chunk_function function = job;
   void *context = jobContext;
-  unsigned long long chunks = (unsigned long long)jobChunks;
   unsigned long long tag = ((unsigned long long)loop & 0xFFFFFFFFull) << 32;
   for (;;) {
     unsigned long long value = atomic_load_explicit(&claim, memory_order_acquire);
@@ -116,12 +122,13 @@ void lm_pool_run(long threads, long chunks, lm_chunk_function function, void *co
     pthread_attr_destroy(&attributes);
     helpersStarted++;
   }
-  job = function;
-  jobContext = context;
-  jobChunks = chunks;
+  // The new tag before the new loop's function, context and size (see `jobChunks`).
   long loop = atomic_load_explicit(&generation, memory_order_relaxed) + 1;
   atomic_store_explicit(
-    &claim, ((unsigned long long)loop & 0xFFFFFFFFull) << 32, memory_order_relaxed);
+    &claim, ((unsigned long long)loop & 0xFFFFFFFFull) << 32, memory_order_seq_cst);
+  job = function;
+  jobContext = context;
+  atomic_store_explicit(&jobChunks, chunks, memory_order_release);
   atomic_store_explicit(&finished, 0, memory_order_relaxed);
   atomic_store_explicit(&wanted, threads - 1, memory_order_relaxed);
   atomic_store_explicit(&generation, loop, memory_order_release);
