@@ -23,7 +23,11 @@ let lesson = Lesson(
     It builds on lesson 1: there, word order was thrown away; here we keep a little of it.
     """)
 
-let level = lesson.knob("level", default: "word", choices: ["word", "char"], help: "token level")
+let level = lesson.knob(
+  "level", default: "word", choices: ["word", "char", "bpe"],
+  help: "token level: words, characters, or subwords learned from the training split")
+let merges = lesson.knob(
+  "merges", default: 256, range: 1...4000, help: "subword merges learned at the bpe level")
 let maximumOrder = lesson.knob(
   "n", default: 6, range: 2...16,
   help: "the largest n to try (the lesson uses bigrams, so at least 2)")
@@ -39,15 +43,18 @@ let corpusPath = lesson.option(
   help: "train on your own UTF-8 text: wrapped prose, Markdown or one sentence per line")
 lesson.runsOnOwnData = corpusPath != nil
 
-let tokenLevel = TokenLevel(rawValue: level.value)!
+let tokenLevel = TextTokenizer.Level(rawValue: level.value)!
 /// How a learner's file was read (wrapped prose, Markdown or one sentence per line).
 var reading: ReadText? = nil
-/// The corpus with a given minimum count (the cell on `<unk>` builds it with others).
-func makeCorpus(minimumCount: Int) throws -> LanguageModelCorpus {
+/// The corpus with a given minimum count, at a given level (the cell on `<unk>` and the
+/// final comparison build it with others).
+func makeCorpus(minimumCount: Int, level: TextTokenizer.Level = tokenLevel) throws
+  -> LanguageModelCorpus
+{
   guard let corpusPath else {
     return LanguageModelCorpus.builtIn(
-      count: sentenceCount.value, level: tokenLevel, minimumCount: minimumCount,
-      seed: lesson.seed)
+      count: sentenceCount.value, level: level, minimumCount: minimumCount,
+      merges: merges.value, seed: lesson.seed)
   }
   // Read once: the cell on `<unk>` builds corpora at other minimum counts from it.
   let read =
@@ -55,7 +62,8 @@ func makeCorpus(minimumCount: Int) throws -> LanguageModelCorpus {
     ?? TextFile.read(at: corpusPath).first(lesson.isQuick ? TextFile.quickSentences : .max)
   reading = read
   let corpus = LanguageModelCorpus(
-    lines: read.sentences, level: tokenLevel, minimumCount: minimumCount, seed: lesson.seed)
+    lines: read.sentences, level: level, minimumCount: minimumCount, merges: merges.value,
+    seed: lesson.seed)
   try corpus.requireSize(order: maximumOrder.value, path: corpusPath)
   return corpus
 }
@@ -90,9 +98,10 @@ lesson.cell(
         + "\(groupedDigits(SentenceCorpus.course.distinctSentences))")
   }
   if corpus.splitLines > 0 {
-    let limit = LanguageModelCorpus.maximumTokens(tokenLevel)
+    let limit = LanguageModelCorpus.maximumCharacters
     out.print(
-      "\(corpus.splitLines) lines longer than \(limit) tokens were split into pieces of \(limit)")
+      "\(corpus.splitLines) lines longer than \(limit) characters were cut into pieces at a "
+        + "space before the limit")
   }
   for text in corpus.trainText.prefix(4) { out.print("  \(text)") }
   out.print(
@@ -138,6 +147,12 @@ lesson.cell(
 /// A perplexity with three decimals, or `∞` when a probability was 0.
 func finite(_ value: Double) -> String { value.isFinite ? String(format: "%.3f", value) : "∞" }
 
+/// The grammar's own perplexity per token on the built-in text, the floor no model can go
+/// below (known at word and char level; a subword's is not worked out).
+let bestPossible: Double? =
+  corpusPath == nil && tokenLevel != .bpe
+  ? SentenceCorpus.course.bestPerplexity(level: tokenLevel == .word ? .word : .char) : nil
+
 /// A token as a heatmap label: a space is drawn as `␣`.
 func label(_ id: Int) -> String {
   let token = corpus.vocabulary.tokens[id]
@@ -150,7 +165,7 @@ lesson.cell(
   Dividing each bigram count by the count of its first token gives the maximum-likelihood \
   estimate `P(next | previous) = c(previous, next) / c(previous)`. Each row is a \
   distribution over the next token. At character level we can draw the whole table; at \
-  word level we draw the rows of a few frequent words and the columns of the words that \
+  word or subword level we draw the rows of a few frequent tokens and the columns of the tokens that \
   follow them. Look at how empty the table is: most pairs never occur.
   """
 ) { out in
@@ -413,7 +428,9 @@ lesson.cell(
   Add-k pretends every token followed every context `k` more times than it did: \
   `P(w | h) = (c(h, w) + k) / (c(h) + k·V)`. Nothing is 0 any more. Compare the curves: \
   without smoothing, the training text gets easier and easier to predict as n grows \
-  (longer contexts fit it better), but the validation perplexity of add-k turns back up.
+  (longer contexts fit it better). Whether add-k's validation perplexity follows it down \
+  depends on how often the longer contexts were seen: the line under the plot says at \
+  which n it is lowest, and whether it turns back up within the n tried.
   """
 ) { out in
   var unsmoothedTrain: [Double] = []
@@ -453,6 +470,13 @@ lesson.cell(
     "without smoothing, training perplexity never rises as n grows",
     control: .sabotage("add-k with k = 1 stands in for no smoothing"))
   let best = addKResults.map { $0.validation }.min()!
+  let bestOrder = addKResults.firstIndex { $0.validation == best }! + 1
+  out.print(
+    "add-k's validation perplexity is lowest at n = \(bestOrder) (\(String(format: "%.3f", best)))"
+      + (bestOrder < maximumOrder.value
+        ? " and turns back up to \(String(format: "%.3f", addKResults.last!.validation)) at "
+          + "n = \(maximumOrder.value)"
+        : ", the largest n tried: it has not turned back up (try a larger --set n)"))
   if tokenLevel == .word && maximumOrder.value >= 2 {
     out.check(
       "add-k-rises", addKResults.last!.validation > best,
@@ -463,7 +487,7 @@ lesson.cell(
 }
 
 lesson.cell(
-  "Why add-k gets worse with n",
+  "What add-k does to long contexts",
   """
   Two things can hurt add-k as n grows. A context never seen in training gets the \
   uniform `1/V` for every token. And a context seen only `c(h)` times gets `k·V` \
@@ -539,7 +563,7 @@ lesson.cell(
   // The unigram's perplexity would squeeze the comparison into a row or two: the plot zooms
   // in on the range from the best value to three times it.
   let lowest = (addKResults + wittenBellResults).map(\.validation).min()!
-  let best = corpusPath == nil ? SentenceCorpus.course.bestPerplexity(level: tokenLevel) : nil
+  let best = bestPossible
   out.plot(
     LinePlot(
       [
@@ -571,6 +595,12 @@ lesson.cell(
   share of all the surprise `Σ −ln P` that falls on `<unk>` positions.
   """
 ) { out in
+  if tokenLevel == .bpe {
+    out.print(
+      "at the bpe level every byte is a token, so nothing is <unk>: the next cell shows how; "
+        + "run with --set level=word to see this table")
+    return
+  }
   var rows: [[String]] = []
   for minimum in Array(Set([1, 3, 10, 30, minimumCount.value])).sorted() {
     let variant = minimum == minimumCount.value ? corpus : try makeCorpus(minimumCount: minimum)
@@ -596,6 +626,122 @@ lesson.cell(
       "min-count", "vocabulary", "validation <unk>", "−ln P at <unk>",
       "perplexity, n = \(Swift.min(3, maximumOrder.value))",
     ], rows)
+}
+
+lesson.cell(
+  "Subwords: byte-pair encoding",
+  """
+  Between words (a large vocabulary, and `<unk>` for every word training never had) and \
+  characters (a tiny vocabulary, long sequences) sit *subwords*. Byte-pair encoding \
+  (BPE, as GPT-2 uses it) starts from the 256 bytes, so any text can be spelled, and \
+  learns *merges* from the training split: count every pair of neighbouring symbols \
+  (inside a word with the space before it, never across two words), make the commonest \
+  pair one new symbol, spell the text again with it, repeat. A space is written `Ġ`, as \
+  GPT-2 writes it. The first table shows the first merges learned from this training \
+  text, each checked against a count made here, and one training sentence spelled after \
+  each; the second what more merges do to the vocabulary and to the length of the text.
+  """
+) { out in
+  let train = corpus.trainText
+  let grown = Swift.max(merges.value, 1024)
+  let learned = BytePairEncoding(learningFrom: train, merges: grown)
+  // Every pre-token (a word with the space before it, a number, punctuation) and how often
+  // the training text has it: merges never cross from one pre-token to the next.
+  var pieces: [String: Int] = [:]
+  for text in train {
+    for piece in BytePairEncoding.pretokenize(text) { pieces[piece, default: 0] += 1 }
+  }
+  // The control counts pairs across word edges as well: the spelling of whole sentences.
+  let acrossWords = out.isControl("merges-are-commonest-pairs")
+  let units = acrossWords ? Dictionary(train.map { ($0, 1) }, uniquingKeysWith: +) : pieces
+  let steps = Swift.min(6, learned.merges.count)
+  // The example: a training sentence of three words or more and at most 34 characters (so
+  // that the table fits) that the first merges shorten most, the shorter of two alike.
+  let firstMerges = BytePairEncoding(merges: Array(learned.merges.prefix(steps)))
+  func shortening(_ text: String) -> Int { text.utf8.count - firstMerges.encode(text).count }
+  let example =
+    train.prefix(3000).filter { $0.count <= 34 && Tokenizer.words($0).count >= 3 }.max {
+      let (a, b) = (shortening($0), shortening($1))
+      return a != b ? a < b : $0.count > $1.count
+    } ?? train[0]
+  var rows = [
+    ["–", "the 256 bytes", "", BytePairEncoding(merges: []).encode(example).joined(separator: " ")]
+  ]
+  var agree = 0
+  for step in 0..<steps {
+    // The commonest neighbouring pair, counted over the text spelled with the merges so far.
+    let before = BytePairEncoding(merges: Array(learned.merges.prefix(step)))
+    var pairs: [String: Int] = [:]
+    for (unit, count) in units {
+      let symbols = before.encode(unit)
+      for (a, b) in zip(symbols, symbols.dropFirst()) { pairs[a + " " + b, default: 0] += count }
+    }
+    let (left, right) = learned.merges[step]
+    let count = pairs[left + " " + right] ?? 0
+    if count == pairs.values.max() { agree += 1 }
+    let after = BytePairEncoding(merges: Array(learned.merges.prefix(step + 1)))
+    rows.append([
+      "\(step + 1)", "\(left) + \(right) → \(left + right)", "\(count)",
+      after.encode(example).joined(separator: " "),
+    ])
+  }
+  out.table(["merge", "pair → new symbol", "count", "the sentence spelled with it"], rows)
+  out.check(
+    "merges-are-commonest-pairs", agree == steps,
+    "each of the first \(steps) merges joins the commonest pair of the text spelled so far "
+      + "(\(agree) of \(steps), counted in this cell)",
+    control: .sabotage("the count runs across word edges, which BPE never merges"))
+  // The vocabulary grows by one symbol per merge; the text gets shorter.
+  let validationWords = corpus.validationText.reduce(0) { $0 + Tokenizer.words($1).count }
+  let validationCharacters = corpus.validationText.reduce(0) { $0 + $1.count }
+  var growth: [[String]] = []
+  for m in Array(Set([0, 16, 64, 256, merges.value, learned.merges.count])).sorted()
+  where m <= learned.merges.count {
+    let bpe = BytePairEncoding(merges: Array(learned.merges.prefix(m)))
+    let tokens = corpus.validationText.reduce(0) { $0 + bpe.encode($1).count }
+    growth.append([
+      "\(m)", "\(256 + m)", groupedDigits(tokens),
+      String(format: "%.2f", Double(tokens) / Double(Swift.max(validationWords, 1))),
+      String(format: "%.2f", Double(validationCharacters) / Double(Swift.max(tokens, 1))),
+    ])
+  }
+  out.table(
+    ["merges", "vocabulary", "validation tokens", "tokens per word", "characters per token"],
+    growth,
+    title: "validation text (\(groupedDigits(validationWords)) words) spelled with more merges"
+      + (learned.merges.count < grown
+        ? "; no pair occurs twice after \(learned.merges.count) merges" : ""))
+  // What subwords do to the words training never had.
+  let bpe = BytePairEncoding(merges: Array(learned.merges.prefix(merges.value)))
+  let known = Set(train.flatMap { Tokenizer.words($0) })
+  let words = corpus.validationText.flatMap { Tokenizer.words($0) }
+  let unseen = words.filter { !known.contains($0) }
+  let share = 100 * Double(unseen.count) / Double(Swift.max(words.count, 1))
+  out.print(
+    "validation words never seen in training: \(groupedDigits(unseen.count)) of "
+      + "\(groupedDigits(words.count)) "
+      + "(\(String(format: "%.2f", share)) %)"
+      + (unseen.isEmpty
+        ? "; this text has none for <unk> to stand for, but a new word would be spelled "
+          + "from the bytes and merges like any other"
+        : ": at word level each is <unk>; with \(bpe.merges.count) merges each is spelled "
+          + "from pieces training had, for example"))
+  var shown: [String] = []
+  for word in unseen where !shown.contains(word) && shown.count < 4 { shown.append(word) }
+  for word in shown {
+    out.print("  \(word) → \(bpe.encode(" " + word).joined(separator: " "))")
+  }
+  // Decoding gives back exactly what was encoded, on every held-out sentence.
+  let joinWithSpaces = out.isControl("subwords-decode-exactly")
+  let exact = corpus.validationText.filter { text in
+    let tokens = bpe.encode(text)
+    return (joinWithSpaces ? tokens.joined(separator: " ") : bpe.decode(tokens)) == text
+  }.count
+  out.check(
+    "subwords-decode-exactly", exact == corpus.validationText.count,
+    "decoding the subwords of a validation sentence gives it back exactly "
+      + "(\(exact) of \(corpus.validationText.count))",
+    control: .sabotage("the tokens are joined with spaces instead of decoded"))
 }
 
 lesson.cell(
@@ -630,10 +776,10 @@ lesson.cell(
       corpus.test, endID: endID)
     rows.append([name, "\(order)", String(format: "%.3f", perplexity), bits(perplexity)])
   }
-  if corpusPath == nil && minimumCount.value == 1 {
-    let best = SentenceCorpus.course.bestPerplexity(level: tokenLevel)
+  if corpusPath == nil && (minimumCount.value == 1 || tokenLevel != .word) {
     rows.append([
-      "best possible (from the grammar)", "–", String(format: "%.3f", best),
+      "best possible (from the grammar)", "–",
+      bestPossible.map { String(format: "%.3f", $0) } ?? "–",
       String(format: "%.4f", Foundation.log2(SentenceCorpus.course.bestPerplexity(level: .char))),
     ])
   }
@@ -643,6 +789,68 @@ lesson.cell(
       "bits per character",
     ],
     rows)
+  if Swift.max(addKOrder, wbOrder) == maximumOrder.value && maximumOrder.value < 16 {
+    out.print(
+      "chosen at n = \(maximumOrder.value), the largest n tried: a larger n may do better "
+        + "(--set n=\(Swift.min(16, 2 * maximumOrder.value)))")
+  }
+}
+
+lesson.cell(
+  "Words, characters and subwords in one unit",
+  """
+  Perplexity per word and perplexity per character are different units: a word model \
+  makes one prediction where a character model makes five or six. *Bits per character* \
+  puts them on one scale: the test text's total surprise `−Σ log₂ P` divided by its \
+  characters (each sentence end counted as one). Here the same sentences, split the same \
+  way, are modelled at all three levels by Witten–Bell, each with its n chosen on \
+  validation. At word level, `<unk>` hides the letters of every word training never had, \
+  so its bits per character look lower than they would cost: the last column says how \
+  many test tokens that is.
+  """
+) { out in
+  var rows: [[String]] = []
+  var tests: [[String]] = []
+  for other in TextTokenizer.Level.allCases {
+    let variant =
+      other == tokenLevel ? corpus : try makeCorpus(minimumCount: minimumCount.value, level: other)
+    tests.append(variant.testText)
+    // Each level up to the n where lesson 2 and 3 look: longer contexts for shorter tokens.
+    let largest = Swift.max(
+      other == tokenLevel ? maximumOrder.value : 2, other == .word ? 6 : other == .char ? 16 : 10)
+    let model = NGramModel(
+      order: largest, smoothing: .wittenBell, sentences: variant.train,
+      vocabulary: variant.vocabulary)
+    let end = variant.vocabulary.endID
+    let order = (1...largest).min {
+      model.with(order: $0).perplexity(variant.validation, endID: end)
+        < model.with(order: $1).perplexity(variant.validation, endID: end)
+    }!
+    let chosen = model.with(order: order)
+    let perplexity = chosen.perplexity(variant.test, endID: end)
+    let tokens = variant.test.reduce(0) { $0 + $1.count + 1 }
+    let unknown = variant.test.reduce(0) {
+      $0 + $1.filter { $0 == variant.vocabulary.unknownID }.count
+    }
+    let bits = LanguageModelCorpus.bitsPerCharacter(
+      nats: Foundation.log(perplexity) * Double(tokens), text: variant.testText)
+    rows.append([
+      other.rawValue, groupedDigits(variant.vocabulary.count), groupedDigits(tokens),
+      "\(order)\(order == largest ? " (largest tried)" : "")",
+      String(format: "%.3f", perplexity), String(format: "%.4f", bits),
+      unknown == 0
+        ? "0" : "\(unknown) (\(String(format: "%.1f", 100 * Double(unknown) / Double(tokens))) %)",
+    ])
+  }
+  out.table(
+    [
+      "level", "vocabulary", "test tokens", "n", "perplexity", "bits per char", "test <unk>",
+    ], rows, title: "test split, Witten–Bell; perplexity is per token of the level")
+  let same = tests.allSatisfy { $0 == tests[0] }
+  out.print(
+    same
+      ? "the three levels hold the same \(tests[0].count) test sentences"
+      : "the levels cut long lines at different places, so their test texts differ slightly")
 }
 
 lesson.cell(
@@ -654,13 +862,14 @@ lesson.cell(
   """
 ) { out in
   var generator = lesson.random("sampling")
-  let seen = Set(corpus.trainText.map { tokenLevel.join(tokenLevel.tokenize($0)) })
+  let tokenizer = corpus.tokenizer
+  let seen = Set(corpus.trainText.map { tokenizer.join(tokenizer.tokenize($0)) })
   for n in Array(Set([1, 2, 3, maximumOrder.value].filter { $0 <= maximumOrder.value })).sorted() {
     let model = counted.with(order: n, smoothing: .wittenBell)
     for _ in 0..<2 {
       let ids = model.sample(
         endID: endID, maximumLength: tokenLevel == .word ? 20 : 80, using: &generator)
-      let text = tokenLevel.join(corpus.vocabulary.decode(ids))
+      let text = tokenizer.join(corpus.vocabulary.decode(ids))
       out.print("n = \(n): \(text)\(seen.contains(text) ? "   (a training sentence)" : "")")
     }
   }
@@ -681,6 +890,10 @@ lesson.markdown(
   - Longer contexts fit the training text better but are seen too rarely: add-k's \
   pseudo-counts swamp the few real counts of long contexts, while the table grows with \
   every extra token of context and the data does not.
+  - **Subwords** (byte-pair encoding) are learned by merging the commonest neighbouring \
+  pair, again and again: frequent words become one token, rare ones are spelled from \
+  pieces, and nothing is `<unk>`. **Bits per character** compares models whose tokens \
+  differ.
 
   **What it cannot do.** Each context is counted on its own: seeing "the puppies are \
   sleeping" teaches nothing about "the kittens are sleeping". And no n-gram can look \
@@ -698,7 +911,11 @@ lesson.markdown(
   - `swift run -c release ngrams --set sentences=300`: less data. Which n is best now?
   - `swift run -c release ngrams --set min-count=30`: rare words become `<unk>`. What \
   happens to the vocabulary and the perplexity, and why is the model not better?
-  - `swift run -c release ngrams --corpus my-text.txt`: your own text, one sentence per line.
+  - `swift run -c release ngrams --set level=bpe --set merges=64`: fewer merges, shorter \
+  subwords. How many tokens per word now, and which n does Witten–Bell choose?
+  - `swift run -c release ngrams --corpus my-text.txt`: your own text (wrapped prose, \
+  Markdown or one sentence per line). Which level wins in bits per character, and how \
+  many `<unk>` does the word level hide?
   """)
 
 lesson.quiz([
@@ -714,15 +931,17 @@ lesson.quiz([
     "With add-k smoothing, c(h, w) = 1, c(h) = 3, k = 1 and V = 4: what is P(w | h)?",
     number: 2.0 / 7, tolerance: 1e-6, explanation: "(1 + 1) / (3 + 1·4) = 2/7."),
   Question(
-    "Why does add-k's held-out perplexity rise again for large n?",
+    "In the built-in word-level run, why does add-k's held-out perplexity rise again for "
+      + "large n?",
     choices: [
       "long contexts are seen only a few times, so the k·V pseudo-counts outweigh their real counts",
       "most long contexts were never seen in training", "training perplexity rises too",
     ],
     answer: 0,
     explanation:
-      "The lesson's table shows few unseen contexts even at n = 6 but a small median c(h): "
-      + "add-k then gives most of the probability to tokens that never followed."),
+      "In the built-in word-level run, the table on long contexts shows few unseen contexts "
+      + "but a small median c(h) beside k·V: add-k then gives most of the probability to "
+      + "tokens that never followed the context."),
 ])
 
 lesson.run()

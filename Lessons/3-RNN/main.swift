@@ -124,9 +124,10 @@ lesson.cell(
 ) { out in
   if let reading { out.print("read \(corpusPath!) as \(reading.summary)") }
   if corpus.splitLines > 0 {
-    let limit = LanguageModelCorpus.maximumTokens(tokenLevel)
+    let limit = LanguageModelCorpus.maximumCharacters
     out.print(
-      "\(corpus.splitLines) lines longer than \(limit) tokens were split into pieces of \(limit)")
+      "\(corpus.splitLines) lines longer than \(limit) characters were cut into pieces at a "
+        + "space before the limit")
   }
   var row: [String] = []
   for n in 1...largestOrder {

@@ -26,9 +26,32 @@ public struct LanguageModelCorpus: Sendable {
   /// How many different lines (after splitting) there are; the rest are copies.
   public let distinctLines: Int
 
-  /// The longest line, in tokens, a batch holds: longer lines are split into pieces, so
-  /// that one paragraph-long line cannot make every padded batch huge.
-  public static func maximumTokens(_ level: TokenLevel) -> Int { level == .word ? 60 : 240 }
+  /// The longest line, in characters: longer lines are cut into pieces at the last space
+  /// before the limit, so that one paragraph-long line cannot make every padded batch huge.
+  /// The cut is the same at every level, so word, character and subword models of one text
+  /// are trained and tested on the same pieces.
+  public static let maximumCharacters = 240
+
+  /// The most tokens a piece can have: a word or a character token is at least one
+  /// character, so no level gives more than `maximumCharacters`.
+  public static func maximumTokens(_ level: TokenLevel) -> Int { maximumCharacters }
+
+  /// `line` cut into pieces of at most `maximumCharacters` characters, each at the last
+  /// white space before the limit (or at the limit, in a run with no space), the space
+  /// dropped.
+  public static func pieces(_ line: String) -> [String] {
+    var rest = Substring(line)
+    var result: [String] = []
+    while rest.count > maximumCharacters {
+      let limit = rest.index(rest.startIndex, offsetBy: maximumCharacters)
+      let cut = rest[..<limit].lastIndex(where: \.isWhitespace) ?? limit
+      let piece = rest[..<cut]
+      if !piece.isEmpty { result.append(String(piece)) }
+      rest = rest[cut...].drop(while: \.isWhitespace)
+    }
+    if !rest.isEmpty { result.append(String(rest)) }
+    return result
+  }
 
   /// The default number of merges at the `bpe` level: a vocabulary of about 512 subwords
   /// (the 256 bytes and 256 merges), small enough for a lesson's output layer.
@@ -41,33 +64,25 @@ public struct LanguageModelCorpus: Sendable {
   /// Splits `lines` 80/10/10 after a seeded shuffle, tokenizes them at `level`, and
   /// builds the vocabulary from the training split (tokens seen fewer than
   /// `minimumCount` times become `<unk>`, and only the `maximumVocabulary` most frequent
-  /// are kept). Lines longer than `maximumTokens(level)` tokens are split first.
+  /// are kept). Lines longer than `maximumCharacters` are cut into pieces first.
   public init(lines: [String], level: TokenLevel, minimumCount: Int = 1, seed: UInt64) {
     let named: TextTokenizer.Level = level == .word ? .word : .char
     self.init(lines: lines, level: named, minimumCount: minimumCount, seed: seed)
   }
 
   /// As above, at any level; at the `bpe` level the subwords (`merges` of them) are learned
-  /// from the training split after it is cut, and lines are split as at character level.
+  /// from the training split after it is cut.
   public init(
     lines: [String], level: TextTokenizer.Level, minimumCount: Int = 1,
     merges: Int = LanguageModelCorpus.defaultMerges, seed: UInt64
   ) {
     let rule: TokenLevel = level == .word ? .word : .char
-    let limit = LanguageModelCorpus.maximumTokens(rule)
     var pieces: [String] = []
     var split = 0
     for line in lines {
-      let tokens = rule.tokenize(line)
-      if tokens.count <= limit {
-        pieces.append(line)
-        continue
-      }
-      split += 1
-      for start in stride(from: 0, to: tokens.count, by: limit) {
-        let part = tokens[start..<Swift.min(start + limit, tokens.count)]
-        pieces.append(rule == .word ? part.joined(separator: " ") : part.joined())
-      }
+      let cut = LanguageModelCorpus.pieces(line)
+      if cut.count > 1 { split += 1 }
+      pieces += cut
     }
     splitLines = split
     // Copies of one line stay together in one split, so that no validation or test line is
@@ -110,6 +125,19 @@ public struct LanguageModelCorpus: Sendable {
     let sentences = SentenceCorpus.course.generate(count: count, using: &generator).map(\.text)
     return LanguageModelCorpus(
       lines: sentences, level: level, minimumCount: minimumCount, seed: seed &+ 1)
+  }
+
+  /// As above, at any level (`merges` subwords learned at the `bpe` level), so that the
+  /// lessons that offer word, char and bpe build their built-in corpus one way.
+  public static func builtIn(
+    count: Int, level: TextTokenizer.Level, minimumCount: Int = 1,
+    merges: Int = LanguageModelCorpus.defaultMerges, seed: UInt64
+  ) -> LanguageModelCorpus {
+    var generator = SplitMix64(seed: seed)
+    let sentences = SentenceCorpus.course.generate(count: count, using: &generator).map(\.text)
+    return LanguageModelCorpus(
+      lines: sentences, level: level, minimumCount: minimumCount, merges: merges,
+      seed: seed &+ 1)
   }
 
   /// The characters of a split's text, counting one for each sentence's end (`</s>`): the

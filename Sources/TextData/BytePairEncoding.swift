@@ -49,13 +49,19 @@ public struct BytePairEncoding: Sendable, Equatable {
     var learned: [(String, String)] = []
     var pairCounts = Self.countPairs(words, counts)
     while learned.count < mergeCount {
-      guard
-        let best = pairCounts.filter({ $0.value >= 2 }).min(by: {
-          $0.value != $1.value
-            ? $0.value > $1.value
-            : ($0.key.left, $0.key.right) < ($1.key.left, $1.key.right)
-        })
-      else { break }
+      // The commonest pair seen at least twice; ties to the pair of earlier symbols. One
+      // pass, no copy of the table: this runs once per merge.
+      var found: (key: Pair, value: Int)? = nil
+      for (pair, count) in pairCounts where count >= 2 {
+        if let f = found,
+          f.value > count
+            || (f.value == count && (f.key.left, f.key.right) < (pair.left, pair.right))
+        {
+          continue
+        }
+        found = (pair, count)
+      }
+      guard let best = found else { break }
       let new = Int32(symbols.count)
       symbols.append(symbols[Int(best.key.left)] + symbols[Int(best.key.right)])
       learned.append((symbols[Int(best.key.left)], symbols[Int(best.key.right)]))

@@ -84,3 +84,38 @@ struct CorpusFuzzTests {
     #expect(refused > 100)
   }
 }
+
+/// Long lines are cut the same way at every token level, so that word, character and
+/// subword models of one text are tested on the same sentences.
+struct LongLineTests {
+  @Test func piecesAreCutAtASpaceBeforeTheLimit() {
+    let limit = LanguageModelCorpus.maximumCharacters
+    let words = (0..<200).map { "word\($0)" }
+    let line = words.joined(separator: " ")
+    let pieces = LanguageModelCorpus.pieces(line)
+    #expect(pieces.count > 1)
+    #expect(pieces.allSatisfy { $0.count <= limit && !$0.hasPrefix(" ") && !$0.hasSuffix(" ") })
+    // No word is cut in two, and nothing but the spaces at the cuts is lost.
+    #expect(pieces.joined(separator: " ") == line)
+    #expect(pieces.flatMap { $0.split(separator: " ").map(String.init) } == words)
+    // A run with no space is cut at the limit.
+    let run = String(repeating: "x", count: 2 * limit + 7)
+    #expect(LanguageModelCorpus.pieces(run).map(\.count) == [limit, limit, 7])
+    #expect(LanguageModelCorpus.pieces("short line") == ["short line"])
+  }
+
+  @Test func everyLevelHoldsTheSameSplits() {
+    var generator = SplitMix64(seed: 3)
+    var lines = SentenceCorpus.generate(count: 200, using: &generator).map(\.text)
+    lines += (0..<5).map { n in (0..<90).map { "w\(n)x\($0)" }.joined(separator: " ") }
+    let corpora = TextTokenizer.Level.allCases.map {
+      LanguageModelCorpus(lines: lines, level: $0, merges: 40, seed: 9)
+    }
+    #expect(corpora[0].splitLines == 5)
+    for corpus in corpora.dropFirst() {
+      #expect(corpus.trainText == corpora[0].trainText)
+      #expect(corpus.testText == corpora[0].testText)
+      #expect(corpus.splitLines == 5)
+    }
+  }
+}
