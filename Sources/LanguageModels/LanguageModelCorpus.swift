@@ -110,6 +110,34 @@ public struct LanguageModelCorpus: Sendable {
     testText = splits.test
   }
 
+  /// The same corpus with only the first `count` training sentences (the split is already
+  /// shuffled, so they are a random sample); the tokenizer, the vocabulary and the held-out
+  /// splits stay as they are, so models trained on less text are measured on the same test.
+  public func keepingTraining(first count: Int) -> LanguageModelCorpus {
+    LanguageModelCorpus(
+      tokenizer: tokenizer, vocabulary: vocabulary, train: Array(train.prefix(count)),
+      validation: validation, test: test, trainText: Array(trainText.prefix(count)),
+      validationText: validationText, testText: testText, splitLines: splitLines,
+      distinctLines: distinctLines)
+  }
+
+  private init(
+    tokenizer: TextTokenizer, vocabulary: Vocabulary, train: [[Int]], validation: [[Int]],
+    test: [[Int]], trainText: [String], validationText: [String], testText: [String],
+    splitLines: Int, distinctLines: Int
+  ) {
+    self.tokenizer = tokenizer
+    self.vocabulary = vocabulary
+    self.train = train
+    self.validation = validation
+    self.test = test
+    self.trainText = trainText
+    self.validationText = validationText
+    self.testText = testText
+    self.splitLines = splitLines
+    self.distinctLines = distinctLines
+  }
+
   /// How many lines of `held` (a held-out split's text) occur verbatim in the training text.
   public func seenInTraining(_ held: [String]) -> Int {
     let seen = Set(trainText)

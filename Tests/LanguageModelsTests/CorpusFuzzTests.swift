@@ -104,6 +104,16 @@ struct LongLineTests {
     #expect(LanguageModelCorpus.pieces("short line") == ["short line"])
   }
 
+  @Test func lessTrainingTextKeepsTheHeldOutSplitsAndVocabulary() {
+    let corpus = LanguageModelCorpus.builtIn(count: 300, level: .word, seed: 4)
+    let part = corpus.keepingTraining(first: 24)
+    #expect(part.train == Array(corpus.train.prefix(24)))
+    #expect(part.trainText == Array(corpus.trainText.prefix(24)))
+    #expect(part.test == corpus.test && part.validation == corpus.validation)
+    #expect(part.vocabulary.tokens == corpus.vocabulary.tokens)
+    #expect(part.trainTokens < corpus.trainTokens)
+  }
+
   @Test func everyLevelHoldsTheSameSplits() {
     var generator = SplitMix64(seed: 3)
     var lines = SentenceCorpus.generate(count: 200, using: &generator).map(\.text)
