@@ -65,7 +65,49 @@ public struct BinaryMetrics: Sendable, Equatable {
 /// The accuracy of always predicting the most common label of `trainLabels`, measured on
 /// `labels`: the baseline any classifier must beat.
 public func majorityBaseline(trainLabels: [Int], labels: [Int]) -> Double {
-  let positives = trainLabels.filter { $0 == 1 }.count
-  let majority = positives * 2 >= trainLabels.count ? 1 : 0
+  // The commonest training label (of two equally common, the larger: 1 for a tie of 0 and 1).
+  var counts: [Int: Int] = [:]
+  for label in trainLabels { counts[label, default: 0] += 1 }
+  let majority = counts.max { $0.value != $1.value ? $0.value < $1.value : $0.key < $1.key }?.key
   return labels.isEmpty ? 0 : Double(labels.filter { $0 == majority }.count) / Double(labels.count)
+}
+
+/// Accuracy, and precision, recall and F1 of each class against all the others (one
+/// against the rest), for a classifier of any number of classes.
+public struct MulticlassMetrics: Sendable, Equatable {
+  /// Rows are the true class, columns the predicted one.
+  public let confusion: [[Int]]
+
+  /// Compares predicted classes with the true ones, both in `0..<classes`.
+  public init(predicted: [Int], actual: [Int], classes: Int) {
+    precondition(
+      predicted.count == actual.count,
+      "MulticlassMetrics: \(predicted.count) predictions for \(actual.count) labels")
+    var confusion = Array(repeating: Array(repeating: 0, count: classes), count: classes)
+    for (p, a) in zip(predicted, actual) { confusion[a][p] += 1 }
+    self.confusion = confusion
+  }
+
+  public var count: Int { confusion.joined().reduce(0, +) }
+
+  public var accuracy: Double {
+    count == 0 ? 0 : Double(confusion.indices.reduce(0) { $0 + confusion[$1][$1] }) / Double(count)
+  }
+
+  /// Of the examples called `c`, the share that are `c`.
+  public func precision(_ c: Int) -> Double {
+    let called = confusion.reduce(0) { $0 + $1[c] }
+    return called == 0 ? 0 : Double(confusion[c][c]) / Double(called)
+  }
+
+  /// Of the examples that are `c`, the share called `c`.
+  public func recall(_ c: Int) -> Double {
+    let actual = confusion[c].reduce(0, +)
+    return actual == 0 ? 0 : Double(confusion[c][c]) / Double(actual)
+  }
+
+  public func f1(_ c: Int) -> Double {
+    let (p, r) = (precision(c), recall(c))
+    return p + r == 0 ? 0 : 2 * p * r / (p + r)
+  }
 }

@@ -84,6 +84,25 @@ struct MetricTests {
     #expect(Swift.abs(m.f1 - 2 * (2.0 / 3) * 0.5 / (2.0 / 3 + 0.5)) < 1e-12)
     #expect(BinaryMetrics(predicted: [0, 0], actual: [1, 0]).precision == 0)
     #expect(majorityBaseline(trainLabels: [1, 1, 0], labels: [1, 0, 0, 0]) == 0.25)
+    // A tie of two labels goes to the larger, as it always did for 0 and 1.
+    #expect(majorityBaseline(trainLabels: [1, 0], labels: [1, 0, 0, 0]) == 0.25)
+    #expect(majorityBaseline(trainLabels: [2, 2, 0, 1], labels: [2, 0, 1]) == 1.0 / 3)
+  }
+
+  @Test func multiclassMetricsByHand() {
+    // Three classes; the binary case must agree with BinaryMetrics for class 1.
+    let m = MulticlassMetrics(
+      predicted: [0, 1, 2, 2, 1, 0, 2], actual: [0, 1, 2, 1, 1, 2, 0], classes: 3)
+    #expect(m.confusion == [[1, 0, 1], [0, 2, 1], [1, 0, 1]])
+    #expect(m.accuracy == 4.0 / 7)
+    #expect(m.precision(2) == 1.0 / 3 && m.recall(2) == 0.5 && m.recall(1) == 2.0 / 3)
+    #expect(Swift.abs(m.f1(2) - 2 * (1.0 / 3) * 0.5 / (1.0 / 3 + 0.5)) < 1e-12)
+    let predicted = [1, 1, 1, 0, 0, 0, 0, 0]
+    let actual = [1, 1, 0, 1, 1, 0, 0, 0]
+    let two = MulticlassMetrics(predicted: predicted, actual: actual, classes: 2)
+    let binary = BinaryMetrics(predicted: predicted, actual: actual)
+    #expect(two.confusion == binary.confusion)
+    #expect(two.precision(1) == binary.precision && two.recall(1) == binary.recall)
   }
 }
 
