@@ -913,7 +913,9 @@ lesson.cell(
     "beats-ngram", recurrentTest < ngramTest,
     "the \(cell.rawValue.uppercased()) (\(String(format: "%.3f", recurrentTest))) beats the best n-gram (\(String(format: "%.3f", ngramTest))) on the test split",
     control: .setting("--set steps=1", "one training step leaves the network untrained"),
-    onOtherData: "on a small or varied text an n-gram can win; more text helps the network most")
+    onOtherData:
+      "on a small or varied text an n-gram can win; the training-size table below shows how "
+      + "the gap moves with the amount of text")
 }
 
 lesson.cell(
@@ -985,6 +987,14 @@ lesson.cell(
       title: "test bits per character against training tokens", height: 8,
       xLabel: "training tokens"))
   let percents = [10, 25, 50, 100]
+  /// Whether the gaps, size by size, shrink: at every step, overall only, or not at all.
+  func narrowing(_ gaps: [Double]) -> String {
+    if zip(gaps, gaps.dropFirst()).allSatisfy({ $1 < $0 }) {
+      return " (narrowing at every size)"
+    }
+    return gaps.last! < gaps.first!
+      ? " (narrower at 100 % than at 10 %, but not at every size)" : " (not narrowing)"
+  }
   let ahead = network.indices.filter { network[$0] < counting[$0] }
   if ahead.count == network.count {
     out.print("the network is ahead at every size tried, from \(percents[0]) % of the text")
@@ -995,8 +1005,7 @@ lesson.cell(
         + String(format: "%+.4f", network[0] - counting[0]) + " at 10 % to "
         + String(format: "%+.4f", network[3] - counting[3])
         + " bits per character at 100 %"
-        + (network[3] - counting[3] < network[0] - counting[0]
-          ? " (the gap narrows as the text grows)" : " (the gap does not narrow)"))
+        + narrowing(zip(network, counting).map { $0 - $1 }))
   } else if let first = ahead.first, ahead == Array(first..<network.count) {
     out.print(
       "the network overtakes counting between \(percents[first - 1]) % and "
