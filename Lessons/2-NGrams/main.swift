@@ -74,6 +74,19 @@ do {
   lesson.refuse("\(error)")
   corpus = LanguageModelCorpus(lines: [], level: tokenLevel, seed: 0)
 }
+// What counting will cost, estimated before it starts: every training character is counted
+// into each order of this lesson's models and of the last table's three levels (up to 6, 16
+// and 10), about 40 updates, at a conservative half a million updates a second (Vim's
+// 104,000-word manual: 36 s estimated, 32 s measured). Over half an hour is refused.
+if corpusPath != nil {
+  let characters = corpus.trainText.reduce(0) { $0 + $1.count }
+  lesson.refuseLongRun(
+    seconds: Double(characters) * Double(maximumOrder.value + 6 + 16 + 10) / 500_000,
+    settings: "\(groupedDigits(characters)) characters of training text, n up to "
+      + "\(maximumOrder.value)",
+    shorten: "use --quick, a smaller --set n, or a part of the file (head -c 2000000 "
+      + "\(corpusPath!) > part.txt)", what: "counting")
+}
 let endID = corpus.vocabulary.endID
 /// Every model of this lesson comes from one count of the training text, at the largest n.
 let counted = NGramModel(

@@ -190,11 +190,19 @@ public final class Lesson {
   ///   - settings: the knobs that set the cost, as the learner typed them.
   ///   - shorten: the knobs that shorten the run, as an instruction.
   public func refuseLongTraining(operations: Double, settings: String, shorten: String) {
-    let seconds = operations / Self.estimatedOperationsPerSecond
+    refuseLongRun(
+      seconds: operations / Self.estimatedOperationsPerSecond,
+      settings: "\(settings); estimated at \(Int(Self.estimatedOperationsPerSecond / 1e9)) GFLOP/s",
+      shorten: shorten, what: "training")
+  }
+
+  /// As `refuseLongTraining`, for work measured in seconds by a lesson's own estimate (the
+  /// n-gram lesson's counting, which is not floating-point work).
+  public func refuseLongRun(
+    seconds: Double, settings: String, shorten: String, what: String = "the run"
+  ) {
     guard seconds > 1_800 else { return }
-    refuse(
-      "training would take about \(Int(seconds / 60)) minutes (\(settings); estimated at "
-        + "\(Int(Self.estimatedOperationsPerSecond / 1e9)) GFLOP/s); \(shorten)")
+    refuse("\(what) would take about \(Int(seconds / 60)) minutes (\(settings)); \(shorten)")
   }
 
   /// Adds a prose cell (Markdown).
@@ -288,6 +296,10 @@ public final class Lesson {
       return value.isEmpty ? nil : ("--\(option.name)", value)
     }
     if let path = arguments.export { named.append(("--export", path)) }
+    // Checked here, not where cells run, so that --list and --quiz refuse it too.
+    if let first = arguments.from ?? arguments.only, first > cells.count {
+      errors.append("this lesson has \(cells.count) cells; there is no cell \(first)")
+    }
     for (i, first) in named.enumerated() {
       for second in named[(i + 1)...] where Self.sameFile(first.path, second.path) {
         errors.append(

@@ -49,6 +49,12 @@ struct RunnerTests {
     let (lesson, _, counter) = makeLesson(["--only", "9"])
     #expect(lesson.execute() == 2)
     #expect(counter.runs.isEmpty)
+    // Also where no cell would run: listing the cells, or a quiz.
+    for other in [["--list", "--from", "9"], ["--quiz", "--only", "12"]] {
+      let (listing, output, _) = makeLesson(other)
+      #expect(listing.execute() == 2)
+      #expect(!output.text.contains("First"))
+    }
   }
 
   func prompts(_ text: String) -> Int { text.components(separatedBy: "Enter runs it").count - 1 }
@@ -375,6 +381,14 @@ struct CheckTests {
         "training would take about 60 minutes (s; estimated at 20 GFLOP/s); lower it"
       ])
     #expect(lesson.execute() == 2)
+    // Work a lesson estimates in seconds itself (the n-gram lesson's counting).
+    let counting = Lesson(
+      "Counting", summary: "", introduction: "", arguments: [], command: "x",
+      output: CollectedText(), errors: CollectedText(), input: ScriptedInput([]))
+    counting.refuseLongRun(seconds: 1_700, settings: "c", shorten: "use less", what: "counting")
+    #expect(counting.errors.isEmpty)
+    counting.refuseLongRun(seconds: 2_400, settings: "c", shorten: "use less", what: "counting")
+    #expect(counting.errors == ["counting would take about 40 minutes (c); use less"])
   }
 
   /// A lesson whose one check declares a learned-nothing control beside its ablation.
