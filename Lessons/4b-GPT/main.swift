@@ -27,8 +27,9 @@ let lesson = Lesson(
     """)
 
 let level = lesson.knob(
-  "level", default: "word", choices: ["word", "char", "bpe"],
-  help: "token level: words, characters, or subwords learned from the training split")
+  "level", default: "auto", choices: ["auto", "word", "char", "bpe"],
+  help: "token level: words, characters or subwords learned from the training split (bpe); "
+    + "auto is word on the built-in text and bpe on yours, where unseen words would be <unk>")
 let merges = lesson.knob(
   "merges", default: 256, range: 1...4000, help: "subword merges learned at the bpe level")
 let dimension = lesson.knob("dimension", default: 64, range: 4...512, help: "model width D")
@@ -75,7 +76,10 @@ if dimension.value % headCount.value != 0 {
       + "dimension that is a multiple of heads")
 }
 
-let tokenLevel = TextTokenizer.Level(rawValue: level.value)!
+/// The level this run uses: `auto` means words on the built-in grammar (every held-out word
+/// was seen in training) and subwords on a learner's text, as in lesson 3.
+let tokenLevel: TextTokenizer.Level =
+  level.value == "auto" ? (corpusPath == nil ? .word : .bpe) : .init(rawValue: level.value)!
 var corpus: LanguageModelCorpus
 var reading: ReadText? = nil
 if let corpusPath {
@@ -178,7 +182,7 @@ lesson.cell(
       + "\(corpus.seenInTraining(corpus.validationText) + corpus.seenInTraining(corpus.testText)) "
       + "of \(corpus.validation.count + corpus.test.count)")
   out.print(
-    "\(level.value) level: vocabulary \(vocabulary.count), training tokens "
+    "\(tokenLevel.rawValue) level: vocabulary \(vocabulary.count), training tokens "
       + "\(groupedDigits(corpus.trainTokens)), longest sentence \(contextLength - 1) tokens")
   if tokenLevel == .bpe, let bpe = corpus.tokenizer.subwords {
     let example = corpus.trainText[0]
@@ -701,7 +705,7 @@ lesson.cell(
     ["model", "parameters", "steps", "test bits per character", "perplexity per token"], rows)
   out.print(
     "test split: \(corpus.test.count) sentences, \(groupedDigits(characters)) characters, "
-      + "\(groupedDigits(testTokens)) \(level.value) tokens")
+      + "\(groupedDigits(testTokens)) \(tokenLevel.rawValue) tokens")
   // Words never seen in training are <unk>: a word model predicts the token <unk>, never
   // the word's letters, so its bits per character leave those letters out.
   let unknowns = corpus.test.reduce(0) { $0 + $1.filter { $0 == vocabulary.unknownID }.count }
@@ -766,7 +770,7 @@ lesson.cell(
   // run, or at the char and bpe levels, where the GPT's 800 steps leave it behind on the
   // built-in text, the differences are shown without a claim.
   if lesson.isQuick || tokenLevel != .word {
-    let mode = lesson.isQuick ? "quick run" : "\(level.value) level"
+    let mode = lesson.isQuick ? "quick run" : "\(tokenLevel.rawValue) level"
     out.print(
       String(
         format: "\(mode) (shown, not claimed): GPT − best n-gram: %+.4f bits per character "
@@ -812,7 +816,8 @@ lesson.markdown(
   sentences in tokens, and where does the GPT land on the leaderboard?
   - `swift run -c release gpt --set layers=1 --set heads=1`: one head in one block. What \
   happens to the agreement probe and the heads' share on the noun?
-  - `swift run -c release gpt --corpus my-text.txt --set level=char`: your own text.
+  - `swift run -c release gpt --corpus my-text.txt`: your own text, as subwords (add \
+  `--set level=char` for characters).
   """)
 
 lesson.quiz([
