@@ -427,6 +427,36 @@ struct CheckTests {
     #expect(errors.text.components(separatedBy: "check failed:").count == 2)
   }
 
+  /// A claim verified at one setting only (here: a mode knob at "a").
+  func settingLesson(_ arguments: [String]) -> (Lesson, CollectedText) {
+    let output = CollectedText()
+    let lesson = Lesson(
+      "Settings", summary: "", introduction: "", arguments: ["--ascii"] + arguments,
+      command: "x", output: output, errors: CollectedText(), input: ScriptedInput([]))
+    let mode = lesson.knob("mode", default: "a", choices: ["a", "b"], help: "a mode")
+    lesson.cell("Claim") { out in
+      out.check(
+        "only-at-a", mode.value == "a", "the claim holds", control: .setting("--set mode=b", "b"),
+        notVerifiedHere: mode.value == "a" ? nil : "verified at mode a only")
+    }
+    return (lesson, output)
+  }
+
+  @Test func aClaimNotVerifiedAtThisSettingIsShownNotClaimed() {
+    let (verified, verifiedOutput) = settingLesson([])
+    #expect(verified.execute() == 0)
+    #expect(verifiedOutput.text.contains("[ok] the claim holds"))
+    // Elsewhere it neither fails the run nor is listed as a check.
+    let (elsewhere, output) = settingLesson(["--set", "mode=b"])
+    #expect(elsewhere.execute() == 0)
+    #expect(
+      output.text.contains(
+        "- the claim holds: does not hold here; shown, not claimed (verified at mode a only)"))
+    let (listing, listed) = settingLesson(["--set", "mode=b", "--checks"])
+    #expect(listing.execute() == 0)
+    #expect(!listed.text.contains("only-at-a\t"))
+  }
+
   @Test func usageErrorsFromCellsExitWithTwo() {
     let errors = CollectedText()
     let lesson = Lesson(
