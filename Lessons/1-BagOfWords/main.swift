@@ -52,6 +52,17 @@ if let corpusPath {
     lesson.refuse("\(error)")
   }
 }
+if let ownData {
+  lesson.introduction = """
+    A computer cannot read a sentence, but it can count. In this lesson we turn each text of \
+    your file into a vector of word counts — a *bag of words* — and train a classifier that \
+    gives it one of the file's \(ownData.labels.count) labels. By the end you will be able to \
+    build a vocabulary, train a logistic regression with gradient descent, measure it with \
+    accuracy, precision, recall and F1, and see which texts counting gets wrong.
+
+    You need only lesson 0 (how to run a lesson). Everything else is built here.
+    """
+}
 /// The name of each label id: the built-in reviews' two, or the file's, the commonest first.
 let labelNames = ownData?.labels ?? ["negative", "positive"]
 /// Two labels need one output (its sigmoid is the second label's probability); more need
@@ -104,8 +115,11 @@ lesson.cell(
     // The generator's kinds are unknown here; every text is stored as a plain one, and the
     // cells that read kinds are skipped on a learner's file.
     let ids = Dictionary(uniqueKeysWithValues: labelNames.enumerated().map { ($1, $0) })
-    reviews = ownData.examples.prefix(exampleCount).map {
-      Review(text: $0.text, label: ids[$0.label]!, kind: .plain)
+    // Shuffled before the cut, so that a file sorted by label keeps every label.
+    var order = Array(ownData.examples.indices)
+    order.shuffle(using: &generator)
+    reviews = order.prefix(exampleCount).map {
+      Review(text: ownData.examples[$0].text, label: ids[ownData.examples[$0].label]!, kind: .plain)
     }
     out.print("corpus: \(corpusPath!), read as \(ownData.summary)")
     if reviews.count < ownData.examples.count {
@@ -117,6 +131,27 @@ lesson.cell(
     reviews = ReviewCorpus.generate(count: reviewCount.value, using: &generator)
   }
   splits = Splits(reviews, keepingCopiesOf: \.text, using: &generator)
+  if let corpusPath {
+    // Every split needs texts, and training needs every label: copies are kept together,
+    // so a file of a few texts repeated can leave a split empty.
+    let empty = [
+      ("training", splits.train), ("validation", splits.validation), ("test", splits.test),
+    ]
+    .filter { $0.1.isEmpty }.map(\.0)
+    if !empty.isEmpty {
+      throw UsageError(
+        "\(corpusPath) has too few different texts (\(Set(reviews.map(\.text)).count)) for a "
+          + "\(empty.joined(separator: " and ")) split; copies of a text stay in one split, so "
+          + "add different texts")
+    }
+    if let missing = labelNames.indices.first(where: { id in
+      !splits.train.contains { $0.label == id }
+    }) {
+      throw UsageError(
+        "\(corpusPath): no training text has the label '\(labelNames[missing])'; add "
+          + "different texts with it")
+    }
+  }
   if ownData == nil {
     out.table(
       ["review", "label", "kind"],
@@ -136,10 +171,6 @@ lesson.cell(
         return "\(labelNames[id]) \(String(format: "%.1f", 100 * share)) %"
       }.joined(separator: ", "))
   out.print(splits.overlapSummary(\.text))
-  if ownData != nil && splits.test.isEmpty {
-    throw UsageError(
-      "\(corpusPath!) has too few different texts for a test split; add examples")
-  }
 }
 
 lesson.cell(
@@ -219,7 +250,15 @@ lesson.markdown(
   lowers the *binary cross-entropy* `L = −[y log p + (1 − y) log(1 − p)]`, averaged over the \
   reviews: it is small when the model gives the true label a high probability. Autograd \
   computes `∂L/∂w`, and the optimizer (Adam) moves `w` against it.
-  """)
+  """
+    + (outputs > 1
+      ? """
+
+
+      With \(labelNames.count) labels there is one such output per label, each trained to \
+      say whether a text has *its* label (1) or another (0): *one against the rest*. A \
+      text is given the label whose output is largest.
+      """ : ""))
 
 func features(_ reviews: [Review]) -> Tensor {
   BagOfWords.matrix(reviews.map { Tokenizer.words($0.text) }, vocabulary: vocabulary)
@@ -306,9 +345,13 @@ lesson.cell(
   var rows = [["accuracy", percent(metrics.accuracy), percent(baseline)]]
   for id in reported {
     let of = outputs == 1 && ownData == nil ? "" : " of \(labelNames[id])"
+    // Precision is undefined when no test text was given the label, recall when none has it.
+    let given = metrics.confusion.contains { $0[id] > 0 }
+    let has = metrics.confusion[id].contains { $0 > 0 }
     rows += [
-      ["precision" + of, percent(metrics.precision(id)), "–"],
-      ["recall" + of, percent(metrics.recall(id)), "–"], ["F1" + of, percent(metrics.f1(id)), "–"],
+      ["precision" + of, given ? percent(metrics.precision(id)) : "– (none given it)", "–"],
+      ["recall" + of, has ? percent(metrics.recall(id)) : "– (none in test)", "–"],
+      ["F1" + of, given && has ? percent(metrics.f1(id)) : "–", "–"],
     ]
   }
   out.table(["measure", "logistic regression", "majority baseline"], rows)
@@ -432,13 +475,19 @@ func accuracyByKind(_ model: any UnaryLayer) -> [ReviewKind: Double] {
 
 lesson.cell(
   "Where counting fails",
-  """
-  Accuracy by kind of review. Plain and intensified reviews are easy. Negation is hard: \
-  "not good" adds the weight of "not" to the weight of "good", but what we need is to flip \
-  "good". Contrast is hopeless: swap the two clauses and the label flips, but the vector \
-  stays the same — so on a review and its mirror the model is always right once and wrong \
-  once.
-  """
+  ownData == nil
+    ? """
+    Accuracy by kind of review. Plain and intensified reviews are easy. Negation is hard: \
+    "not good" adds the weight of "not" to the weight of "good", but what we need is to \
+    flip "good". Contrast is hopeless: swap the two clauses and the label flips, but the \
+    vector stays the same — so on a review and its mirror the model is always right once \
+    and wrong once.
+    """
+    : """
+    On the built-in reviews this cell sorts the mistakes by how each review was made \
+    (negation, contrast). Your file's texts carry no such tags, so here are the test texts \
+    the classifier got wrong: read them and ask what a count of words could not see.
+    """
 ) { out in
   guard ownData == nil else {
     // The kinds are the generator's; a learner's file has only its mistakes to show.
@@ -483,13 +532,19 @@ lesson.cell(
 
 lesson.cell(
   "A small network on the same counts",
-  """
-  A hidden layer lets the model combine words: a unit can fire for "not" *and* "good" \
-  together. Negation should improve. Contrast cannot: the *word* counts are identical for \
-  both orders, and no function of them can tell the two apart. Counts of word *pairs* \
-  could: "boring but" occurs in one order and not the other. Keeping a little order is \
-  where lesson 2 begins.
-  """
+  ownData == nil
+    ? """
+    A hidden layer lets the model combine words: a unit can fire for "not" *and* "good" \
+    together. Negation should improve. Contrast cannot: the *word* counts are identical for \
+    both orders, and no function of them can tell the two apart. Counts of word *pairs* \
+    could: "boring but" occurs in one order and not the other. Keeping a little order is \
+    where lesson 2 begins.
+    """
+    : """
+    A hidden layer lets the model combine words: a unit can fire for two words together. \
+    Whether that helps on your texts is what the test split says; like the logistic \
+    regression, it sees only counts, never the order of the words.
+    """
 ) { out in
   var generator = lesson.random("network")
   let network = Sequential([

@@ -99,8 +99,9 @@ lesson.cell(
   "The corpus",
   """
   Short sentences, split 80/10/10 into training, validation and test text. The \
-  vocabulary comes from the training split only; anything else becomes `<unk>`. Copies \
-  of one sentence are kept in one split, so no held-out sentence was seen in training.
+  vocabulary comes from the training split only (at the word and char levels, anything \
+  else becomes `<unk>`; subwords spell anything). Copies of one sentence are kept in one \
+  split, so no held-out sentence was seen in training.
   """
 ) { out in
   if let corpusPath {
@@ -489,7 +490,8 @@ lesson.cell(
       + (bestOrder < maximumOrder.value
         ? " and turns back up to \(String(format: "%.3f", addKResults.last!.validation)) at "
           + "n = \(maximumOrder.value)"
-        : ", the largest n tried: it has not turned back up (try a larger --set n)"))
+        : ", the largest n tried: it has not turned back up"
+          + (maximumOrder.value < 16 ? " (try a larger --set n)" : "")))
   if tokenLevel == .word && maximumOrder.value >= 2 {
     out.check(
       "add-k-rises", addKResults.last!.validation > best,
@@ -713,7 +715,7 @@ lesson.cell(
     let bpe = BytePairEncoding(merges: Array(learned.merges.prefix(m)))
     let tokens = corpus.validationText.reduce(0) { $0 + bpe.encode($1).count }
     growth.append([
-      "\(m)", "\(256 + m)", groupedDigits(tokens),
+      "\(m)", "\(bpe.symbols.count)", groupedDigits(tokens),
       String(format: "%.2f", Double(tokens) / Double(Swift.max(validationWords, 1))),
       String(format: "%.2f", Double(validationCharacters) / Double(Swift.max(tokens, 1))),
     ])
@@ -817,16 +819,27 @@ lesson.cell(
   puts them on one scale: the test text's total surprise `−Σ log₂ P` divided by its \
   characters (each sentence end counted as one). Here the same sentences, split the same \
   way, are modelled at all three levels by Witten–Bell, each with its n chosen on \
-  validation. At word level, `<unk>` hides the letters of every word training never had, \
-  so its bits per character look lower than they would cost: the last column says how \
-  many test tokens that is.
+  validation. The word level pays less than the text's full cost: `<unk>` hides the letters \
+  of every word training never had (the last column says how many test tokens that is), \
+  and words are lower-cased and read without their spaces, so capitals and spacing are \
+  never predicted. The char and bpe levels predict every character as written.
   """
 ) { out in
   var rows: [[String]] = []
   var tests: [[String]] = []
+  var tooSmall: [String] = []
   for other in TextTokenizer.Level.allCases {
-    let variant =
-      other == tokenLevel ? corpus : try makeCorpus(minimumCount: minimumCount.value, level: other)
+    let variant: LanguageModelCorpus
+    do {
+      variant =
+        other == tokenLevel
+        ? corpus : try makeCorpus(minimumCount: minimumCount.value, level: other)
+    } catch {
+      // A small text can have enough tokens at one level and too few at another.
+      rows.append([other.rawValue, "–", "–", "–", "–", "–", "too small (below)"])
+      tooSmall.append("\(other.rawValue): \(error)")
+      continue
+    }
     tests.append(variant.testText)
     // Each level up to the n where lesson 2 and 3 look: longer contexts for shorter tokens.
     let largest = Swift.max(
@@ -859,11 +872,16 @@ lesson.cell(
     [
       "level", "vocabulary", "test tokens", "n", "perplexity", "bits per char", "test <unk>",
     ], rows, title: "test split, Witten–Bell; perplexity is per token of the level")
-  let same = tests.allSatisfy { $0 == tests[0] }
-  out.print(
-    same
-      ? "the three levels hold the same \(tests[0].count) test sentences"
-      : "the levels cut long lines at different places, so their test texts differ slightly")
+  for problem in tooSmall { out.print(problem) }
+  // Every level cuts long lines the same way, so the test texts agree; said, not assumed.
+  if tests.count > 1 {
+    let same = tests.allSatisfy { $0 == tests[0] }
+    out.print(
+      same
+        ? "the \(tests.count == 3 ? "three" : "two") levels shown hold the same "
+          + "\(tests[0].count) test sentences"
+        : "the levels' test texts differ; their bits per character are not on the same text")
+  }
 }
 
 lesson.cell(

@@ -458,7 +458,8 @@ lesson.cell(
   """
   The same model with each cell, trained for a third of the steps on the same batches. \
   Look at the parameter counts: the gates triple (GRU) or quadruple (LSTM) the recurrent \
-  weights. Sentences here are words, a dozen or so steps long.
+  weights. Each step reads one \(tokenLevel == .bpe ? "subword" : tokenLevel.rawValue) \
+  token.
   """
 ) { out in
   if loadPath != nil {
@@ -753,7 +754,7 @@ lesson.cell(
     shown = Array(candidates.sorted { unigram.count([], $0) > unigram.count([], $1) }.prefix(6))
   }
   out.table(
-    ["word", "nearest neighbours"],
+    ["token", "nearest neighbours"],
     shown.map { id in
       [
         vocabulary.tokens[id],
@@ -933,7 +934,9 @@ lesson.cell(
   depends on how much text there is. Here the best n-gram (Witten–Bell, n chosen on \
   validation) and the same network (trained for `size-steps` steps each, weights kept \
   by validation) learn from the first 10 %, 25 %, 50 % and all of the training \
-  sentences, and each is measured on the same test split in bits per character.
+  sentences, and each is measured on the same test split in bits per character. The \
+  vocabulary (and, at the bpe level, the subwords) stay those of the full training split, \
+  so the smaller parts are read with pieces learned from all of it.
   """
 ) { out in
   guard sizeSteps.value > 0, loadPath == nil else {

@@ -26,32 +26,18 @@ public struct LanguageModelCorpus: Sendable {
   /// How many different lines (after splitting) there are; the rest are copies.
   public let distinctLines: Int
 
-  /// The longest line, in characters: longer lines are cut into pieces at the last space
-  /// before the limit, so that one paragraph-long line cannot make every padded batch huge.
-  /// The cut is the same at every level, so word, character and subword models of one text
-  /// are trained and tested on the same pieces.
-  public static let maximumCharacters = 240
+  /// The longest line, in characters (`LongLines`): longer lines are cut into pieces at the
+  /// last space before the limit, the same cut at every level, so word, character and
+  /// subword models of one text are trained and tested on the same pieces.
+  public static let maximumCharacters = LongLines.maximumCharacters
 
-  /// The most tokens a piece can have: a word or a character token is at least one
-  /// character, so no level gives more than `maximumCharacters`.
+  /// The most tokens a piece can have at the word or char level: a word or a character
+  /// token is at least one character. (At the bpe level a character outside ASCII can be
+  /// two to four byte tokens.)
   public static func maximumTokens(_ level: TokenLevel) -> Int { maximumCharacters }
 
-  /// `line` cut into pieces of at most `maximumCharacters` characters, each at the last
-  /// white space before the limit (or at the limit, in a run with no space), the space
-  /// dropped.
-  public static func pieces(_ line: String) -> [String] {
-    var rest = Substring(line)
-    var result: [String] = []
-    while rest.count > maximumCharacters {
-      let limit = rest.index(rest.startIndex, offsetBy: maximumCharacters)
-      let cut = rest[..<limit].lastIndex(where: \.isWhitespace) ?? limit
-      let piece = rest[..<cut]
-      if !piece.isEmpty { result.append(String(piece)) }
-      rest = rest[cut...].drop(while: \.isWhitespace)
-    }
-    if !rest.isEmpty { result.append(String(rest)) }
-    return result
-  }
+  /// `line` cut as `LongLines.pieces` cuts it.
+  public static func pieces(_ line: String) -> [String] { LongLines.pieces(line) }
 
   /// The default number of merges at the `bpe` level: a vocabulary of about 512 subwords
   /// (the 256 bytes and 256 merges), small enough for a lesson's output layer.

@@ -25,7 +25,9 @@ public final class Lesson {
   public let title: String
   /// One line for the catalog and `--help`.
   public let summary: String
-  public let introduction: String
+  /// What the lesson is about, shown first. A lesson that reads a learner's file may say
+  /// it in other words once it knows (its options are read before its cells run).
+  public var introduction: String
   /// The command that runs this lesson, for `--help` and messages.
   public let command: String
   var arguments: Arguments

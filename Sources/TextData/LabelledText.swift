@@ -49,7 +49,8 @@ public struct LabelledText: Sendable, Equatable {
     if firstLine.contains("\t") {
       layout = "tab-separated"
       var lineNumber = 0
-      for line in text.components(separatedBy: .newlines) {
+      // Split at each line end, "\r\n" being one: line numbers are those an editor shows.
+      for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
         lineNumber += 1
         if line.allSatisfy(\.isWhitespace) { continue }
         guard let tab = line.firstIndex(of: "\t") else {

@@ -38,7 +38,10 @@ public struct ReadText: Sendable, Equatable {
     let sentenceCount = inFile?.sentences ?? sentences.count
     let kept =
       inFile == nil
-      ? "" : "; the first \(sentences.count) sentences (\(paragraphs.count) paragraphs) kept"
+      ? ""
+      : "; the first \(sentences.count) "
+        + (sentences.count > sentenceCount ? "pieces of 240 characters or fewer" : "sentences")
+        + " (\(paragraphs.count) paragraphs) kept"
     switch layout {
     case .linePerSentence:
       return "one sentence per line: \(lineCount) lines read as \(sentenceCount) sentences "
@@ -52,20 +55,33 @@ public struct ReadText: Sendable, Equatable {
   }
 
   /// The text cut after its first `limit` sentences (whole paragraphs, and part of the one
-  /// the limit falls in): a quick run on a long file reads only its beginning.
+  /// the limit falls in): a quick run on a long file reads only its beginning. A sentence
+  /// longer than `LongLines.maximumCharacters` counts as the pieces it will be cut into, so
+  /// that a file of one huge line is cut short too.
   public func first(_ limit: Int) -> ReadText {
-    let total = sentences.count
+    let total = sentences.reduce(0) { $0 + LongLines.pieceCount($1) }
     guard total > limit else { return self }
     var kept: [[String]] = []
     var count = 0
     for paragraph in paragraphs where count < limit {
-      let part = Array(paragraph.prefix(limit - count))
+      var part: [String] = []
+      for sentence in paragraph where count < limit {
+        let pieces = LongLines.pieceCount(sentence)
+        if count + pieces <= limit {
+          part.append(sentence)
+          count += pieces
+        } else {
+          // A long sentence the limit falls in: its first pieces, as they will be cut.
+          let fitting = Array(LongLines.pieces(sentence).prefix(limit - count))
+          part += fitting
+          count += fitting.count
+        }
+      }
       kept.append(part)
-      count += part.count
     }
     var cut = ReadText(
       layout: layout, paragraphs: kept, lineCount: lineCount, skippedLines: skippedLines)
-    cut.inFile = (total, paragraphs.count)
+    cut.inFile = (sentences.count, paragraphs.count)
     return cut
   }
 }

@@ -47,6 +47,9 @@ struct LabelledTextTests {
     let good = Self.lines(["a", "b"], each: 10).map { "\($0)\t\($1)" }
     #expect(
       message((good + ["no tab here"]).joined(separator: "\n")).contains("line 21 has no tab"))
+    // Windows line ends are one line end each.
+    #expect(
+      message((good + ["no tab here"]).joined(separator: "\r\n")).contains("line 21 has no tab"))
     #expect(message("just words\nmore words").contains("neither a tab nor a comma"))
     #expect(message("name,value\nx,1").contains("name the label column 'label'"))
     #expect(message("label,text\na,\"open").contains("never closed"))

@@ -91,3 +91,26 @@ struct ProseReaderTests {
     #expect(throws: CorpusError.self) { try TextFile.read(at: url.path) }
   }
 }
+
+/// A quick run keeps the beginning of a file, counting a long line as the pieces it will be
+/// cut into, so that a file of one huge line is cut short too.
+struct FirstSentencesTests {
+  @Test func aHugeLineCountsAsItsPieces() {
+    let words = (0..<40_000).map { "w\($0 % 97)" }
+    let text = words.joined(separator: " ")
+    let pieces = LongLines.pieces(text)
+    // Linear cutting: 200,000 characters cut in pieces of at most 240, nothing lost.
+    #expect(pieces.allSatisfy { $0.count <= LongLines.maximumCharacters })
+    #expect(pieces.joined(separator: " ") == text)
+    let read = ProseReader.read(text, markdown: false)
+    let kept = read.first(100)
+    #expect(kept.sentences.count == 100)
+    #expect(kept.sentences.allSatisfy { $0.count <= LongLines.maximumCharacters })
+    #expect(kept.sentences.joined(separator: " ") == pieces.prefix(100).joined(separator: " "))
+    // Short sentences count one each, as before.
+    let short = ProseReader.read(
+      (0..<50).map { "Line \($0) ends here." }.joined(separator: "\n"), markdown: false)
+    #expect(short.first(20).sentences.count == 20)
+    #expect(short.first(80).sentences.count == 50)
+  }
+}
