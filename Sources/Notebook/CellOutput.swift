@@ -11,6 +11,8 @@ public final class CellOutput {
   /// The plot style of this run (`--width`, `--ascii`).
   public let style: PlotStyle
   let progressEnabled: Bool
+  /// Whether the console shows colour (a terminal, no `NO_COLOR`, no `--no-color`).
+  var consoleColor = false
   public private(set) var recorded: [String] = []
   let log: CheckLog
   /// The number of the cell writing here, for the checks it makes.
@@ -47,9 +49,18 @@ public final class CellOutput {
         separator: "\n"))
   }
 
-  /// Draws a plot or a table in this run's style.
+  /// Draws a plot or a table in this run's style. On a terminal that shows colour, the
+  /// console gets the plot in colour; the record for exports is always without it.
   public func plot(_ plot: some TextPlot) {
-    emit(plot.render(style).joined(separator: "\n"))
+    let plain = plot.render(style).joined(separator: "\n")
+    guard consoleColor, let sink else {
+      emit(plain)
+      return
+    }
+    var colored = style
+    colored.color = true
+    recorded.append(contentsOf: plain.components(separatedBy: "\n"))
+    sink.write(plot.render(colored).joined(separator: "\n") + "\n")
   }
 
   /// Shows an aligned table.

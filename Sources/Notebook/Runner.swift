@@ -235,6 +235,7 @@ struct Runner {
     let output = CellOutput(
       sink: lesson.console, style: lesson.style, progressEnabled: lesson.progressEnabled,
       log: lesson.checkLog, cell: index + 1)
+    output.consoleColor = lesson.colorEnabled
     try execute(index, output)
     write("\n")
     transcript.record(

@@ -15,9 +15,9 @@ struct PlotTests {
       [.init("train", [4, 3, 2, 1.5, 1]), .init("valid", [4, 2.5], xs: [0, 4])], height: 4)
     #expect(
       plot.render(unicode) == [
-        "4 ┤⠉⠛⠷⢶⣒⡲⠤⠤⠤⣄⣀⣀⣀",
-        "3 ┤     ⠉⠓⠲⠤⣄⡀ ⠈⠉⠉⠉⠓⠒⠒⠲⠤⠤⠤⣄⣀⣀⣀",
-        "  │          ⠉⠙⠒⠦⠤⣄⣀⣀        ○",
+        "4 ┤⠉⠛⠷⢶⣒⡲⠤⠤○⣄⣀⣀⣀",
+        "3 ┤     ●⠓⠲⠤⣄⡀ ⠈⠉⠉⠉⠓⠒○⠲⠤⠤⠤⣄⣀⣀⣀",
+        "  │          ⠉⠙⠒⠦⠤●⣀⣀        ○",
         "1 ┤                 ⠈⠉⠉⠓⠒⠒⠦⠤⢤●",
         "  └───────────────────────────",
         "  0                          4",
@@ -66,15 +66,49 @@ struct PlotTests {
     #expect(
       plot.render(unicode) == [
         "   3 ┤        ⠙⠲⢤⣀",
-        "2.33 ┤        ⠉⠓⠦⣌⡉⠓⠦⣄",
+        "2.33 ┤        ○⠓⠦⣌⡉⠓⠦⣄",
         "     │            ⠉⠓⠦⣌⣉⠓⠲⠤⣄⡀",
-        "   1 ┤                ⠈⠉⠙⠒⠲⠭⢽◍",
+        "   1 ┤                ⠈⠉○⠒⠲⠭⢽◍",
         "     └────────────────────────",
         "     0                       3",
         "      ● a  ○ b  ◍ several",
         "      (outside the y range, not drawn: 16 columns of the curves)",
       ])
     #expect(plot.render(ascii)[2] == "     |            ooo&&&****")
+  }
+
+  /// In colour each series has its own ANSI colour, in its cells, marks and legend; cells
+  /// two series share keep the default colour. Without the colour codes the text is the
+  /// plot drawn without colour, cell for cell.
+  @Test func linePlotInColour() {
+    let plot = LinePlot(
+      [.init("train", [4, 3, 2, 1.5, 1]), .init("valid", [4, 2.5], xs: [0, 4])], height: 4)
+    var colored = unicode
+    colored.color = true
+    let lines = plot.render(colored)
+    let text = lines.joined(separator: "\n")
+    #expect(text.contains("\u{1B}[34m●\u{1B}[0m train"))
+    #expect(text.contains("\u{1B}[31m○\u{1B}[0m valid"))
+    #expect(text.contains("\u{1B}[34m⠉\u{1B}[0m"))
+    /// The line without its colour codes (ESC, '[', digits, 'm').
+    func plain(_ line: String) -> String {
+      var result = ""
+      var inCode = false
+      for c in line {
+        if c == "\u{1B}" {
+          inCode = true
+        } else if inCode {
+          if c == "m" { inCode = false }
+        } else {
+          result.append(c)
+        }
+      }
+      return result
+    }
+    #expect(lines.map(plain) == plot.render(unicode))
+    var asciiColored = ascii
+    asciiColored.color = true
+    #expect(plot.render(asciiColored).map(plain) == plot.render(ascii))
   }
 
   @Test func linePlotLogScaleLabelsAreTheOriginalValues() {
@@ -243,5 +277,20 @@ struct AlignedRowsTests {
         "", "input  it", "loss   0.01",
       ])
     #expect(narrow.allSatisfy { $0.count <= 22 })
+  }
+}
+
+/// A terminal that shows colour gets the plot in colour; the record kept for exports never
+/// has colour codes.
+struct ColourOutputTests {
+  @Test func theConsoleGetsColourAndTheRecordDoesNot() {
+    let console = CollectedText()
+    let output = CellOutput(sink: console, style: PlotStyle(width: 40), progressEnabled: false)
+    output.consoleColor = true
+    output.plot(LinePlot([.init("a", [3, 2, 1]), .init("b", [1, 2, 3])], height: 3))
+    #expect(console.text.contains("\u{1B}[34m"))
+    #expect(console.text.contains("\u{1B}[31m"))
+    #expect(!output.recorded.joined().contains("\u{1B}"))
+    #expect(output.recorded.count == console.text.split(separator: "\n").count)
   }
 }

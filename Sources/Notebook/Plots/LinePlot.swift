@@ -134,7 +134,10 @@ public struct LinePlot: Sendable {
         for c in 0..<width {
           let here = owners[r * width + c]
           empty[r * width + c] = here.isEmpty
-          if here.count == 1 { grid[r, c] = style.markers[here[0] % style.markers.count] }
+          if here.count == 1 {
+            grid[r, c] = style.colored(
+              style.markers[here[0] % style.markers.count], series: here[0])
+          }
           if here.count > 1 {
             grid[r, c] = style.collision
             collided = true
@@ -146,14 +149,20 @@ public struct LinePlot: Sendable {
       // four times the rows. Overlapping lines share their cells' dots, so both shapes
       // stay visible; each line ends at its series' mark, which the legend names.
       var dots = [UInt8](repeating: 0, count: width * height)
+      // The series whose dots a cell holds: -1 none, -2 several (drawn without colour).
+      var owner = [Int](repeating: -1, count: width * height)
+      // Each series' cells, column by column, for the marks along its line.
+      var cellsOf = [[Int: Int]](repeating: [:], count: series.count)
       var ends: [Int: [Int]] = [:]
       let dotRows = height * 4
       func dotRow(_ t: Double) -> Int {
         Int(((high - t) / (high - low) * Double(dotRows - 1)).rounded())
       }
-      func set(_ x: Int, _ y: Int) {
+      func set(_ x: Int, _ y: Int, _ s: Int) {
         let bits: [[UInt8]] = [[0x01, 0x02, 0x04, 0x40], [0x08, 0x10, 0x20, 0x80]]
-        dots[(y / 4) * width + x / 2] |= bits[x % 2][y % 4]
+        let cell = (y / 4) * width + x / 2
+        dots[cell] |= bits[x % 2][y % 4]
+        owner[cell] = owner[cell] == -1 || owner[cell] == s ? s : -2
       }
       for (s, curve) in series.enumerated() {
         var previous: Int? = nil
@@ -169,9 +178,10 @@ public struct LinePlot: Sendable {
           // Fill the rows between this dot and the last one, so steep lines stay joined.
           let from = previous.map { Swift.min($0, y) } ?? y
           let to = previous.map { Swift.max($0, y) } ?? y
-          for yy in from...to { set(x, yy) }
+          for yy in from...to { set(x, yy, s) }
           previous = y
           last = (y / 4) * width + x / 2
+          cellsOf[s][x / 2] = last
         }
         outside += outsideColumns.count
         if let last { ends[last, default: []].append(s) }
@@ -179,13 +189,30 @@ public struct LinePlot: Sendable {
       for r in 0..<height {
         for c in 0..<width where dots[r * width + c] != 0 {
           empty[r * width + c] = false
-          grid[r, c] = String(UnicodeScalar(0x2800 + UInt32(dots[r * width + c]))!)
+          grid[r, c] = style.colored(
+            String(UnicodeScalar(0x2800 + UInt32(dots[r * width + c]))!),
+            series: owner[r * width + c])
+        }
+      }
+      // With several series, each line also carries its mark along the way (every quarter
+      // of the width, staggered by series), where it has a cell to itself: the lines can be
+      // told apart without colour too.
+      if series.count > 1 {
+        let spacing = Swift.max(10, width / 4)
+        for s in series.indices {
+          for c in stride(from: spacing / 2 + 3 * s, to: width - 2, by: spacing) {
+            guard let cell = cellsOf[s][c], owner[cell] == s, ends[cell] == nil else { continue }
+            grid[cell / width, cell % width] = style.colored(
+              style.markers[s % style.markers.count], series: s)
+          }
         }
       }
       for (cell, owners) in ends {
         collided = collided || owners.count > 1
         grid[cell / width, cell % width] =
-          owners.count > 1 ? style.collision : style.markers[owners[0] % style.markers.count]
+          owners.count > 1
+          ? style.collision
+          : style.colored(style.markers[owners[0] % style.markers.count], series: owners[0])
       }
     }
     var drawnReferences: [(reference: Reference, dash: String)] = []
@@ -217,7 +244,8 @@ public struct LinePlot: Sendable {
     var legend: [String] = []
     if series.count > 1 || !(series.first?.name.isEmpty ?? true) {
       legend += series.enumerated().map {
-        "\(style.markers[$0.offset % style.markers.count]) \($0.element.name)"
+        style.colored(style.markers[$0.offset % style.markers.count], series: $0.offset)
+          + " \($0.element.name)"
       }
     }
     if collided { legend.append("\(style.collision) several") }

@@ -10,10 +10,26 @@ public struct PlotStyle: Sendable, Equatable {
   public var width: Int
   /// Use only ASCII characters (no block, shade or box-drawing characters).
   public var ascii: Bool
+  /// Give each series its own terminal colour (ANSI, one of the eight basic colours). Only
+  /// for a terminal that shows colour: exports and `NO_COLOR` runs draw without it, and the
+  /// markers along each line keep the series apart there.
+  public var color: Bool
 
-  public init(width: Int = 80, ascii: Bool = false) {
+  public init(width: Int = 80, ascii: Bool = false, color: Bool = false) {
     self.width = width
     self.ascii = ascii
+    self.color = color
+  }
+
+  /// The ANSI foreground colour of series `index`: blue, red, green, magenta, cyan,
+  /// yellow, the eight-colour palette every terminal has (black and white left out, one of
+  /// them being the background).
+  static let palette = [34, 31, 32, 35, 36, 33]
+
+  /// `text` in the colour of series `index`, when colour is on.
+  func colored(_ text: String, series index: Int) -> String {
+    guard color, index >= 0 else { return text }
+    return "\u{1B}[\(Self.palette[index % Self.palette.count])m\(text)\u{1B}[0m"
   }
 
   /// Markers for up to six series or classes.
