@@ -43,7 +43,59 @@ let rate = lesson.knob("rate", default: 0.15, range: 0.01...0.9, help: "share of
 let documentCount = lesson.knob(
   "documents", default: 1500, quick: 1000, range: 100...100_000,
   help: "two-sentence documents to generate")
+let corpusPath = lesson.option(
+  "corpus", valueName: "FILE",
+  help: "train on your own text (wrapped prose, Markdown or one sentence per line): its "
+    + "sentences of 3 to 20 words, and pairs of neighbouring ones in a paragraph as documents")
+lesson.runsOnOwnData = corpusPath != nil
 let corruption = Corruption(rawValue: corruptionName.value)!
+
+/// The longest sentence taken from a learner's file, in word tokens: the autoencoder's
+/// code and the transformer's 64 positions are sized for short sentences.
+let longestSentence = 20
+/// A learner's text, read before any cell: its sentences that fit, and its documents (two
+/// neighbouring sentences of one paragraph, pairs not overlapping, so that no sentence is
+/// in two documents).
+struct OwnText {
+  var sentences: [String]
+  var documents: [[String]]
+  var leftOut: Int
+  var summary: String
+}
+var ownText: OwnText? = nil
+if let corpusPath {
+  do {
+    let read = try TextFile.read(at: corpusPath).first(
+      lesson.isQuick ? TextFile.quickSentences : .max)
+    func fits(_ text: String) -> Bool {
+      (3...longestSentence).contains(Tokenizer.words(text).count)
+    }
+    var documents: [[String]] = []
+    for paragraph in read.paragraphs {
+      var i = 0
+      while i + 1 < paragraph.count {
+        if fits(paragraph[i]) && fits(paragraph[i + 1]) {
+          documents.append(Tokenizer.words(paragraph[i]) + Tokenizer.words(paragraph[i + 1]))
+          i += 2
+        } else {
+          i += 1
+        }
+      }
+    }
+    let kept = read.sentences.filter(fits)
+    guard kept.count >= 50, documents.count >= 50 else {
+      throw CorpusError(
+        "\(corpusPath) has \(kept.count) sentences of 3 to \(longestSentence) words and "
+          + "\(documents.count) pairs of them in one paragraph; the lesson needs at least 50 of "
+          + "each (use a longer text, with paragraphs of several sentences)")
+    }
+    ownText = OwnText(
+      sentences: kept, documents: documents, leftOut: read.sentences.count - kept.count,
+      summary: read.summary)
+  } catch {
+    lesson.refuse("\(error)")
+  }
+}
 // About 6 operations per parameter per token: the autoencoder (about 40,000 parameters,
 // batches of 32 sentences of about 12 tokens), then the transformer (about 15,000 + 20,500
 // per layer, 32 documents of about 44 tokens in and out) trained once in full and six times
@@ -67,14 +119,36 @@ func ids(_ text: String) -> [Int] { vocabulary.encode(Tokenizer.words(text)) }
 func words(_ ids: [Int]) -> String { vocabulary.decode(ids).joined(separator: " ") }
 
 lesson.cell(
-  "Sentences and reviews",
-  """
-  The autoencoder reads the topic sentences of lessons 2 and 3 and the reviews of lesson \
-  1, without their topics or labels: it learns from text alone. We keep the labels aside \
-  to see later what the codes captured.
-  """
+  ownText == nil ? "Sentences and reviews" : "Your sentences",
+  ownText == nil
+    ? """
+    The autoencoder reads the topic sentences of lessons 2 and 3 and the reviews of lesson \
+    1, without their topics or labels: it learns from text alone. We keep the labels aside \
+    to see later what the codes captured.
+    """
+    : """
+    The autoencoder reads your file's sentences of 3 to \(longestSentence) words (a code of \
+    \(latentSize.value) numbers is too small for a paragraph), split into training, \
+    validation and test sentences. It learns from text alone.
+    """
 ) { out in
   var generator = lesson.random("text")
+  if let ownText {
+    // A learner's sentences, with no topic (every one is topic 0) and no reviews.
+    sentences = Splits(
+      ownText.sentences.map { Sentence(text: $0, topic: 0) }, keepingCopiesOf: \.text,
+      using: &generator)
+    reviews = Splits([Review](), keepingCopiesOf: \.text, using: &generator)
+    vocabulary = Vocabulary(sentences.train.map { Tokenizer.words($0.text) }, maximumSize: 3_000)
+    out.print("corpus: \(corpusPath!), read as \(ownText.summary)")
+    out.print(
+      "\(ownText.sentences.count) sentences of 3 to \(longestSentence) words kept, "
+        + "\(ownText.leftOut) shorter or longer ones left out; \(sentences.train.count) to "
+        + "train on; vocabulary \(vocabulary.count)"
+        + (vocabulary.count == 3_000 + 7 ? " (the 3,000 commonest words, the rest <unk>)" : ""))
+    out.print("sentences: " + sentences.overlapSummary(\.text))
+    return
+  }
   // Copies of a sentence or review go to one split: no held-out text was trained on.
   sentences = Splits(
     SentenceCorpus.generate(count: lesson.isQuick ? 800 : 2000, using: &generator),
@@ -98,8 +172,8 @@ lesson.cell(
   A GRU encoder turns a sentence into a code of \(latentSize.value) numbers; a GRU decoder, \
   starting from the code and reading it again at every step, rebuilds the sentence with \
   *teacher forcing* (it reads the true previous word at each step). The code is the only \
-  path from input to output, so everything the decoder needs must fit in it. Look at the reconstructions: mostly right, \
-  with slips where two words are interchangeable.
+  path from input to output, so everything the decoder needs must fit in it. Look at the \
+  reconstructions, and where they slip.
   """
 ) { out in
   var generator = lesson.random("autoencoder")
@@ -155,7 +229,8 @@ lesson.cell(
   out.check(
     "rebuilds-sentences", trainedRate > untrainedRate + 0.3,
     "training is what rebuilds sentences: over 30 points more of their words come back in place than untrained",
-    control: .setting("--set ae-steps=1", "one step of training rebuilds nothing"))
+    control: .setting("--set ae-steps=1", "one step of training rebuilds nothing"),
+    onOtherData: "long and varied sentences are hard to squeeze into a code this small")
 }
 
 func codes(_ texts: [String], of model: SentenceAutoencoder = autoencoder) -> [[Double]] {
@@ -166,24 +241,34 @@ func codes(_ texts: [String], of model: SentenceAutoencoder = autoencoder) -> [[
 }
 
 lesson.cell(
-  "Similar sentences lie close",
-  """
-  For a sentence, the new sentences whose codes (centred on their mean) point in the most \
-  similar direction (cosine similarity). Neighbours share topic and structure. But is \
-  that training's doing? The fair baseline is the same network before training: its \
-  random features still depend on which words occur, and in this text the words give \
-  the topic away. Compare the two rows of the table before crediting the training.
-  """
+  ownText == nil ? "Similar sentences lie close" : "Which sentences lie close",
+  ownText == nil
+    ? """
+    For a sentence, the new sentences whose codes (centred on their mean) point in the \
+    most similar direction (cosine similarity). Neighbours share topic and structure. But \
+    is that training's doing? The fair baseline is the same network before training: its \
+    random features still depend on which words occur, and in this text the words give \
+    the topic away. Compare the two rows of the table before crediting the training.
+    """
+    : """
+    For a held-out sentence, the other held-out sentences whose codes (centred on their \
+    mean) point in the most similar direction (cosine similarity). Your sentences carry \
+    no topic to score the neighbours by: read them, and judge what the code keeps.
+    """
 ) { out in
   // 600 new sentences, so that a difference of a few points is more than noise: none of
   // them a training sentence, and no two alike (a copy would be its own nearest neighbour).
+  // On a learner's text: the validation sentences, held out by construction.
   var fresh = lesson.random("neighbours")
   let training = Set(sentences.train.map(\.text))
   var seen = Set<String>()
-  let probe = Array(
-    SentenceCorpus.generate(count: 4_000, using: &fresh).filter {
-      !training.contains($0.text) && seen.insert($0.text).inserted
-    }.prefix(600))
+  let probe =
+    ownText != nil
+    ? Array(sentences.validation.filter { seen.insert($0.text).inserted }.prefix(600))
+    : Array(
+      SentenceCorpus.generate(count: 4_000, using: &fresh).filter {
+        !training.contains($0.text) && seen.insert($0.text).inserted
+      }.prefix(600))
   let pool = probe.map { $0.text }
   // Centre the codes: every code shares a large common part, which would make all
   // cosines close to 1 and hide the differences we care about.
@@ -212,6 +297,7 @@ lesson.cell(
       out.print(String(format: "  %.2f  ", similarity) + pool[i])
     }
   }
+  guard ownText == nil else { return }
   // Over every validation sentence: does its nearest neighbour share its topic? With five
   // topics drawn evenly, a random neighbour would about one time in five. The same
   // network before training is the baseline: what random features of the words give.
@@ -256,12 +342,19 @@ lesson.cell(
     control: .sabotage("the topics are shuffled, so agreement falls to chance"))
 }
 
+/// On a learner's text the map has no topics to mark.
+let mapNote =
+  ownText == nil
+  ? ""
+  : " Your sentences have no topic, so all carry one mark: look for clumps, then read what "
+    + "the sentences of a clump share."
+
 lesson.cell(
   "A map of the codes",
   """
   The codes have \(latentSize.value) dimensions; *principal component analysis* finds the two \
   directions along which they vary most, and we plot every validation sentence there, \
-  marked by the topic it came from (which the model never saw).
+  marked by the topic it came from (which the model never saw).\(mapNote)
   """
 ) { out in
   let projected = PCA.project(codes(sentences.validation.map { $0.text }))
@@ -269,8 +362,8 @@ lesson.cell(
     ScatterPlot(
       xs: projected.map { $0[0] }, ys: projected.map { $0[1] },
       classes: sentences.validation.map { $0.topic },
-      classNames: SentenceCorpus.topics, title: "sentence codes, first two principal components",
-      height: 14))
+      classNames: ownText == nil ? SentenceCorpus.topics : ["sentence"],
+      title: "sentence codes, first two principal components", height: 14))
 }
 
 lesson.cell(
@@ -340,6 +433,12 @@ lesson.cell(
   three standard errors (4.7 points).
   """
 ) { out in
+  guard ownText == nil else {
+    out.print(
+      "skipped on your text: this cell needs texts with labels (the built-in reviews' "
+        + "sentiment); lesson 1 classifies a labelled file of yours")
+    return
+  }
   var fresh = lesson.random("probe test")
   let testReviews = ReviewCorpus.generate(count: 1_000, using: &fresh)
   // The control of this cell's check trains every probe on shuffled labels: nothing to learn.
@@ -407,16 +506,27 @@ lesson.cell(
 // MARK: Part 2 — denoising
 
 lesson.markdown(
-  """
-  ## Learning by restoring
+  ownText == nil
+    ? """
+    ## Learning by restoring
 
-  A denoising autoencoder reads a *corrupted* text and writes the original. Our \
-  documents are two sentences saying the same thing in two orders ("the puppies are \
-  playing in the garden . in the garden , the puppies are playing ."), so a hidden word \
-  can be found again — if the model learns where to look. BART, an encoder–decoder \
-  transformer, was pre-trained with a family of corruptions; here they all are, on one \
-  document.
-  """)
+    A denoising autoencoder reads a *corrupted* text and writes the original. Our \
+    documents are two sentences saying the same thing in two orders ("the puppies are \
+    playing in the garden . in the garden , the puppies are playing ."), so a hidden word \
+    can be found again — if the model learns where to look. BART, an encoder–decoder \
+    transformer, was pre-trained with a family of corruptions; here they all are, on one \
+    document.
+    """
+    : """
+    ## Learning by restoring
+
+    A denoising autoencoder reads a *corrupted* text and writes the original. Here a \
+    document is two neighbouring sentences of one of your paragraphs, each of 3 to \
+    \(longestSentence) words. Unlike the built-in documents, which say everything twice, \
+    a hidden word of yours can be found again only from its context. BART, an \
+    encoder–decoder transformer, was pre-trained with a family of corruptions; here they \
+    all are, on one document.
+    """)
 
 var documents: Splits<[String]>!
 
@@ -441,10 +551,19 @@ lesson.cell(
   """
 ) { out in
   var generator = lesson.random("documents")
-  let all = SentenceCorpus.documents(count: documentCount.value, using: &generator).map {
-    Tokenizer.words($0.text)
-  }
+  let all =
+    ownText.map { Array($0.documents.prefix(documentCount.value)) }
+    ?? SentenceCorpus.documents(count: documentCount.value, using: &generator).map {
+      Tokenizer.words($0.text)
+    }
   documents = Splits(all, using: &generator)
+  if let ownText {
+    out.print(
+      "\(all.count) documents of two neighbouring sentences from your paragraphs"
+        + (all.count < ownText.documents.count
+          ? " (the first \(all.count) of \(ownText.documents.count); --set documents=N for more)"
+          : ""))
+  }
   out.print("documents: " + documents.overlapSummary { $0 })
   let example = documents.validation[0]
   let kinds = Corruption.bart + [.spanMasking]
@@ -580,14 +699,20 @@ func standardError(_ p: Double, _ n: Int) -> Double {
   (p * (1 - p) / Double(Swift.max(n, 1))).squareRoot()
 }
 
+/// The built-in documents say everything twice; a learner's do not.
+let forcingNote =
+  ownText == nil
+  ? ", and our documents say everything twice, so it may copy the word from its own true "
+    + "prefix without looking at the encoder"
+  : ", which may help it guess"
+
 lesson.cell(
   "Restoring masked words",
   """
   On held-out documents, each token hidden with probability \(Int(rate.value * 100)) %: how often \
   is the original word the model's choice at a `[MASK]`? Measured two ways. With \
-  *teacher forcing* the decoder reads the true words before the mask, and our documents \
-  say everything twice, so it may copy the word from its own true prefix without \
-  looking at the encoder. *Free-running*, the decoder writes the whole document from its \
+  *teacher forcing* the decoder reads the true words before the mask\(forcingNote). \
+  *Free-running*, the decoder writes the whole document from its \
   own guesses (greedy decoding), so a right word at a mask must come through the \
   encoder. Then a few documents restored free-running, and where the decoder looks in \
   the input while it writes them.
@@ -630,7 +755,9 @@ lesson.cell(
     out.check(
       "restores-masks", freeShare >= 0.8,
       "free-running, the model restores at least 80 % of masked tokens on held-out documents",
-      control: .setting("--set steps=1", "one training step leaves the model untrained"))
+      control: .setting("--set steps=1", "one training step leaves the model untrained"),
+      onOtherData: "a text that does not repeat itself leaves a hidden word to be guessed "
+        + "from its context, which is much harder")
   }
 
   // Cross-attention: at every masked position, the share of the decoder's attention
@@ -676,7 +803,8 @@ lesson.cell(
       "attends-to-the-word", mean > 3 * error,
       "at a mask, the decoder attends to the positions holding the missing word more than "
         + "uniform attention would, by more than three standard errors",
-      control: .setting("--set steps=1", "an untrained decoder attends without regard to the word"))
+      control: .setting("--set steps=1", "an untrained decoder attends without regard to the word"),
+      onOtherData: "in a text that seldom repeats a word there is little to attend to")
   }
 
   // One document, drawn: rows are the tokens the decoder writes, columns the input.
@@ -779,7 +907,8 @@ lesson.cell(
     "masking-teaches-masks", margin > 2 * marginError,
     "free-running, the model trained on token masking restores more masked words than every "
       + "model trained without [MASK] (deletion, permutation, rotation), by two standard errors",
-    control: .setting("--set steps=3", "one training step per model: none has learned anything"))
+    control: .setting("--set steps=3", "one training step per model: none has learned anything"),
+    onOtherData: "on another text the models' ranking after these steps can differ")
 }
 
 lesson.markdown(
@@ -825,6 +954,9 @@ lesson.markdown(
   do the restorations change?
   - `swift run -c release denoising --set latent=2`: a two-number code. What survives?
   - `swift run -c release denoising --set rate=0.5`: hide half of the words.
+  - `swift run -c release denoising --corpus my-text.txt`: your own text (its sentences of \
+  3 to 20 words, and pairs of neighbouring ones as documents). How much of a hidden word \
+  comes back when the text does not say everything twice?
   """)
 
 lesson.quiz([

@@ -6,6 +6,11 @@ public struct Sentence: Sendable, Equatable {
   public let text: String
   /// An index into `SentenceCorpus.topics`.
   public let topic: Int
+
+  public init(text: String, topic: Int) {
+    self.text = text
+    self.topic = topic
+  }
 }
 
 /// Short English sentences on five topics, generated from a small grammar written for

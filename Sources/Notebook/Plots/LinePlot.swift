@@ -254,7 +254,9 @@ public struct LinePlot: Sendable {
     }
     if !legend.isEmpty { lines.append(indent + " " + legend.joined(separator: "  ")) }
     if outside > 0 {
-      lines.append(indent + " (outside the y range, not drawn: \(outside) columns of the curves)")
+      lines.append(
+        indent + " (outside the y range, not drawn: \(outside) column\(outside == 1 ? "" : "s") "
+          + "of the curves)")
     }
     return lines.trimmingTrailingSpaces()
   }
