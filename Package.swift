@@ -61,7 +61,7 @@ let lessons: [Target] = [
 
 let tools: [Target] = [
   executable("lessons", "Lessons/Catalog", ["Notebook"]),
-  executable("exercises", "Lessons/Exercises", ["Exercises", "Notebook"]),
+  executable("exercises", "Lessons/Exercises", ["Exercises", "Notebook", "TensorCore"]),
   executable("xor", "Lessons/Examples/XOR", ["TensorCore", "Notebook"]),
   executable(
     "bench", "Sources/Benchmark", ["TensorCore", "NeuralNetwork", "Optimizers", "Notebook"]),

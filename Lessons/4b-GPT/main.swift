@@ -68,6 +68,10 @@ if loadPath != nil && savePath != nil {
 }
 if let savePath, let problem = SafeFile.problem(creatingFolder: savePath, option: "--save") {
   lesson.refuse(problem)
+} else if let savePath,
+  let problem = HuggingFaceFolder.problem(replacingIn: savePath, option: "--save")
+{
+  lesson.refuse(problem)
 }
 
 if dimension.value % headCount.value != 0 {

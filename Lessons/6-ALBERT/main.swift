@@ -89,6 +89,18 @@ do {
 if loadFolder?.isEmpty == true { lesson.refuse("--load needs a folder name") }
 if let saveFolder, let problem = SafeFile.problem(creatingFolder: saveFolder, option: "--save") {
   lesson.refuse(problem)
+} else if let saveFolder {
+  // The two models go into two folders inside it; neither may be a file or hold a
+  // learner's own files.
+  for name in ["bert-small", "albert-small"] {
+    let folder = "\(saveFolder)/\(name)"
+    if let problem = SafeFile.problem(creatingFolder: folder, option: "--save")
+      ?? HuggingFaceFolder.problem(replacingIn: folder, option: "--save")
+    {
+      lesson.refuse(problem)
+      break
+    }
+  }
 }
 if let loadFolder, !loadFolder.isEmpty {
   for name in ["bert-small", "albert-small"] {

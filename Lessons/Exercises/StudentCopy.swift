@@ -29,8 +29,23 @@ enum StudentCopy {
         message: "run student-copy from the course's own folder (the one with Package.swift "
           + "and \(leftOut[0]))")
     }
+    guard !destination.isEmpty else {
+      throw Problem(message: "student-copy needs the path of a new folder to write the course to")
+    }
     guard !files.fileExists(atPath: destination) else {
       throw Problem(message: "\(destination) exists already; give a new folder")
+    }
+    // A folder inside the course would be copied into itself, again and again.
+    let course = root.resolvingSymlinksInPath().standardizedFileURL.path
+    let parent = URL(fileURLWithPath: destination).deletingLastPathComponent()
+      .resolvingSymlinksInPath().standardizedFileURL.path
+    let inside = URL(fileURLWithPath: parent).appendingPathComponent(
+      URL(fileURLWithPath: destination).lastPathComponent
+    ).path
+    if inside == course || inside.hasPrefix(course + "/") {
+      throw Problem(
+        message: "\(destination) is inside the course's folder, so the copy would copy itself; "
+          + "give a folder outside it, for example ../course-for-students")
     }
     var manifest = try String(
       contentsOf: root.appendingPathComponent("Package.swift"), encoding: .utf8)

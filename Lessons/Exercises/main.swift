@@ -11,6 +11,7 @@
 import Exercises
 import Foundation
 import Notebook
+import TensorCore
 
 let lessons = ["bag-of-words", "ngrams", "rnn", "attention", "gpt", "denoising", "albert"]
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -207,6 +208,9 @@ case "check":
     Console.writeError("exercises: cannot find this program's own path to run the checks\n")
     exit(1)
   }
+  // A check interrupted by a signal leaves its scratch folder; the next check removes it.
+  SafeFile.removeLeftovers(
+    in: FileManager.default.temporaryDirectory.path, prefix: "exercises-")
   let scratch = FileManager.default.temporaryDirectory
     .appendingPathComponent("exercises-\(getpid())")
   do {

@@ -75,6 +75,14 @@ public enum GPT2Folder {
   public static func load(_ model: GPTLanguageModel, vocabulary: Vocabulary, from folder: String)
     throws
   {
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue
+    else {
+      throw HuggingFaceError(
+        FileManager.default.fileExists(atPath: folder)
+          ? "\(folder) is a file; give the folder gpt --save wrote"
+          : "\(folder): no such folder; give the folder gpt --save wrote")
+    }
     let url = URL(fileURLWithPath: folder, isDirectory: true)
     // The weights may be at most this model's tensors and the largest header; anything
     // larger is another model, refused before a byte is read (a 2 GB file would be read whole).
@@ -98,9 +106,9 @@ public enum GPT2Folder {
       }
       return data
     }
-    guard
-      let config = (try? JSONSerialization.jsonObject(with: try read("config.json")))
-        as? [String: Any]
+    // Read first, so that a missing or unreadable file is named as such.
+    let configData = try read("config.json")
+    guard let config = (try? JSONSerialization.jsonObject(with: configData)) as? [String: Any]
     else {
       throw HuggingFaceError(
         "\(folder)/config.json is not a JSON object; give a folder written by gpt --save")

@@ -198,7 +198,12 @@ public enum HuggingFaceFolder {
     if files.fileExists(atPath: target.path, isDirectory: &isFolder), !isFolder.boolValue {
       throw HuggingFaceError("\(target.path) is a file; give a folder to save the model in")
     }
+    if let problem = problem(replacingIn: target.path, option: "the save") {
+      throw HuggingFaceError(problem)
+    }
     try files.createDirectory(at: target, withIntermediateDirectories: true)
+    // A save interrupted by a signal leaves its staging folder; the next save removes it.
+    SafeFile.removeLeftovers(in: target.path, prefix: ".saving.")
     let staging = target.appendingPathComponent(
       ".saving.\(getpid()).\(UInt32.random(in: 0...UInt32.max))", isDirectory: true)
     try files.createDirectory(at: staging, withIntermediateDirectories: false)
@@ -212,6 +217,37 @@ public enum HuggingFaceFolder {
           "cannot put \(name) into \(target.path): \(String(cString: strerror(errno)))")
       }
     }
+  }
+
+  /// The files a folder save may write: the weights, the configuration, the tokenizer's
+  /// files and the model card.
+  public static let savedNames = [
+    "config.json", "model.safetensors", "vocab.txt", "tokenizer.json", "tokenizer_config.json",
+    "special_tokens_map.json", "README.md",
+  ]
+
+  /// What is wrong with saving a model into `folder`, or `nil`: a file the save would replace
+  /// that is not part of a model folder (no `config.json` of a GPT-2, BERT or ALBERT model
+  /// beside it) is the learner's own — a corpus named `config.json`, a project's
+  /// `README.md` — and is never replaced. Checked before training and again before the save.
+  public static func problem(replacingIn folder: String, option: String) -> String? {
+    let files = FileManager.default
+    let url = URL(fileURLWithPath: folder, isDirectory: true)
+    let present = savedNames.filter {
+      files.fileExists(atPath: url.appendingPathComponent($0).path)
+    }
+    guard !present.isEmpty else { return nil }
+    if let data = files.contents(atPath: url.appendingPathComponent("config.json").path),
+      let config = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+      let type = config["model_type"] as? String, ["gpt2", "bert", "albert"].contains(type)
+    {
+      return nil  // a model folder: saving over it replaces the model, as intended
+    }
+    return "\(option) \(folder): the folder already has "
+      + present.joined(separator: ", ")
+      + ", not part of a model this course saved (no config.json of a GPT-2, BERT or ALBERT "
+      + "model); saving would replace \(present.count == 1 ? "it" : "them"), so choose a new or "
+      + "empty folder"
   }
 
   /// The folder's model card: what the model is, how it was trained, and the head's name.
@@ -255,7 +291,7 @@ public enum HuggingFaceFolder {
         throw HuggingFaceError("\(path) cannot be read; give a folder written by --save")
       }
       let stored = String(decoding: data, as: UTF8.self).split(
-        separator: "\n", omittingEmptySubsequences: false
+        omittingEmptySubsequences: false, whereSeparator: \.isNewline
       ).dropLast().map(String.init)
       guard stored == tokens else {
         throw HuggingFaceError(

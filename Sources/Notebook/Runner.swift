@@ -374,7 +374,14 @@ struct Runner {
   /// state the later cells changed); the others are shown again.
   mutating func setLive(_ pair: String) throws {
     guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
-      write("write set NAME=VALUE, for example set \(lesson.knobs.first?.name ?? "steps")=10\n")
+      // The example is one that works: a knob that can change live, at a value it takes.
+      let example = lesson.knobs.first {
+        !lesson.knobsReadOutsideCells.contains($0.name)
+      }
+      write(
+        "write set NAME=VALUE"
+          + (example.map { ", for example set \($0.name)=\($0.currentText())" } ?? "")
+          + " (knobs lists them)\n")
       return
     }
     let name = String(pair[..<equals]).trimmingCharacters(in: .whitespaces)

@@ -57,7 +57,7 @@ public enum TextFile {
       throw CorpusError("\(path) cannot be read; check its permissions")
     }
     guard !data.isEmpty else {
-      throw CorpusError("\(path) is empty; the corpus needs some text, one sentence per line")
+      throw CorpusError("\(path) is empty; give a file with some text in it")
     }
     if let encoding = wideEncoding(of: data) {
       throw CorpusError(

@@ -227,4 +227,31 @@ struct HuggingFaceFolderTests {
       try HuggingFaceFolder.save(model, tokens: tokens, padID: 0, to: "")
     }
   }
+
+  /// A folder that holds a learner's own file under a name a save writes (a corpus called
+  /// config.json, a project's README.md) is refused before anything is written.
+  @Test func aLearnersFileWithAModelsNameIsNeverReplaced() throws {
+    let model = Self.model(shared: true, seed: 2)
+    let tokens =
+      Vocabulary.specials + (0..<(Self.vocabulary - Vocabulary.specials.count)).map { "w\($0)" }
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "hf-own-\(getpid())"
+    ).path
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    for name in ["config.json", "README.md"] {
+      _ = FileManager.default.createFile(atPath: folder + "/" + name, contents: Data("mine".utf8))
+      let problem = try #require(HuggingFaceFolder.problem(replacingIn: folder, option: "--save"))
+      #expect(problem.contains("already has \(name)"))
+      #expect(throws: HuggingFaceError.self) {
+        try HuggingFaceFolder.save(model, tokens: tokens, padID: 0, to: folder)
+      }
+      #expect(try String(contentsOfFile: folder + "/" + name, encoding: .utf8) == "mine")
+      try FileManager.default.removeItem(atPath: folder + "/" + name)
+    }
+    // A folder this course saved may be saved over.
+    try HuggingFaceFolder.save(model, tokens: tokens, padID: 0, to: folder)
+    #expect(HuggingFaceFolder.problem(replacingIn: folder, option: "--save") == nil)
+    try HuggingFaceFolder.save(model, tokens: tokens, padID: 0, to: folder)
+  }
 }

@@ -44,6 +44,28 @@ struct SafeFileTests {
     #expect(try FileManager.default.destinationOfSymbolicLink(atPath: second) == first)
   }
 
+  /// What an interrupted run left (a folder named with its process id) is removed by the
+  /// next run once that process is gone; a running process's folder is kept.
+  @Test func leftoversOfFinishedProcessesAreRemoved() throws {
+    let dir = try folder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let finished = Process()
+    finished.executableURL = URL(fileURLWithPath: "/bin/sh")
+    finished.arguments = ["-c", "exit 0"]
+    try finished.run()
+    finished.waitUntilExit()
+    let gone = dir.appendingPathComponent(".saving.\(finished.processIdentifier).7")
+    let running = dir.appendingPathComponent(".saving.\(getppid()).7")
+    let other = dir.appendingPathComponent("notes.saving.1")
+    for url in [gone, running, other] {
+      try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+    SafeFile.removeLeftovers(in: dir.path, prefix: ".saving.")
+    #expect(!FileManager.default.fileExists(atPath: gone.path))
+    #expect(FileManager.default.fileExists(atPath: running.path))
+    #expect(FileManager.default.fileExists(atPath: other.path))
+  }
+
   @Test func destinationsThatCannotBeWrittenAreNamed() throws {
     let dir = try folder()
     defer { try? FileManager.default.removeItem(at: dir) }
@@ -58,9 +80,22 @@ struct SafeFileTests {
     let locked = dir.appendingPathComponent("locked.md").path
     try Data("keep".utf8).write(to: URL(fileURLWithPath: locked))
     try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: locked)
-    // The superuser may write anything, so the refusal can only be seen as another user.
+    // A file marked read-only is refused from its mode, even for the superuser, who may
+    // write anything.
+    #expect(SafeFile.problem(writing: locked, option: "--save")?.contains("read-only") == true)
+    // A name too long for the file system, and a "folder" that is a file, are named.
+    let long = String(repeating: "n", count: 260)
+    #expect(
+      SafeFile.problem(writing: dir.path + "/" + long, option: "--save")?.contains(
+        "has 260 bytes") == true)
+    #expect(
+      SafeFile.problem(creatingFolder: dir.path + "/" + long, option: "--save")?.contains(
+        "has 260 bytes") == true)
+    #expect(
+      SafeFile.problem(writing: locked + "/x.st", option: "--save")
+        == "--save \(locked)/x.st: \(locked) is a file, not a folder; choose a file name in a folder"
+    )
     if getuid() != 0 {
-      #expect(SafeFile.problem(writing: locked, option: "--save")?.contains("read-only") == true)
       #expect(throws: SafeFileError.self) { try SafeFile.write(Data("x".utf8), to: locked) }
       #expect(try String(contentsOfFile: locked, encoding: .utf8) == "keep")
     }

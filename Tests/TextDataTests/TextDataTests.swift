@@ -289,7 +289,7 @@ struct TextFileTests {
     }
     let empty = write([], "empty.txt")
     #expect(
-      throws: CorpusError("\(empty) is empty; the corpus needs some text, one sentence per line")
+      throws: CorpusError("\(empty) is empty; give a file with some text in it")
     ) {
       try TextFile.lines(at: empty)
     }

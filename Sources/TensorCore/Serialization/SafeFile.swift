@@ -34,12 +34,23 @@ public enum SafeFile {
         return "\(option) \(path): that is not a regular file (a device, a pipe or a "
           + "socket), and writing would replace it; choose a file name"
       }
-      if !manager.isWritableFile(atPath: target.path) {
+      // The mode bits as well as access(): as root every file is writable, and a file
+      // marked read-only is still one the learner meant to keep.
+      if !manager.isWritableFile(atPath: target.path) || status.st_mode & 0o222 == 0 {
         return "\(option) \(path): the file exists and may not be written (read-only or "
           + "another user's); choose another name"
       }
     }
+    if let long = tooLongName(path) {
+      return "\(option) \(path): the name '\(long.prefix(40))…' has \(long.utf8.count) bytes; "
+        + "names may have at most 200 here (255, less room for a temporary name beside it); "
+        + "choose a shorter one"
+    }
     guard manager.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+      if manager.fileExists(atPath: folder) {
+        return "\(option) \(path): \(folder) is a file, not a folder; choose a file name in a "
+          + "folder"
+      }
       return "\(option) \(path): the folder \(folder) does not exist; create it or choose another"
     }
     guard manager.isWritableFile(atPath: folder) else {
@@ -54,6 +65,11 @@ public enum SafeFile {
   /// written, is named at once rather than after the work.
   public static func problem(creatingFolder path: String, option: String) -> String? {
     guard !path.isEmpty else { return "\(option) needs a folder name" }
+    if let long = tooLongName(path) {
+      return "\(option) \(path): the name '\(long.prefix(40))…' has \(long.utf8.count) bytes; "
+        + "names may have at most 200 here (255, less room for a temporary name beside it); "
+        + "choose a shorter one"
+    }
     let manager = FileManager.default
     var isFolder: ObjCBool = false
     if manager.fileExists(atPath: path, isDirectory: &isFolder) {
@@ -74,6 +90,30 @@ public enum SafeFile {
       return "\(option) \(path): the folder \(ancestor.path) may not be written; choose another"
     }
     return nil
+  }
+
+  /// Removes the entries of `folder` named `prefix` + a process id (+ anything after a
+  /// dot) whose process no longer runs: what an interrupted run left behind (a signal
+  /// handler can remove a file, but not a folder of them), cleaned by the next run.
+  public static func removeLeftovers(in folder: String, prefix: String) {
+    let files = FileManager.default
+    guard let names = try? files.contentsOfDirectory(atPath: folder) else { return }
+    for name in names where name.hasPrefix(prefix) {
+      let rest = name.dropFirst(prefix.count)
+      guard let pid = Int32(rest.prefix { $0.isNumber }), pid > 0, pid != getpid() else {
+        continue
+      }
+      // kill(pid, 0) fails with ESRCH when there is no such process.
+      if kill(pid, 0) != 0 && errno == ESRCH {
+        try? files.removeItem(atPath: (folder as NSString).appendingPathComponent(name))
+      }
+    }
+  }
+
+  /// The first part of `path` longer than a file system allows in one name (255 bytes,
+  /// minus room for the temporary name written beside it), or `nil`.
+  static func tooLongName(_ path: String) -> String? {
+    path.split(separator: "/").map(String.init).first { $0.utf8.count > 200 }
   }
 
   /// The file a path names once its symbolic links are followed, even a link whose target
