@@ -103,11 +103,14 @@ func checkIsolated(_ e: Exercise, executable: URL, scratch: URL) -> [String: Str
       while child.isRunning && Date() < grace { usleep(2_000) }
       if child.isRunning { kill(child.processIdentifier, SIGKILL) }
       child.waitUntilExit()
+      kill(-child.processIdentifier, SIGKILL)  // and whatever it started
       fields["status"] = "timed out"
       fields["detail"] = "did not finish within \(Int(timeLimit)) s (an endless loop?)"
       return fields
     }
     child.waitUntilExit()
+    // Anything the attempt started and left running is stopped before the result is read.
+    kill(-child.processIdentifier, SIGKILL)
     if child.terminationReason == .exit, child.terminationStatus == 0,
       let data = FileManager.default.contents(atPath: resultURL.path),
       var answer = (try? JSONSerialization.jsonObject(with: data)) as? [String: String],
@@ -167,6 +170,9 @@ case "check-one":
     fail("check-one reads its key and result file from standard input; run exercises check")
   }
   fclose(stdin)
+  // A process group of its own, so that the parent can stop every process the attempt
+  // starts, not only this one.
+  setpgid(0, 0)
   // Limits the attempt cannot raise: its output files and its memory.
   var output = rlimit(rlim_cur: outputLimit, rlim_max: outputLimit)
   setrlimit(fileSizeResource, &output)
@@ -178,6 +184,8 @@ case "check-one":
   guard FileManager.default.createFile(atPath: resultPath, contents: data) else {
     fail("check-one cannot write its result to \(resultPath)")
   }
+  // Ended at once: no exit handler the attempt registered runs after the result is written.
+  _exit(0)
 case "check":
   // exercises check [lesson] [--json]: exit 0 when every checked exercise is correct,
   // 1 otherwise, so a teacher's script can tell. Each result is written as soon as it is
