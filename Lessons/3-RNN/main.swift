@@ -323,6 +323,8 @@ func trainModel(
 func checkpointMetadata() -> [String: String] {
   [
     "lesson": "rnn", "mode": lesson.isQuick ? "quick" : "default", "level": tokenLevel.rawValue,
+    // Which text: the built-in grammar or a file's name (its words are in the digest).
+    "corpus": corpusPath.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "built-in",
     "cell": cellKind.value, "hidden": "\(hiddenSize.value)",
     "vocabulary": "\(vocabulary.count)", "vocabulary-digest": vocabulary.digest,
     // The tokens themselves, in id order, so that the model can be used elsewhere.
@@ -338,6 +340,16 @@ func loadCheckpoint(_ path: String) throws {
     // also has other shapes, and "saved with cell = lstm" says more than a shape does.
     let expected = checkpointMetadata()
     if let stored = SafeTensors.metadata(atPath: path), stored["lesson"] == "rnn" {
+      // The text first: another text means another vocabulary, and at the default level
+      // another level too, so its name is the fix to give.
+      if let corpus = stored["corpus"], corpus != expected["corpus"] {
+        throw UsageError(
+          "\(path) was trained on "
+            + (corpus == "built-in" ? "the built-in text" : "a file named \(corpus)")
+            + ", but this run reads "
+            + (corpusPath == nil ? "the built-in text" : "\(corpusPath!)") + "; run with "
+            + (corpus == "built-in" ? "no --corpus" : "--corpus and that file"))
+      }
       for key in ["mode", "level", "cell", "hidden"] where stored[key] != expected[key] {
         let fix =
           key == "mode"
