@@ -504,19 +504,19 @@ lesson.cell(
   let bertResult = pretrained[0].result
   let albertResult = pretrained[pretrained.count - 1].result
   if let saveFolder {
-    // Each folder's model card carries the scores just measured.
-    for (model, name, result) in [
-      (bert!, "bert-small", bertResult), (albert!, "albert-small", albertResult),
-    ] {
-      let copies = stories.heldOutOverlap { $0 }.validation
-      let scores =
-        "on the lesson's \(stories.validation.count) validation stories (seed \(lesson.seed); "
+    // Each folder's model card carries the scores just measured. The two are saved as one:
+    // an interrupted save leaves both folders as they were.
+    let copies = stories.heldOutOverlap { $0 }.validation
+    func scores(_ result: Evaluation) -> String {
+      "on the lesson's \(stories.validation.count) validation stories (seed \(lesson.seed); "
         + "\(copies) of them also occur in the pre-training text), masked-word accuracy "
         + "\(percent(result.mlm)) at [MASK] and sentence-order accuracy \(percent(result.pair))"
-      try HuggingFaceFolder.save(
-        model, tokens: vocabulary.tokens, padID: vocabulary.padID, scores: scores,
-        to: "\(saveFolder)/\(name)")
     }
+    try HuggingFaceFolder.save(
+      [
+        (bert!, scores(bertResult), "\(saveFolder)/bert-small"),
+        (albert!, scores(albertResult), "\(saveFolder)/albert-small"),
+      ], tokens: vocabulary.tokens, padID: vocabulary.padID)
     out.printLive(
       "saved \(saveFolder)/bert-small and \(saveFolder)/albert-small (config.json, "
         + "model.safetensors, vocab.txt, tokenizer files, model card)")

@@ -149,13 +149,26 @@ public enum HuggingFaceFolder {
     _ model: PretrainingModel, tokens: [String], padID: Int, scores: String? = nil,
     to folder: String
   ) throws {
-    guard !model.encoder.configuration.normFirst else {
+    try save([(model, scores, folder)], tokens: tokens, padID: padID)
+  }
+
+  /// Several models of one vocabulary saved as one (see `writeFolders`): none of the
+  /// folders is changed unless every model was written.
+  public static func save(
+    _ models: [(model: PretrainingModel, scores: String?, folder: String)], tokens: [String],
+    padID: Int
+  ) throws {
+    for (model, _, _) in models where model.encoder.configuration.normFirst {
       throw HuggingFaceError(
         "a pre-LN encoder has no Hugging Face class; BERT and ALBERT are post-LN")
     }
-    try writeFolder(folder) { url in
-      try write(model, tokens: tokens, padID: padID, scores: scores, into: url)
-    }
+    try writeFolders(
+      models.map { model, scores, folder in
+        (
+          folder,
+          { url in try write(model, tokens: tokens, padID: padID, scores: scores, into: url) }
+        )
+      })
   }
 
   /// Writes the folder's files into `url` (a new, empty folder).
@@ -187,34 +200,48 @@ public enum HuggingFaceFolder {
   /// save writes are replaced; anything else in the folder (a corpus, notes, a repository)
   /// is left alone, so `--save .` is as safe as `--save models`.
   static func writeFolder(_ folder: String, _ body: (URL) throws -> Void) throws {
-    guard !folder.isEmpty else {
-      throw HuggingFaceError("'' names no folder; give a folder name such as models/bert")
-    }
-    // A link to a folder is followed: the files go into the folder it names.
-    let target = URL(fileURLWithPath: folder, isDirectory: true).standardizedFileURL
-      .resolvingSymlinksInPath()
+    try withoutActuallyEscaping(body) { try writeFolders([(folder, $0)]) }
+  }
+
+  /// As `writeFolder`, for several folders saved as one: every folder's files are written
+  /// whole first, and only then are any renamed into place, so a save interrupted while it
+  /// writes (a full disk, Ctrl-C) changes none of the folders, and the models of one run
+  /// (lesson 6's BERT-small and ALBERT-small) are not left half old and half new.
+  static func writeFolders(_ folders: [(String, (URL) throws -> Void)]) throws {
     let files = FileManager.default
-    var isFolder: ObjCBool = false
-    if files.fileExists(atPath: target.path, isDirectory: &isFolder), !isFolder.boolValue {
-      throw HuggingFaceError("\(target.path) is a file; give a folder to save the model in")
+    var staged: [(staging: URL, target: URL)] = []
+    defer { for (staging, _) in staged { try? files.removeItem(at: staging) } }
+    for (folder, body) in folders {
+      guard !folder.isEmpty else {
+        throw HuggingFaceError("'' names no folder; give a folder name such as models/bert")
+      }
+      // A link to a folder is followed: the files go into the folder it names.
+      let target = URL(fileURLWithPath: folder, isDirectory: true).standardizedFileURL
+        .resolvingSymlinksInPath()
+      var isFolder: ObjCBool = false
+      if files.fileExists(atPath: target.path, isDirectory: &isFolder), !isFolder.boolValue {
+        throw HuggingFaceError("\(target.path) is a file; give a folder to save the model in")
+      }
+      if let problem = problem(replacingIn: target.path, option: "the save") {
+        throw HuggingFaceError(problem)
+      }
+      try files.createDirectory(at: target, withIntermediateDirectories: true)
+      // A save interrupted by a signal leaves its staging folder; the next save removes it.
+      SafeFile.removeLeftovers(in: target.path, prefix: ".saving.")
+      let staging = target.appendingPathComponent(
+        ".saving.\(getpid()).\(UInt32.random(in: 0...UInt32.max))", isDirectory: true)
+      try files.createDirectory(at: staging, withIntermediateDirectories: false)
+      staged.append((staging, target))
+      try body(staging)
     }
-    if let problem = problem(replacingIn: target.path, option: "the save") {
-      throw HuggingFaceError(problem)
-    }
-    try files.createDirectory(at: target, withIntermediateDirectories: true)
-    // A save interrupted by a signal leaves its staging folder; the next save removes it.
-    SafeFile.removeLeftovers(in: target.path, prefix: ".saving.")
-    let staging = target.appendingPathComponent(
-      ".saving.\(getpid()).\(UInt32.random(in: 0...UInt32.max))", isDirectory: true)
-    try files.createDirectory(at: staging, withIntermediateDirectories: false)
-    defer { try? files.removeItem(at: staging) }
-    try body(staging)
-    for name in try files.contentsOfDirectory(atPath: staging.path).sorted() {
-      let from = staging.appendingPathComponent(name).path
-      let to = target.appendingPathComponent(name).path
-      guard Foundation.rename(from, to) == 0 else {
-        throw HuggingFaceError(
-          "cannot put \(name) into \(target.path): \(String(cString: strerror(errno)))")
+    for (staging, target) in staged {
+      for name in try files.contentsOfDirectory(atPath: staging.path).sorted() {
+        let from = staging.appendingPathComponent(name).path
+        let to = target.appendingPathComponent(name).path
+        guard Foundation.rename(from, to) == 0 else {
+          throw HuggingFaceError(
+            "cannot put \(name) into \(target.path): \(String(cString: strerror(errno)))")
+        }
       }
     }
   }

@@ -228,6 +228,37 @@ struct HuggingFaceFolderTests {
     }
   }
 
+  /// Two folders saved as one: when the second cannot be written, neither is changed.
+  @Test func foldersSavedTogetherChangeTogether() throws {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "hf-pair-\(getpid())"
+    ).path
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    struct Stop: Error {}
+    func config(_ text: String) -> (URL) throws -> Void {
+      { url in
+        try Data(#"{"model_type": "bert", "note": "\#(text)"}"#.utf8).write(
+          to: url.appendingPathComponent("config.json"))
+      }
+    }
+    try HuggingFaceFolder.writeFolders([(root + "/a", config("old")), (root + "/b", config("old"))])
+    #expect(
+      throws: Stop.self,
+      performing: {
+        try HuggingFaceFolder.writeFolders([
+          (root + "/a", config("new")), (root + "/b", { _ in throw Stop() }),
+        ])
+      })
+    for name in ["a", "b"] {
+      let text = try String(contentsOfFile: root + "/\(name)/config.json", encoding: .utf8)
+      #expect(text.contains("old"))
+      #expect(
+        !(try FileManager.default.contentsOfDirectory(atPath: root + "/\(name)")).contains {
+          $0.hasPrefix(".saving")
+        })
+    }
+  }
+
   /// A folder that holds a learner's own file under a name a save writes (a corpus called
   /// config.json, a project's README.md) is refused before anything is written.
   @Test func aLearnersFileWithAModelsNameIsNeverReplaced() throws {
