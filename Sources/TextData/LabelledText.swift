@@ -128,10 +128,18 @@ public struct LabelledText: Sendable, Equatable {
           + "so that validation and test hold some (add examples, or leave the label out)")
     }
     let examples = pairs.map { Example(text: $0.text, label: $0.label) }
+    // Labels that differ only in case are kept apart, and said to be.
+    let folded = Dictionary(grouping: labels, by: { $0.lowercased() }).values
+      .filter { $0.count > 1 }.map { $0.sorted() }.sorted { $0[0] < $1[0] }
+    let caseNote = folded.map { group in
+      "labels " + group.map { "'\($0)'" }.joined(separator: " and ")
+        + " differ only in case and are kept apart"
+    }
     return LabelledText(
       examples: examples, labels: labels,
       summary: "\(layout), \(examples.count) examples of \(labels.count) labels"
-        + (skipped > 0 ? " (\(skipped) with an empty label or text left out)" : ""))
+        + (skipped > 0 ? " (\(skipped) with an empty label or text left out)" : "")
+        + caseNote.map { "; " + $0 }.joined())
   }
 
   /// The records of a CSV text: fields split at commas outside double quotes, records at

@@ -35,6 +35,15 @@ struct LabelledTextTests {
     #expect(read.summary == "CSV, 30 examples of 3 labels (1 with an empty label or text left out)")
   }
 
+  @Test func labelsThatDifferOnlyInCaseAreKeptApartAndSaidToBe() throws {
+    let text = Self.lines(["pos", "POS", "neg"], each: 10).map { "\($0)\t\($1)" }
+      .joined(separator: "\n")
+    let read = try LabelledText.parse(text, path: "f")
+    #expect(read.labels.count == 3)
+    #expect(
+      read.summary.hasSuffix("; labels 'POS' and 'pos' differ only in case and are kept apart"))
+  }
+
   @Test func refusalsNameTheProblemAndTheFix() {
     func message(_ text: String) -> String {
       do {
