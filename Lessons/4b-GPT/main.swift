@@ -113,10 +113,11 @@ let contextLength =
 /// What training will cost, estimated before it starts: about 6 floating-point operations per
 /// parameter per token (forward and backward) plus attention's `12·T·D` per token and block,
 /// for the GPT, the two smaller widths and the three recurrent models, at a conservative
-/// 20 GFLOP/s for the GPT's large products and 5 GFLOP/s for the recurrent models, whose
-/// step-by-step products are small (on Vim's user manual at 20 GFLOP/s the recurrent part
-/// was estimated at a quarter of its time). A run estimated over half an hour is refused
-/// with the knobs that shorten it.
+/// 20 GFLOP/s for the GPT's large products and 10 GFLOP/s for the recurrent models, whose
+/// step-by-step products are small (on Vim's user manual, 104,000 words, the whole lesson
+/// took 133 s with the recurrent models counted at 20 GFLOP/s and 64 s at 5, against its
+/// 90-second budget). A run estimated over half an hour is refused with the knobs that
+/// shorten it.
 let estimatedSeconds: Double = {
   let d = Double(dimension.value)
   let v = Double(vocabulary.count)
@@ -130,7 +131,7 @@ let estimatedSeconds: Double = {
   let widths = lesson.isQuick ? 0 : gpt(d / 4) + gpt(d / 2)
   let recurrent = 3 * 6 * (v * 65 + 4 * 3 * 64 * (32 + 64)) * tokensPerStep
   return (gpt(d) + widths) * Double(steps.value) / 20e9
-    + recurrent * Double(recurrentSteps.value) / 5e9
+    + recurrent * Double(recurrentSteps.value) / 10e9
 }()
 if estimatedSeconds > 1_800 && loadPath == nil {
   lesson.refuse(
