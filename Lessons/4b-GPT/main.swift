@@ -69,7 +69,8 @@ if loadPath != nil && savePath != nil {
 if let savePath, let problem = SafeFile.problem(creatingFolder: savePath, option: "--save") {
   lesson.refuse(problem)
 } else if let savePath,
-  let problem = HuggingFaceFolder.problem(replacingIn: savePath, option: "--save")
+  let problem = HuggingFaceFolder.problem(
+    replacingIn: savePath, option: "--save", names: HuggingFaceFolder.gptNames)
 {
   lesson.refuse(problem)
 }

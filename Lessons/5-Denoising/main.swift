@@ -83,11 +83,16 @@ if let corpusPath {
       }
     }
     let kept = read.sentences.filter(fits)
-    guard kept.count >= 50, documents.count >= 50 else {
+    // Distinct ones: copies stay in one split, so only different sentences and documents
+    // fill the held-out splits.
+    let distinctSentences = Set(kept).count
+    let distinctDocuments = Set(documents).count
+    guard distinctSentences >= 50, distinctDocuments >= 50 else {
       throw CorpusError(
-        "\(corpusPath) has \(kept.count) sentences of 3 to \(longestSentence) words and "
-          + "\(documents.count) pairs of them in one paragraph; the lesson needs at least 50 of "
-          + "each (use a longer text, with paragraphs of several sentences)")
+        "\(corpusPath) has \(distinctSentences) different sentences of 3 to \(longestSentence) "
+          + "words and \(distinctDocuments) different pairs of them in one paragraph (read as "
+          + "\(read.layout.rawValue)); the lesson needs at least 50 of each: use a longer text, "
+          + "with paragraphs of several sentences separated by blank lines")
     }
     ownText = OwnText(
       sentences: kept, documents: documents, leftOut: read.sentences.count - kept.count,
@@ -224,8 +229,8 @@ lesson.cell(
   out.print(
     String(
       format:
-        "words of 100 validation sentences rebuilt in place: trained %.1f %%, untrained %.1f %%",
-      100 * trainedRate, 100 * untrainedRate))
+        "words of %d validation sentences rebuilt in place: trained %.1f %%, untrained %.1f %%",
+      Swift.min(100, sentences.validation.count), 100 * trainedRate, 100 * untrainedRate))
   out.check(
     "rebuilds-sentences", trainedRate > untrainedRate + 0.3,
     "training is what rebuilds sentences: over 30 points more of their words come back in place than untrained",
@@ -855,7 +860,10 @@ lesson.cell(
   var fresh = lesson.random("compare documents")
   let seen = Set(documents.train)
   var sample: [[String]] = []
-  while sample.count < 600 {
+  // On a learner's text: its held-out documents (validation and test), which no model
+  // trained on.
+  if ownText != nil { sample = documents.validation + documents.test }
+  while sample.count < 600 && ownText == nil {
     for document in SentenceCorpus.documents(count: 500, using: &fresh) {
       let tokens = Tokenizer.words(document.text)
       if !seen.contains(tokens) && sample.count < 600 { sample.append(tokens) }

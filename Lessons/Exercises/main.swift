@@ -218,9 +218,9 @@ case "check":
   }
   // A check interrupted by a signal leaves its scratch folder; the next check removes it.
   SafeFile.removeLeftovers(
-    in: FileManager.default.temporaryDirectory.path, prefix: "exercises-")
+    in: FileManager.default.temporaryDirectory.path, prefix: "course-exercises-check-")
   let scratch = FileManager.default.temporaryDirectory
-    .appendingPathComponent("exercises-\(getpid())")
+    .appendingPathComponent("course-exercises-check-\(getpid())")
   do {
     try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
   } catch {

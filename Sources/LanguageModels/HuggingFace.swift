@@ -222,9 +222,6 @@ public enum HuggingFaceFolder {
       if files.fileExists(atPath: target.path, isDirectory: &isFolder), !isFolder.boolValue {
         throw HuggingFaceError("\(target.path) is a file; give a folder to save the model in")
       }
-      if let problem = problem(replacingIn: target.path, option: "the save") {
-        throw HuggingFaceError(problem)
-      }
       try files.createDirectory(at: target, withIntermediateDirectories: true)
       // A save interrupted by a signal leaves its staging folder; the next save removes it.
       SafeFile.removeLeftovers(in: target.path, prefix: ".saving.")
@@ -233,6 +230,23 @@ public enum HuggingFaceFolder {
       try files.createDirectory(at: staging, withIntermediateDirectories: false)
       staged.append((staging, target))
       try body(staging)
+    }
+    // Checked once the files are written, so against exactly the names this save writes;
+    // and every one is checked before any is renamed, so a refusal changes no folder.
+    for (staging, target) in staged {
+      let names = try files.contentsOfDirectory(atPath: staging.path)
+      if let problem = problem(replacingIn: target.path, option: "the save", names: names) {
+        throw HuggingFaceError(problem)
+      }
+      for name in names {
+        var isFolder: ObjCBool = false
+        let existing = target.appendingPathComponent(name).path
+        if files.fileExists(atPath: existing, isDirectory: &isFolder), isFolder.boolValue {
+          throw HuggingFaceError(
+            "\(existing) is a folder; the save would put a file there: move it or choose "
+              + "another folder")
+        }
+      }
     }
     for (staging, target) in staged {
       for name in try files.contentsOfDirectory(atPath: staging.path).sorted() {
@@ -247,20 +261,28 @@ public enum HuggingFaceFolder {
   }
 
   /// The files a folder save may write: the weights, the configuration, the tokenizer's
-  /// files and the model card.
+  /// files and (BERT, ALBERT) the vocabulary and the model card.
   public static let savedNames = [
     "config.json", "model.safetensors", "vocab.txt", "tokenizer.json", "tokenizer_config.json",
     "special_tokens_map.json", "README.md",
+  ]
+
+  /// The files `GPT2Folder.save` writes.
+  public static let gptNames = [
+    "config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json",
+    "special_tokens_map.json",
   ]
 
   /// What is wrong with saving a model into `folder`, or `nil`: a file the save would replace
   /// that is not part of a model folder (no `config.json` of a GPT-2, BERT or ALBERT model
   /// beside it) is the learner's own — a corpus named `config.json`, a project's
   /// `README.md` — and is never replaced. Checked before training and again before the save.
-  public static func problem(replacingIn folder: String, option: String) -> String? {
+  public static func problem(
+    replacingIn folder: String, option: String, names: [String] = savedNames
+  ) -> String? {
     let files = FileManager.default
     let url = URL(fileURLWithPath: folder, isDirectory: true)
-    let present = savedNames.filter {
+    let present = names.sorted().filter {
       files.fileExists(atPath: url.appendingPathComponent($0).path)
     }
     guard !present.isEmpty else { return nil }

@@ -92,20 +92,28 @@ public enum SafeFile {
     return nil
   }
 
-  /// Removes the entries of `folder` named `prefix` + a process id (+ anything after a
-  /// dot) whose process no longer runs: what an interrupted run left behind (a signal
-  /// handler can remove a file, but not a folder of them), cleaned by the next run.
+  /// Removes the folders in `folder` named exactly `prefix` + a process id, or `prefix` +
+  /// a process id + "." + a number, whose process no longer runs: what an interrupted run
+  /// left behind (a signal handler can remove a file, but not a folder of them), cleaned by
+  /// the next run. Nothing else is touched: not a file, not a name with anything more.
   public static func removeLeftovers(in folder: String, prefix: String) {
     let files = FileManager.default
     guard let names = try? files.contentsOfDirectory(atPath: folder) else { return }
     for name in names where name.hasPrefix(prefix) {
-      let rest = name.dropFirst(prefix.count)
-      guard let pid = Int32(rest.prefix { $0.isNumber }), pid > 0, pid != getpid() else {
-        continue
-      }
+      let parts = name.dropFirst(prefix.count).split(
+        separator: ".", omittingEmptySubsequences: false)
+      guard (1...2).contains(parts.count),
+        parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+        let pid = Int32(parts[0]), pid > 0, pid != getpid()
+      else { continue }
+      var isFolder: ObjCBool = false
+      let path = (folder as NSString).appendingPathComponent(name)
+      guard files.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue,
+        (try? files.destinationOfSymbolicLink(atPath: path)) == nil
+      else { continue }
       // kill(pid, 0) fails with ESRCH when there is no such process.
       if kill(pid, 0) != 0 && errno == ESRCH {
-        try? files.removeItem(atPath: (folder as NSString).appendingPathComponent(name))
+        try? files.removeItem(atPath: path)
       }
     }
   }
