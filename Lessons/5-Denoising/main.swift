@@ -922,7 +922,7 @@ lesson.cell(
 lesson.markdown(
   """
   ## Summary
-
+  \(ownText == nil ? "" : "\nThe findings below are those of the built-in run (the default run, seed 0, as the guide gives them); the cells above show which of them your text bears out.\n")
   - An autoencoder learns a **code** `z = encoder(x)` from which `decoder(z)` rebuilds \
   `x`; training lowers `L = loss(x, x̂)` with teacher forcing.
   - Training is what lets the decoder **rebuild** a sentence from its code; the same \
