@@ -17,6 +17,13 @@ enum StudentCopy {
     #"  tests("ExercisesTests", ["Exercises", "ExerciseSolutions"]),"#,
   ]
 
+  /// `path` with every symbolic link and `..` resolved (`realpath`), or as given.
+  static func realPath(_ path: String) -> String {
+    guard let resolved = realpath(path, nil) else { return path }
+    defer { free(resolved) }
+    return String(cString: resolved)
+  }
+
   /// Copies the course at `source` to the new folder `destination`.
   /// - Returns: what was left out, for the message.
   static func write(from source: String, to destination: String) throws -> [String] {
@@ -35,13 +42,17 @@ enum StudentCopy {
     guard !files.fileExists(atPath: destination) else {
       throw Problem(message: "\(destination) exists already; give a new folder")
     }
-    // A folder inside the course would be copied into itself, again and again.
-    let course = root.resolvingSymlinksInPath().standardizedFileURL.path
-    let parent = URL(fileURLWithPath: destination).deletingLastPathComponent()
-      .resolvingSymlinksInPath().standardizedFileURL.path
-    let inside = URL(fileURLWithPath: parent).appendingPathComponent(
-      URL(fileURLWithPath: destination).lastPathComponent
-    ).path
+    // A folder inside the course would be copied into itself, again and again. Both paths
+    // are compared once every link is followed: the destination's nearest existing folder
+    // is resolved (a link to the course on the way counts), then its missing parts added.
+    let course = realPath(root.path)
+    var existing = URL(fileURLWithPath: destination).standardizedFileURL
+    var missing: [String] = []
+    while !files.fileExists(atPath: existing.path) && existing.path != "/" {
+      missing.insert(existing.lastPathComponent, at: 0)
+      existing = existing.deletingLastPathComponent()
+    }
+    let inside = missing.reduce(realPath(existing.path)) { $0 + "/" + $1 }
     if inside == course || inside.hasPrefix(course + "/") {
       throw Problem(
         message: "\(destination) is inside the course's folder, so the copy would copy itself; "

@@ -25,6 +25,17 @@ let usage =
 /// themselves take milliseconds.
 var timeLimit: TimeInterval = 30
 
+/// The process id of the exercise being checked (0 when none), read by the signal handler
+/// below: a Ctrl-C or a kill of the checker stops the attempt's whole process group too,
+/// rather than leaving a stuck attempt running with no time limit.
+nonisolated(unsafe) var runningChild: pid_t = 0
+
+/// Stops the running attempt's process group, then the checker, as the signal would have.
+func stopChildAndExit(_ signal: Int32) {
+  if runningChild > 0 { kill(-runningChild, SIGKILL) }
+  _exit(128 + signal)
+}
+
 func fail(_ message: String) -> Never {
   Console.writeError("exercises: \(message)\n\(usage)\n")
   exit(2)
@@ -92,6 +103,8 @@ func checkIsolated(_ e: Exercise, executable: URL, scratch: URL) -> [String: Str
     child.standardOutput = try FileHandle(forWritingTo: outURL)
     child.standardError = try FileHandle(forWritingTo: errURL)
     try child.run()
+    runningChild = child.processIdentifier
+    defer { runningChild = 0 }
     input.fileHandleForWriting.write(Data("\(key)\n\(resultURL.path)\n".utf8))
     try? input.fileHandleForWriting.close()
     let deadline = Date().addingTimeInterval(timeLimit)
@@ -221,6 +234,8 @@ case "check":
     in: FileManager.default.temporaryDirectory.path, prefix: "course-exercises-check-")
   let scratch = FileManager.default.temporaryDirectory
     .appendingPathComponent("course-exercises-check-\(getpid())")
+  signal(SIGINT) { stopChildAndExit($0) }
+  signal(SIGTERM) { stopChildAndExit($0) }
   do {
     try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
   } catch {
