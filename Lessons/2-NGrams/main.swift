@@ -848,10 +848,11 @@ lesson.cell(
       order: largest, smoothing: .wittenBell, sentences: variant.train,
       vocabulary: variant.vocabulary)
     let end = variant.vocabulary.endID
-    let order = (1...largest).min {
+    // Each n's validation perplexity once; the first lowest is chosen.
+    let validation = (1...largest).map {
       model.with(order: $0).perplexity(variant.validation, endID: end)
-        < model.with(order: $1).perplexity(variant.validation, endID: end)
-    }!
+    }
+    let order = validation.firstIndex(of: validation.min()!)! + 1
     let chosen = model.with(order: order)
     let perplexity = chosen.perplexity(variant.test, endID: end)
     let tokens = variant.test.reduce(0) { $0 + $1.count + 1 }

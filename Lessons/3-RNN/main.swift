@@ -967,10 +967,11 @@ lesson.cell(
     let end = vocabulary.endID
     let counts = NGramModel(
       order: largestOrder, smoothing: .wittenBell, sentences: part.train, vocabulary: vocabulary)
-    let order = (1...largestOrder).min {
+    // Each n's validation perplexity once; the first lowest is chosen.
+    let validation = (1...largestOrder).map {
       counts.with(order: $0).perplexity(part.validation, endID: end)
-        < counts.with(order: $1).perplexity(part.validation, endID: end)
-    }!
+    }
+    let order = validation.firstIndex(of: validation.min()!)! + 1
     let ngramNats = counts.with(order: order).surprisals(part.test, endID: end).reduce(0.0) {
       $0 + $1.surprisal
     }
