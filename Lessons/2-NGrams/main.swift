@@ -122,11 +122,7 @@ lesson.cell(
     "training sentences \(corpus.train.count), tokens predicted \(corpus.trainTokens);",
     "vocabulary \(corpus.vocabulary.count) (\(level.value) level)")
   let lines = corpus.trainText.count + corpus.validationText.count + corpus.testText.count
-  out.print(
-    "distinct sentences \(corpus.distinctLines) of \(lines); validation sentences also in "
-      + "training: \(corpus.seenInTraining(corpus.validationText)) of "
-      + "\(corpus.validationText.count), test: \(corpus.seenInTraining(corpus.testText)) of "
-      + "\(corpus.testText.count)")
+  out.print("distinct sentences \(corpus.distinctLines) of \(lines); \(corpus.overlapSummary)")
 }
 
 lesson.cell(
@@ -158,8 +154,12 @@ lesson.cell(
     ["bigram", "count"], pairs.prefix(6).map { [$0.0, "\($0.1)"] }, title: "most frequent bigrams")
 }
 
-/// A perplexity with three decimals, or `∞` when a probability was 0.
-func finite(_ value: Double) -> String { value.isFinite ? String(format: "%.3f", value) : "∞" }
+/// A perplexity for a table: three decimals, in scientific notation past a million (a
+/// 25-digit integer says nothing a reader can use), "∞" where a token had probability 0.
+func finite(_ value: Double) -> String {
+  !value.isFinite
+    ? "∞" : value >= 1e6 ? String(format: "%.3e", value) : String(format: "%.3f", value)
+}
 
 /// The grammar's own perplexity per token on the built-in text, the floor no model can go
 /// below (known at word and char level; a subword's is not worked out).
@@ -294,7 +294,10 @@ lesson.cell(
   if kept.count < corpus.vocabulary.ordinaryIDs.count {
     out.print(
       "the \(kept.count) most frequent tokens keep their own row and column; the other "
-        + "\(corpus.vocabulary.ordinaryIDs.count - kept.count) share <unk>'s")
+        + "\(corpus.vocabulary.ordinaryIDs.count - kept.count) share <unk>'s; predicting one "
+        + "of those is then predicting the pool, so this cell's perplexities are lower than "
+        + "those of the cells below, which keep every token apart, and compare only with each other"
+    )
   }
   let row = { (id: Int) in rowOf[id] ?? 0 }
   let column = { (id: Int) in columnOf[id] ?? 0 }
@@ -367,8 +370,13 @@ lesson.cell(
   """
 ) { out in
   let model = counted.with(order: 2, smoothing: .wittenBell)
-  // The shortest validation sentence (the first of them), so the table stays short.
-  let sentence = corpus.validation.min { $0.count < $1.count }!
+  // The shortest validation sentence of three tokens or more with no `<unk>` (the first
+  // of them), so the table stays short and every row is a real prediction; any shortest
+  // sentence if there is none.
+  let teaching = corpus.validation.filter {
+    $0.count >= 3 && !$0.contains(corpus.vocabulary.unknownID)
+  }
+  let sentence = (teaching.isEmpty ? corpus.validation : teaching).min { $0.count < $1.count }!
   var previous = corpus.vocabulary.startID
   var rows: [[String]] = []
   var nats = 0.0
@@ -376,7 +384,7 @@ lesson.cell(
     let p = model.probability(w, context: [previous])
     nats -= Foundation.log(p)
     rows.append([
-      "\(label(previous)) → \(label(w))", String(format: "%.4f", p),
+      "\(label(previous)) → \(label(w))", String(format: p < 1e-4 ? "%.2e" : "%.4f", p),
       String(format: "%.3f", -Foundation.log(p)), String(format: "%.3f", -Foundation.log2(p)),
     ])
     previous = w
@@ -561,7 +569,8 @@ lesson.cell(
   *Witten–Bell interpolation* mixes the n-gram estimate with the (n−1)-gram estimate, \
   giving the shorter one more weight the more different tokens followed the context \
   (a context followed by many different tokens is likely to be followed by new ones). \
-  Now longer contexts help until the data runs out, and never hurt much.
+  How much longer contexts help, and what they cost once the data runs out, is in the \
+  table under the plot.
   """
 ) { out in
   // The control of the last check here fits every "interpolated" model at n = 1: no
@@ -588,8 +597,19 @@ lesson.cell(
       title: "validation perplexity by n", height: 10, logScale: true, xLabel: "n",
       references: best.map { [.init("best possible", $0)] } ?? [],
       yRange: (Swift.min(lowest, best ?? lowest) * 0.95)...(3 * lowest)))
+  out.table(
+    ["n"] + (1...maximumOrder.value).map(String.init),
+    [["Witten–Bell validation"] + wittenBellResults.map { finite($0.validation) }])
   let bestAddK = addKResults.map(\.validation).min()!
   let bestWB = wittenBellResults.map(\.validation).min()!
+  let bestN = wittenBellResults.map(\.validation).firstIndex(of: bestWB)! + 1
+  let last = wittenBellResults.last!.validation
+  out.print(
+    "Witten–Bell is lowest at n = \(bestN) (\(finite(bestWB)))"
+      + (bestN == maximumOrder.value
+        ? ", the largest n tried"
+        : "; at n = \(maximumOrder.value) it is \(finite(last)), "
+          + String(format: "%.1f %% higher", 100 * (last / bestWB - 1))))
   out.check(
     "interpolation-beats-add-k", bestWB <= bestAddK,
     "interpolation (\(String(format: "%.3f", bestWB))) beats add-k at its best n "

@@ -162,6 +162,7 @@ lesson.cell(
   out.print(
     "training sentences \(corpus.train.count), vocabulary \(vocabulary.count) (\(tokenLevel.rawValue) level)"
   )
+  out.print(corpus.overlapSummary)
   out.print(
     "best n-gram: n = \(bestNGram.order), validation perplexity \(String(format: "%.3f", bestNGram.perplexity))"
   )
@@ -428,15 +429,23 @@ lesson.cell(
       curves(history), title: "perplexity while training", height: 10, logScale: true,
       xLabel: "step", references: references,
       yRange: (lowest * 0.95)...(Swift.max(bestNGram.perplexity, lowest) * 2)))
-  let trainPerplexity = model.perplexity(Array(corpus.train.prefix(500)), vocabulary: vocabulary)
+  let trainSample = Array(corpus.train.prefix(500))
+  let trainPerplexity = model.perplexity(trainSample, vocabulary: vocabulary)
   let validationPerplexity = model.perplexity(corpus.validation, vocabulary: vocabulary)
   out.print(
     "kept the weights after step \(history.bestStep ?? steps.value) of \(steps.value)"
       + (history.stoppedEarly
         ? "; stopped at step \(history.trainLoss.count), validation had stopped improving" : ""))
   out.print(
-    "perplexity of the kept model: training \(String(format: "%.3f", trainPerplexity)) (500 "
-      + "sentences), validation \(String(format: "%.3f", validationPerplexity))")
+    "perplexity of the kept model: training \(String(format: "%.3f", trainPerplexity)) "
+      + "(\(trainSample.count) sentences), validation \(String(format: "%.3f", validationPerplexity))"
+  )
+  if let bestPossible, trainPerplexity < bestPossible {
+    out.print(
+      "the training perplexity is below the best possible (\(String(format: "%.3f", bestPossible))): "
+        + "that floor holds for new sentences of the grammar, and the training sentences are "
+        + "not new to the model — it has begun to learn them by heart")
+  }
   if let savePath {
     do {
       try model.save(to: savePath, metadata: checkpointMetadata())
@@ -511,7 +520,9 @@ lesson.cell(
   The same probe on the three networks of the last cell, after their training: the \
   gradient norm at each of 40 steps back from one error. The table puts beside it the \
   share that reaches the first step before and after training, for the same networks \
-  (the same initial weights).
+  (the same initial weights). The probe runs training sentences together, joined by \
+  `</s>`, to make 40 steps, longer than any sentence training unrolled: it measures what \
+  the recurrence does to a gradient, not a path training itself used.
   """
 ) { out in
   guard let rnn = trained[.rnn], let gru = trained[.gru], let lstm = trained[.lstm] else {
@@ -536,13 +547,19 @@ lesson.cell(
     })
   let before = reach(untrainedNorms[.gru]!)
   let after = reach(norms[1])
+  let plain = reach(norms[0])
   // Gates can open after a few steps that taught the model nothing; the claim is about a
   // trained model, so it also needs the GRU to predict better than token frequencies do.
+  // It is about the gates, so the trained plain RNN, trained alike, must pass far less
+  // (100×); and about a path that opens, not one that explodes, so at most all of it.
   let learned = comparedValidation[.gru]!
   out.check(
-    "training-opens-the-gru", after > 1000 * before && learned < unigramValidation,
+    "training-opens-the-gru",
+    after > 1000 * before && after <= 1 && after > 100 * plain && learned < unigramValidation,
     "training multiplies the share of the gradient that reaches the first step through the "
-      + "GRU by over 1,000 (\(String(format: "%.2g", before)) → \(String(format: "%.2g", after))), "
+      + "GRU by over 1,000 (\(String(format: "%.2g", before)) → \(String(format: "%.2g", after)), "
+      + "no more than all of it), over 100 times what reaches it through the plain RNN trained "
+      + "alike (\(String(format: "%.2g", plain))), "
       + "and the trained GRU predicts better than the unigram (validation perplexity "
       + "\(String(format: "%.3f", learned)) against the unigram's "
       + "\(String(format: "%.3f", unigramValidation)))",
@@ -752,11 +769,18 @@ lesson.cell(
     }
     return dot / (aa * bb).squareRoot()
   }
-  let candidates = vocabulary.ordinaryIDs.filter { vocabulary.tokens[$0].count > 2 }
+  // Tokens of three characters or more, where there are enough of them (at the character
+  // level there are none: then every token).
+  let longer = vocabulary.ordinaryIDs.filter { vocabulary.tokens[$0].count > 2 }
+  let candidates = longer.count >= 10 ? longer : Array(vocabulary.ordinaryIDs)
   func neighbours(_ id: Int, among pool: [Int], using lookup: (Int) -> ArraySlice<Float>) -> [Int] {
     pool.filter { $0 != id }.sorted {
       cosine(lookup(id), lookup($0)) > cosine(lookup(id), lookup($1))
     }
+  }
+  // A space token would print as nothing.
+  func shownToken(_ id: Int) -> String {
+    vocabulary.tokens[id] == " " ? "␣" : vocabulary.tokens[id]
   }
   let shown: [Int]
   if corpusPath == nil && tokenLevel == .word {
@@ -769,8 +793,8 @@ lesson.cell(
     ["token", "nearest neighbours"],
     shown.map { id in
       [
-        vocabulary.tokens[id],
-        neighbours(id, among: candidates, using: vector).prefix(4).map { vocabulary.tokens[$0] }
+        shownToken(id),
+        neighbours(id, among: candidates, using: vector).prefix(4).map(shownToken)
           .joined(separator: ", "),
       ]
     })

@@ -184,9 +184,7 @@ lesson.cell(
   }
   out.print(
     "sentences: training \(corpus.train.count), validation \(corpus.validation.count), test "
-      + "\(corpus.test.count); validation/test sentences also in training: "
-      + "\(corpus.seenInTraining(corpus.validationText) + corpus.seenInTraining(corpus.testText)) "
-      + "of \(corpus.validation.count + corpus.test.count)")
+      + "\(corpus.test.count); \(corpus.overlapSummary)")
   out.print(
     "\(tokenLevel.rawValue) level: vocabulary \(vocabulary.count), training tokens "
       + "\(groupedDigits(corpus.trainTokens)), longest sentence \(contextLength - 1) tokens")

@@ -386,6 +386,8 @@ lesson.cell(
 ) { out in
   let ends = [sentences.validation[0].text, sentences.validation[1].text]
   let pair = withNoGrad { autoencoder.encode(ends.map(ids), vocabulary: vocabulary) }
+  out.print("from: " + ends[0])
+  out.print("to:   " + ends[1])
   for t in stride(from: 0.0, through: 1.0, by: 0.25) {
     let z = withNoGrad {
       pair.selected(axis: 0, index: 0) * Float(1 - t) + pair.selected(axis: 0, index: 1) * Float(t)
@@ -495,10 +497,19 @@ lesson.cell(
     ])
   // The standard error of an accuracy near 50 % on 1,000 reviews, and of a difference of two.
   let error = (0.25 / Double(testReviews.count)).squareRoot()
+  let gain = trained - random
+  let twoErrors = 2 * error * 2.0.squareRoot()
   out.print(
     String(
       format: "trained minus untrained: %+.1f points; two standard errors of a difference: %.1f",
-      100 * (trained - random), 200 * error * 2.0.squareRoot()))
+      100 * gain, 100 * twoErrors))
+  let verdict =
+    gain > twoErrors
+    ? "raised" : gain < -twoErrors ? "lowered" : "changed nothing measurable in"
+  out.print(
+    "so training the encoder to rebuild sentences \(verdict) what a probe reads of sentiment "
+      + "from its code (the difference is \(abs(gain) > twoErrors ? "more" : "less") than two "
+      + "standard errors)")
   let floor = Swift.max(baseline, 0.5)
   out.check(
     "random-code-carries-sentiment", random > floor + 3 * error,
@@ -719,8 +730,9 @@ lesson.cell(
   *teacher forcing* the decoder reads the true words before the mask\(forcingNote). \
   *Free-running*, the decoder writes the whole document from its \
   own guesses (greedy decoding), so a right word at a mask must come through the \
-  encoder. Then a few documents restored free-running, and where the decoder looks in \
-  the input while it writes them.
+  encoder. Then a few documents restored free-running — the decoder writes every word \
+  again, so it can also change one it could read — and where it looks in the input while \
+  it writes one of them.
   """
 ) { out in
   var generator = lesson.random("evaluation")
@@ -755,6 +767,30 @@ lesson.cell(
   for (input, output) in zip(inputs, restored) {
     out.print("input     " + input.joined(separator: " "))
     out.print("restored  " + documentVocabulary.decode(output).joined(separator: " "))
+  }
+  // The decoder writes every word again, not only the masked ones: count both (where the
+  // corruption keeps every word in its place).
+  let originals = (0..<3).map { documentVocabulary.encode(documents.validation[$0]) }
+  if corruption == .tokenMasking {
+    var (masks, right, read, changed) = (0, 0, 0, 0)
+    for (input, (original, output)) in zip(inputs, zip(originals, restored)) {
+      for t in original.indices {
+        let same = t < output.count && output[t] == original[t]
+        if input[t] == Vocabulary.mask {
+          masks += 1
+          right += same ? 1 : 0
+        } else {
+          read += 1
+          changed += same ? 0 : 1
+        }
+      }
+    }
+    out.print(
+      "the decoder rewrites whole documents: in these 3, it wrote the original word at "
+        + "\(right) of \(masks) masks and changed \(changed) of the \(read) words it could read")
+  } else {
+    let exact = zip(restored, originals).filter { $0 == $1 }.count
+    out.print("the decoder rewrites whole documents: \(exact) of these 3 come back exactly")
   }
   if corruption == .tokenMasking {
     out.check(
@@ -812,29 +848,37 @@ lesson.cell(
       onOtherData: "in a text that seldom repeats a word there is little to attend to")
   }
 
-  // One document, drawn: rows are the tokens the decoder writes, columns the input.
-  var damage = lesson.random("heatmap")
-  let input = maskedExample(1, rate: 0.3, &damage)
-  let target = documentVocabulary.encode(documents.validation[1])
+  // The second document above, drawn: rows are the words the decoder wrote (fed back to
+  // it, as when it wrote them), columns the input.
+  let input = inputs[1]
+  let written = restored[1]
+  guard !written.isEmpty else {
+    out.print("the decoder wrote nothing for the second document: no attention to draw")
+    return
+  }
   _ = withNoGrad {
     let (source, targetInputs, _) = DenoisingTransformer.batches(
-      [documentVocabulary.encode(input)], [target], documentVocabulary)
+      [documentVocabulary.encode(input)], [written], documentVocabulary)
     return transformer(source: source, targetInputs: targetInputs)
   }
   let one = transformer.decoderLayers[last].lastCrossAttentionWeights!
-  let meanOverHeads = (0..<target.count).map { t in
+  let meanOverHeads = written.indices.map { t in
     input.indices.map { s in
       (0..<heads).reduce(0.0) { $0 + Double(one[0, $1, t, s]) } / Double(heads)
     }
   }
+  // A mark where the input held a [MASK] in the same place (only token masking keeps places).
+  let keepsPlaces = corruption == .tokenMasking
   out.plot(
     Heatmap(
       meanOverHeads,
-      rowLabels: target.indices.map {
-        (input[$0] == Vocabulary.mask ? "▸ " : "  ") + documents.validation[1][$0]
+      rowLabels: written.indices.map {
+        (keepsPlaces && $0 < input.count && input[$0] == Vocabulary.mask ? "▸ " : "  ")
+          + documentVocabulary.decode([written[$0]])[0]
       },
       columnLabels: input,
-      title: "cross-attention while writing each word (▸: written at a mask); columns: the input",
+      title: "cross-attention while writing the second document above"
+        + (keepsPlaces ? " (▸: at a mask)" : "") + "; columns: its input",
       range: 0...1))
 }
 
@@ -930,8 +974,9 @@ lesson.markdown(
   - **Neighbours** in code space share a topic, but so they do for the untrained \
   network: here the words give the topic away, so the fair baseline is the same model \
   before training. **Interpolating** and **sampling** codes write new sentences.
-  - As a **feature** for sentiment, the code carries a signal even untrained, and \
-  training it to rebuild sentences added nothing measurable here: what a representation \
+  - As a **feature** for sentiment, the code carries a signal even untrained. Training \
+  it to rebuild sentences is not training it for sentiment: cell 6 prints whether that \
+  raised the signal, lowered it or changed nothing measurable. What a representation \
   keeps depends on what it was trained for.
   - A **denoising** autoencoder restores corrupted input. The BART paper's five corruptions are \
   token masking, token deletion, text infilling (Poisson-length spans, empty ones \
@@ -1001,11 +1046,13 @@ lesson.quiz([
   Question(
     "Why must the code z be small for the autoencoder to be useful?",
     choices: [
-      "so the model must compress, keeping what matters and placing similar inputs close",
+      "so the model must compress, keeping what it needs to rebuild the input",
       "to train faster", "so that the decoder can be bigger",
     ],
     answer: 0,
-    explanation: "A code as large as the input could copy it without learning anything about it."),
+    explanation: "A code as large as the input could copy it without learning anything about it. "
+      + "Similar inputs lying close is no proof of learning: on the lesson's sentences, cell 3 "
+      + "shows the untrained encoder puts them close as well."),
 ])
 
 lesson.run()

@@ -130,6 +130,14 @@ public struct LanguageModelCorpus: Sendable {
     return held.filter(seen.contains).count
   }
 
+  /// "validation and test sentences also in training: 0 of 160", which every lesson that
+  /// evaluates on this corpus prints (0 by construction: the split keeps copies together).
+  public var overlapSummary: String {
+    "validation and test sentences also in training: "
+      + "\(seenInTraining(validationText) + seenInTraining(testText)) of "
+      + "\(validationText.count + testText.count)"
+  }
+
   /// The built-in corpus of lessons 2 and 3: `count` sentences from `SentenceCorpus.course`,
   /// seeded.
   public static func builtIn(

@@ -53,6 +53,36 @@ public struct RecallTask: Sendable {
     return Batch(keyIDs: keyIDs, valueIDs: valueIDs, answers: answers, count: count)
   }
 
+  /// Example `i` of `batch` as one array, its keys and then its values, so that examples
+  /// can be compared and counted.
+  public func example(_ batch: Batch, _ i: Int) -> [Int] {
+    let length = pairs + 1
+    let range = (i * length)..<((i + 1) * length)
+    return Array(batch.keyIDs[range]) + Array(batch.valueIDs[range])
+  }
+
+  /// `count` examples drawn one at a time as `batch(_:using:)` draws them, leaving out every
+  /// example in `excluded` (the training examples): a test held out by construction. With
+  /// few pairs the task has few distinct examples, and training may have seen them all; the
+  /// batch is then smaller than `count` (it stops after `100 × count` draws), even empty.
+  public func batch(
+    _ count: Int, excluding excluded: Set<[Int]>, using generator: inout SplitMix64
+  ) -> Batch {
+    var keyIDs: [Int] = []
+    var valueIDs: [Int] = []
+    var answers: [Int] = []
+    var draws = 0
+    while answers.count < count && draws < 100 * count {
+      draws += 1
+      let one = batch(1, using: &generator)
+      if excluded.contains(example(one, 0)) { continue }
+      keyIDs += one.keyIDs
+      valueIDs += one.valueIDs
+      answers += one.answers
+    }
+    return Batch(keyIDs: keyIDs, valueIDs: valueIDs, answers: answers, count: answers.count)
+  }
+
   /// How an example reads: `c:3 a:7 … ?f`.
   public func describe(_ batch: Batch, example: Int) -> [String] {
     let length = pairs + 1

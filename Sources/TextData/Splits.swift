@@ -57,24 +57,6 @@ public struct Splits<Item> {
   }
 }
 
-extension Splits {
-  /// Shuffles `items` and cuts them by position, so copies of an item may land in
-  /// different splits: held-out items can then be training items. Only for data whose
-  /// copies are known not to matter; `heldOutOverlap` counts them.
-  public init(
-    allowingCopiesAcrossSplits items: [Item], trainFraction: Double = 0.8,
-    validationFraction: Double = 0.1, using generator: inout SplitMix64
-  ) {
-    var shuffled = items
-    generator.shuffle(&shuffled)
-    let trainCount = Int(Double(items.count) * trainFraction)
-    let validationCount = Int(Double(items.count) * validationFraction)
-    train = Array(shuffled[..<trainCount])
-    validation = Array(shuffled[trainCount..<(trainCount + validationCount)])
-    test = Array(shuffled[(trainCount + validationCount)...])
-  }
-}
-
 extension Splits where Item: Hashable {
   /// Cuts `items` as `init(_:keepingCopiesOf:…)` does, an item's copies being the equal
   /// items.

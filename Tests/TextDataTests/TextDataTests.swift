@@ -202,6 +202,17 @@ struct ReviewCorpusTests {
   }
 }
 
+/// The cut the lessons no longer make, for the tests to plant: items shuffled and cut by
+/// position, so that copies of an item can land in training and in a held-out split.
+func cutByPosition<Item>(_ items: [Item], using generator: inout SplitMix64) -> Splits<Item> {
+  let numbered = Splits(Array(items.enumerated()), keepingCopiesOf: \.offset, using: &generator)
+  var splits = Splits([Item](), keepingCopiesOf: { _ in 0 }, using: &generator)
+  splits.train = numbered.train.map(\.element)
+  splits.validation = numbered.validation.map(\.element)
+  splits.test = numbered.test.map(\.element)
+  return splits
+}
+
 struct SplitAndBatchTests {
   @Test func splitsPartitionTheItems() {
     var g = SplitMix64(seed: 9)
@@ -220,7 +231,7 @@ struct SplitAndBatchTests {
       let sentences = SentenceCorpus.generate(count: 800, using: &g)
       var h = g
       let kept = Splits(reviews, keepingCopiesOf: \.text, using: &g)
-      let cut = Splits(allowingCopiesAcrossSplits: reviews, using: &h)
+      let cut = cutByPosition(reviews, using: &h)
       #expect(kept.heldOutOverlap(\.text) == (0, 0), "seed \(seed)")
       #expect(kept.train.count + kept.validation.count + kept.test.count == reviews.count)
       // Cut by position, the same reviews put copies of training reviews in held-out splits.
@@ -543,9 +554,31 @@ struct StoryCorpusTests {
     let plot = StoryCorpus.plots[topic]
     let actor = plot.actors[h.index(plot.actors.count)]
     let thing = plot.things[h.index(plot.things.count)]
+    let description = plot.descriptions[h.index(plot.descriptions.count)]
     let pair = [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)][h.index(6)]
     #expect(first[0].topic == topic && first[0].stages == pair)
     #expect(first[0].first.contains(actor) && first[0].first.contains(thing))
+    #expect(first[0].second.contains(description))
+  }
+
+  /// The plots tell 2,784 different stories (counted by drawing until every one has turned
+  /// up), so the lesson's 2,000 leave distinct stories to hold out; cut by the split the
+  /// lesson uses, no held-out story is a training story at seeds 0–9, where a cut by
+  /// position puts copies across.
+  @Test func enoughDifferentStoriesToHoldOut() {
+    var g = SplitMix64(seed: 24)
+    let drawn = Set(StoryCorpus.generate(count: 60_000, using: &g).map(\.tokens))
+    #expect(drawn.count == 2_784 && StoryCorpus.distinctStories == 2_784)
+    for seed in UInt64(0)..<10 {
+      var h = SplitMix64(seed: seed)
+      let stories = StoryCorpus.generate(count: 2_000, using: &h).map(\.tokens)
+      var positional = h
+      let kept = Splits(stories, using: &h)
+      #expect(kept.heldOutOverlap { $0 } == (0, 0), "seed \(seed)")
+      #expect(kept.validation.count >= 150, "seed \(seed): \(kept.validation.count)")
+      let cut = cutByPosition(stories, using: &positional)
+      #expect(cut.heldOutOverlap { $0 }.validation > 0, "seed \(seed)")
+    }
   }
 }
 
