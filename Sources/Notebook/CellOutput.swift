@@ -14,6 +14,8 @@ public final class CellOutput {
   /// Whether the console shows colour (a terminal, no `NO_COLOR`, no `--no-color`).
   var consoleColor = false
   public private(set) var recorded: [String] = []
+  /// The plots among the recorded lines that the web page export draws as SVG instead.
+  private(set) var figures: [Figure] = []
   let log: CheckLog
   /// The number of the cell writing here, for the checks it makes.
   let cell: Int
@@ -53,6 +55,10 @@ public final class CellOutput {
   /// console gets the plot in colour; the record for exports is always without it.
   public func plot(_ plot: some TextPlot) {
     let plain = plot.render(style).joined(separator: "\n")
+    if let svg = plot.svg() {
+      figures.append(
+        Figure(line: recorded.count, count: plain.components(separatedBy: "\n").count, svg: svg))
+    }
     guard consoleColor, let sink else {
       emit(plain)
       return
@@ -152,9 +158,22 @@ public final class CellOutput {
   }
 }
 
-/// Anything that draws itself as lines of text in a `PlotStyle`.
+/// Anything that draws itself as lines of text in a `PlotStyle`, and, for the web page,
+/// as SVG where a drawing reads better than text (not tables).
 public protocol TextPlot {
   func render(_ style: PlotStyle) -> [String]
+  func svg() -> String?
+}
+
+extension TextPlot {
+  public func svg() -> String? { nil }
+}
+
+/// A plot among a cell's recorded lines: lines `line ..< line + count` are its text form.
+struct Figure {
+  let line: Int
+  let count: Int
+  let svg: String
 }
 
 extension LinePlot: TextPlot {}

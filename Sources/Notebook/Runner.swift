@@ -242,7 +242,7 @@ struct Runner {
       index,
       .code(
         number: index + 1, title: cell.title, prose: cell.prose, source: cell.source,
-        output: output.recorded))
+        output: output.recorded), figures: output.figures)
     shown.insert(index)
     ran = index + 1
   }

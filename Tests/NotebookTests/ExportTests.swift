@@ -80,6 +80,57 @@ struct ExportTests {
     #expect(text.hasSuffix("</main>\n</body>\n</html>\n"))
   }
 
+  /// In the web page a plot is an SVG figure between the text around it, and its text form
+  /// (braille) is left out; the Markdown keeps the text plot.
+  @Test func plotsAreSVGInTheWebPage() {
+    let output = CellOutput(sink: nil, style: PlotStyle(width: 40), progressEnabled: false)
+    output.print("before")
+    output.plot(
+      LinePlot(
+        [.init("train", [3.0, 2.0, 1.5]), .init("validation", [3.2, 2.5, 2.4])], title: "loss",
+        height: 4, references: [.init("best", 1.0)]))
+    output.table(["a", "b"], [["1", "2"]])
+    output.print("after")
+    #expect(output.figures.count == 1)
+    let figure = output.figures[0]
+    #expect(output.recorded[figure.line] == "loss")
+    #expect(output.recorded[figure.line + figure.count] == "a  b")
+    let html = Transcript.outputHTML(output.recorded, figures: output.figures).joined()
+    #expect(html.hasPrefix("<pre class=\"output\">before</pre><figure class=\"plot\"><svg"))
+    #expect(html.contains("</svg></figure><pre class=\"output\">a  b"))
+    #expect(html.hasSuffix("after\n</pre>") || html.hasSuffix("after</pre>"))
+    #expect(!html.unicodeScalars.contains { (0x2800...0x28FF).contains($0.value) })
+    // Two series, two paths, each named; the reference is dashed and labelled.
+    let svg = figure.svg
+    #expect(svg.components(separatedBy: "<path ").count == 3)
+    #expect(svg.contains("#1f6fb4") && svg.contains("#c8302c"))
+    #expect(svg.contains(">validation</text>") && svg.contains(">best 1</text>"))
+    #expect(svg.contains("stroke-dasharray"))
+  }
+
+  @Test func svgDrawingsOfEveryKind() {
+    let heatmap = Heatmap(
+      [[0.0, 1.0], [0.5, 0.25]], rowLabels: ["r1", "r2"], columnLabels: ["c1", "c2"],
+      showValues: true)
+    let svg = heatmap.svg()!
+    #expect(svg.components(separatedBy: "<rect ").count - 1 == 4 + 10)  // cells + scale
+    #expect(svg.contains("fill=\"#ffffff\"") && svg.contains("fill=\"#123f73\""))
+    let bars = BarChart(labels: ["a", "b"], values: [2.0, -1.0]).svg()!
+    #expect(bars.contains(">-1</text>") && bars.contains("<line "))
+    let scatter = ScatterPlot(
+      xs: [0, 1, 2], ys: [1, 0, 2], classes: [0, 1, 1], classNames: ["x", "y"]
+    ).svg()!
+    #expect(scatter.components(separatedBy: "<circle ").count - 1 == 3)
+    #expect(scatter.contains(">y (2)</text>"))
+    // A log axis spanning less than a decade gets round ticks of its own units, not a crash.
+    #expect(SVG.logTicks(Foundation.log10(2.5), Foundation.log10(8.5)).count >= 2)
+    let ticks = SVG.ticks(0, 1)
+    #expect(
+      ticks.count == 6
+        && zip(ticks, [0, 0.2, 0.4, 0.6, 0.8, 1]).allSatisfy { abs($0 - $1) < 1e-12 })
+    #expect(Table(header: ["a"], rows: [["1"]]).svg() == nil)
+  }
+
   @Test func swiftIsHighlightedAndEscaped() {
     #expect(
       Transcript.highlighted("let s = \"<a>\" // 2 < 3")

@@ -427,6 +427,29 @@ struct CheckTests {
     #expect(errors.text.components(separatedBy: "check failed:").count == 2)
   }
 
+  /// A planted learned-nothing pass: a check whose condition holds whether or not training
+  /// ran is caught by its learned-nothing control, which then exits 1.
+  @Test func aCheckThatPassesWithoutTrainingIsCaught() {
+    func lesson(_ arguments: [String]) -> (Lesson, CollectedText, CollectedText) {
+      let (output, errors) = (CollectedText(), CollectedText())
+      let lesson = Lesson(
+        "Planted", summary: "", introduction: "", arguments: ["--ascii"] + arguments,
+        command: "x", output: output, errors: errors, input: ScriptedInput([]))
+      let steps = lesson.knob("steps", default: 5, range: 1...9, help: "training steps")
+      lesson.cell("Claim") { out in
+        out.check(
+          "learned", steps.value >= 1, "training learned something",
+          control: .sabotage("nothing is learned"),
+          learnedNothing: .setting("--set steps=1", "one step learns nothing"))
+      }
+      return (lesson, output, errors)
+    }
+    let (planted, output, errors) = lesson(
+      ["--set", "steps=1", "--control", "learned:learned-nothing"])
+    #expect(planted.execute() == 1)
+    #expect((output.text + errors.text).contains("control FAILED"))
+  }
+
   /// A claim verified at one setting only (here: a mode knob at "a").
   func settingLesson(_ arguments: [String]) -> (Lesson, CollectedText) {
     let output = CollectedText()

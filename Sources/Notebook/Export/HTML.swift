@@ -5,17 +5,18 @@ import Foundation
 /// Everything is in the one file (styles inline, no scripts, no fonts or images fetched),
 /// so it opens offline and from any host. Prose is rendered from the lessons' small
 /// Markdown (headings, paragraphs, lists, `code`, *emphasis*, **strong**); code is
-/// highlighted as Swift; outputs keep their monospace plots, with passed checks green and
-/// failed ones red as in the terminal. Wide plots scroll sideways on a phone instead of
-/// wrapping.
+/// highlighted as Swift; plots are drawn as inline SVG that scales to the page (the text
+/// plots of the terminal need a font with braille, which a browser may not have); text
+/// output keeps its monospace lines, with passed checks green and failed ones red as in the
+/// terminal, and a wide table scrolls sideways inside its box on a phone.
 extension Transcript {
   func html() -> String {
     var body: [String] = []
     body.append("<h1>\(Self.escaped(title))</h1>")
     body.append(Self.prose(provenance))
     body.append(Self.prose(introduction))
-    for entry in entries {
-      switch entry {
+    for index in byCell.keys.sorted() {
+      switch byCell[index]! {
       case .markdown(let text):
         body.append(Self.prose(text))
       case .code(let number, let title, let prose, let source, let output):
@@ -27,11 +28,7 @@ extension Transcript {
             "<pre class=\"code\"><code>" + source.map(Self.highlighted).joined(separator: "\n")
               + "</code></pre>")
         }
-        if !output.isEmpty {
-          section.append(
-            "<pre class=\"output\">" + output.map(Self.outputLine).joined(separator: "\n")
-              + "</pre>")
-        }
+        section += Self.outputHTML(output, figures: figures[index] ?? [])
         section.append("</section>")
         body.append(section.joined(separator: "\n"))
       }
@@ -74,7 +71,38 @@ extension Transcript {
     .kw { color: #a626a4; font-weight: 600; } .str { color: #50a14f; } .num { color: #986801; }
     .com { color: #8a8f98; font-style: italic; }
     .pass { color: #98c379; } .fail { color: #e06c75; } .dim { color: #8a93a3; }
+    figure.plot { margin: 0.75rem 0; padding: 0.5rem; background: #ffffff;
+      border: 1px solid #e3e6ea; border-radius: 6px; }
+    svg.plot { display: block; width: 100%; max-width: 640px; height: auto; }
     """
+
+  /// A cell's output: its text in dark boxes, its plots as SVG figures between them.
+  static func outputHTML(_ output: [String], figures: [Figure]) -> [String] {
+    var html: [String] = []
+    var text: [String] = []
+    func flush() {
+      // A cell's text ends with the blank line after it; no box for blank lines alone.
+      if text.contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+        html.append(
+          "<pre class=\"output\">" + text.map(outputLine).joined(separator: "\n") + "</pre>")
+      }
+      text = []
+    }
+    let starts = Dictionary(figures.map { ($0.line, $0) }, uniquingKeysWith: { a, _ in a })
+    var line = 0
+    while line < output.count {
+      if let figure = starts[line] {
+        flush()
+        html.append("<figure class=\"plot\">\(figure.svg)</figure>")
+        line += Swift.max(figure.count, 1)
+        continue
+      }
+      text.append(output[line])
+      line += 1
+    }
+    flush()
+    return html
+  }
 
   /// Escapes the five characters HTML gives meaning to.
   static func escaped(_ text: String) -> String {

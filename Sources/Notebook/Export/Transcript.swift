@@ -18,6 +18,8 @@ struct Transcript {
   /// run stopped while stepping, or `--from` / `--only`.
   var part: String? = nil
   var byCell: [Int: Entry] = [:]
+  /// The plots of each cell's output, drawn as SVG in the web page.
+  var figures: [Int: [Figure]] = [:]
 
   init(title: String, introduction: String) {
     self.title = title
@@ -38,7 +40,10 @@ struct Transcript {
   }
 
   /// Records what cell `index` showed, replacing an earlier run of it.
-  mutating func record(_ index: Int, _ entry: Entry) { byCell[index] = entry }
+  mutating func record(_ index: Int, _ entry: Entry, figures: [Figure] = []) {
+    byCell[index] = entry
+    self.figures[index] = figures
+  }
 
   /// The entries in cell order.
   var entries: [Entry] { byCell.keys.sorted().map { byCell[$0]! } }
