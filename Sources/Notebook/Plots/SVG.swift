@@ -64,6 +64,17 @@ enum SVG {
       + "</svg>"
   }
 
+  /// A plot's title and the frame of its drawing area.
+  static func frame(
+    title: String?, left: Double, top: Double, width: Double, height: Double
+  ) -> [String] {
+    (title.map { [text($0, x: left, y: 16, size: 13, extra: " font-weight=\"600\"")] } ?? [])
+      + [
+        "<rect x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(width))\" height=\"\(n(height))\" "
+          + "fill=\"none\" stroke=\"#c4c8cf\"/>"
+      ]
+  }
+
   /// What marks a legend entry: a line (dashed for a reference), a box, or nothing.
   enum Swatch {
     case line(String, dashed: Bool)
@@ -135,14 +146,9 @@ extension LinePlot {
       xMax == xMin ? left + plotWidth / 2 : left + (value - xMin) / (xMax - xMin) * plotWidth
     }
     func y(_ t: Double) -> Double { top + (high - t) / (high - low) * plotHeight }
-    var body: [String] = []
-    if let title {
-      body.append(SVG.text(title, x: left, y: 16, size: 13, extra: " font-weight=\"600\""))
-    }
-    // Axes, y ticks at the ends and the middle (as the text plot), x ticks at the ends.
-    body.append(
-      "<rect x=\"\(SVG.n(left))\" y=\"\(SVG.n(top))\" width=\"\(SVG.n(plotWidth))\" "
-        + "height=\"\(SVG.n(plotHeight))\" fill=\"none\" stroke=\"#c4c8cf\"/>")
+    // The frame, round y ticks with light grid lines, the x range at the ends.
+    var body = SVG.frame(
+      title: title, left: left, top: top, width: plotWidth, height: plotHeight)
     for t in logScale ? SVG.logTicks(low, high) : SVG.ticks(low, high) {
       let yy = y(t)
       body.append(
@@ -340,13 +346,8 @@ extension ScatterPlot {
     let plotWidth = SVG.width - left - right
     let xSpan = xMax > xMin ? xMax - xMin : 1
     let ySpan = yMax > yMin ? yMax - yMin : 1
-    var body: [String] = []
-    if let title {
-      body.append(SVG.text(title, x: left, y: 16, size: 13, extra: " font-weight=\"600\""))
-    }
-    body.append(
-      "<rect x=\"\(SVG.n(left))\" y=\"\(SVG.n(top))\" width=\"\(SVG.n(plotWidth))\" "
-        + "height=\"\(SVG.n(plotHeight))\" fill=\"none\" stroke=\"#c4c8cf\"/>")
+    var body = SVG.frame(
+      title: title, left: left, top: top, width: plotWidth, height: plotHeight)
     body.append(SVG.text(formatNumber(yMax), x: left - 5, y: top + 10, anchor: "end", size: 11))
     body.append(
       SVG.text(formatNumber(yMin), x: left - 5, y: top + plotHeight, anchor: "end", size: 11))
