@@ -63,6 +63,7 @@ public final class CellOutput {
       emit(plain)
       return
     }
+    clearProgress()
     var colored = style
     colored.color = true
     recorded.append(contentsOf: plain.components(separatedBy: "\n"))
@@ -136,6 +137,7 @@ public final class CellOutput {
   /// Prints on the console only: for timings, which differ from run to run and would
   /// make exported transcripts differ too.
   public func printLive(_ text: String) {
+    clearProgress()
     sink?.write(text + "\n")
   }
 
@@ -149,10 +151,20 @@ public final class CellOutput {
 
   /// A progress display for `total` steps of work; see `Progress`.
   public func progress(_ label: String, total: Int) -> Progress {
-    Progress(label: label, total: total, enabled: progressEnabled && isVisible)
+    let bar = Progress(label: label, total: total, enabled: progressEnabled && isVisible)
+    bars.append(bar)
+    return bar
   }
 
+  /// The cell's progress bars: a bar left unfinished (training that stopped early) is
+  /// wiped before the next output, so that output starts on a clean line.
+  private var bars: [Progress] = []
+
+  /// Wipes any progress bar still drawn; the runner calls it when the cell ends.
+  func clearProgress() { for bar in bars { bar.clear() } }
+
   func emit(_ text: String) {
+    clearProgress()
     recorded.append(contentsOf: text.components(separatedBy: "\n"))
     sink?.write(text + "\n")
   }

@@ -14,6 +14,8 @@ public final class Progress {
   let start = Date()
   var lastDraw = Date.distantPast
   var nextQuarter = 1
+  /// Whether an unfinished bar is on the screen.
+  var drawn = false
   /// Steps counted by `advance`, from jobs that share this bar.
   var advanced = 0
   let lock = NSLock()
@@ -57,10 +59,23 @@ public final class Progress {
         width: Terminal.errorWidth ?? 80)
       // Carriage return, the line, erase to the end: one row, redrawn in place.
       Console.writeError("\r" + (done >= total ? "" : text) + "\u{1B}[K")
+      drawn = done < total
     } else {
       guard nextQuarter <= 4 && done * 4 >= total * nextQuarter else { return }
       Console.writeError("\(label): \(done)/\(total)\(lossText)\n")
       while nextQuarter <= 4 && done * 4 >= total * nextQuarter { nextQuarter += 1 }
+    }
+  }
+
+  /// Wipes the bar's line if it is drawn and unfinished (training stopped early, or text
+  /// is about to be written); the next update draws it again.
+  public func clear() {
+    guard enabled && isTerminal else { return }
+    lock.withLock {
+      guard drawn else { return }
+      Console.writeError("\r\u{1B}[K")
+      drawn = false
+      lastDraw = .distantPast
     }
   }
 

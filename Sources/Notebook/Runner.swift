@@ -31,7 +31,7 @@ struct Runner {
     do {
       let start = (arguments.from ?? arguments.only ?? 1) - 1
       let end = arguments.only ?? count
-      try runQuietly(upTo: start)
+      try runQuietly(upTo: start, progress: true)
       if arguments.step {
         try stepThrough()
       } else {
@@ -236,7 +236,9 @@ struct Runner {
       sink: lesson.console, style: lesson.style, progressEnabled: lesson.progressEnabled,
       log: lesson.checkLog, cell: index + 1)
     output.consoleColor = lesson.colorEnabled
+    defer { output.clearProgress() }
     try execute(index, output)
+    output.clearProgress()
     write("\n")
     transcript.record(
       index,
@@ -279,6 +281,51 @@ struct Runner {
   /// cell shows its prose and code, then waits, so the student can predict what it will
   /// show before running it.
   mutating func stepThrough() throws {
+    while true {
+      try stepToTheEnd()
+      if ran < cells.count { return }
+      if try !waitAtTheEnd() { return }
+    }
+  }
+
+  /// After the last cell: the student can still set a knob (its cells re-run), jump back
+  /// to a cell, or look at the knobs, until `q` or the end of input.
+  /// Returns whether stepping goes on (after a jump back).
+  mutating func waitAtTheEnd() throws -> Bool {
+    write(dim("end of the lesson") + "\n")
+    while true {
+      write(
+        dim(
+          "[end] q quits · a number goes back to that cell · knobs · set NAME=VALUE re-runs "
+            + "what reads it: "))
+      guard let line = lesson.input.readLine() else {
+        write("\n")
+        return false
+      }
+      if !(lesson.input is StandardInput && Terminal.stdinIsTerminal) { write(line + "\n") }
+      let answer = line.trimmingCharacters(in: .whitespaces)
+      switch answer.lowercased() {
+      case "q", "quit", "":
+        if answer.isEmpty { continue }
+        return false
+      case "knobs":
+        write(knobsText())
+      default:
+        if answer.lowercased().hasPrefix("set ") || answer.lowercased() == "set" {
+          try setLive(String(answer.dropFirst(3)).trimmingCharacters(in: .whitespaces))
+        } else if let target = Int(answer), target >= 1, target <= cells.count {
+          try jump(to: target - 1)
+          return true
+        } else {
+          write(
+            "type q to quit, a cell number from 1 to \(cells.count), knobs, or set NAME=VALUE\n")
+        }
+      }
+    }
+  }
+
+  /// Steps from the current cell to the last one, or until the student quits.
+  mutating func stepToTheEnd() throws {
     while ran < cells.count {
       if cells[ran].kind == .markdown {
         try show(ran, prose: true)
@@ -292,7 +339,8 @@ struct Runner {
             "[cell \(index + 1)/\(cells.count)] Enter runs it · q quits · a number jumps · "
               + "knobs · set NAME=VALUE: "))
         guard let line = lesson.input.readLine() else {
-          write("\n")
+          // The end of input (Ctrl-D) quits as q does, with the command to go on.
+          write("\nto go on from here: \(resumeCommand(at: index + 1))\n")
           return
         }
         // Answers typed at a terminal are echoed by it; scripted ones are written here, so
@@ -445,7 +493,7 @@ struct Runner {
     write(
       dim("re-ran \(visible.count == 1 ? "cell" : "cells") \(list) with \(name) = \(after)")
         + "\n\n")
-    showSource(current, prose: false)
+    if current < cells.count { showSource(current, prose: false) }
   }
 
   func export() throws {

@@ -10,6 +10,20 @@ struct PlotTests {
   /// Unicode draws braille lines (2 × 4 dots per character) that share the dots where they
   /// run together, each ending at its series' mark; ASCII draws markers and marks the cells
   /// two series share. Neither hides a series behind another.
+  /// A smoothed training curve starts at the middle of its first window (2.5); its x axis
+  /// starts at 0 all the same, in the text plot and the SVG alike, while whole-number
+  /// starts (n = 1) stay where the data starts.
+  @Test func stepAxesStartAtZero() {
+    let smoothed = LinePlot([.init("loss", [3.0, 2.0, 1.0], xs: [2.5, 6.5, 10.5])], height: 4)
+    let lines = smoothed.render(PlotStyle(width: 40, ascii: true))
+    #expect(lines.contains { $0.trimmingCharacters(in: .whitespaces).hasPrefix("0 ") })
+    #expect(!lines.contains { $0.contains("2.5") })
+    #expect(smoothed.svg()!.contains(">0</text>"))
+    let byN = LinePlot([.init("wb", [5.0, 3.0], xs: [1, 2])], height: 4)
+    let axis = byN.render(PlotStyle(width: 40, ascii: true)).dropLast().last!
+    #expect(axis.trimmingCharacters(in: .whitespaces).hasPrefix("1 "), "\(axis)")
+  }
+
   @Test func linePlotWithTwoSeriesAndALegend() {
     let plot = LinePlot(
       [.init("train", [4, 3, 2, 1.5, 1]), .init("valid", [4, 2.5], xs: [0, 4])], height: 4)

@@ -132,6 +132,27 @@ struct RunnerTests {
     #expect(counter.runs.isEmpty)
   }
 
+  /// After the last cell the lesson waits: a knob set there re-runs the cells that read
+  /// it, a number goes back to a cell, and only q (or the end of input) ends the run.
+  @Test func theLastCellIsNotTheEndOfTheSession() {
+    let (lesson, output, counter) = makeLesson(
+      ["--step"], input: ["", "", "", "set size=5", "3", "", "", "q"])
+    #expect(lesson.execute() == 0)
+    let text = output.text
+    #expect(text.components(separatedBy: "end of the lesson").count - 1 == 2)
+    #expect(text.contains("size = 5 (was 3)"))
+    // Three cells, the re-run after the set (cells 2–3 read it: 1, 2, 3 again, the first
+    // quietly), then the jump to cell 3 (1 and 2 quietly) and its two cells by Enter.
+    #expect(counter.runs.prefix(3) == [1, 2, 3])
+    #expect(counter.runs.count > 5)
+  }
+
+  @Test func endOfInputQuitsAsQDoes() {
+    let (lesson, output, _) = makeLesson(["--step"], input: [""])
+    #expect(lesson.execute() == 0)
+    #expect(output.text.contains("to go on from here: test-lesson --step --from 3"))
+  }
+
   @Test func knobsListsValuesAndWhatTheyAllow() {
     let (lesson, output, _) = makeLesson(["--step", "--set", "rate=0.25"], input: ["knobs", "q"])
     #expect(lesson.execute() == 0)

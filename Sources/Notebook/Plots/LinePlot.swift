@@ -89,9 +89,10 @@ public struct LinePlot: Sendable {
     let all = series.flatMap { $0.points }
     var lines: [String] = []
     if let title { lines.append(title) }
-    guard let xMin = all.map({ $0.x }).min(), let xMax = all.map({ $0.x }).max() else {
+    guard let first = all.map({ $0.x }).min(), let xMax = all.map({ $0.x }).max() else {
       return lines + ["(no data to plot)"]
     }
+    let xMin = LinePlot.axisStart(first)
     // The y range is that of what is drawn (column means), found with a provisional
     // width; labels rarely change the width enough to matter.
     let provisional = Swift.max(style.width - 8, 8)
@@ -259,6 +260,13 @@ public struct LinePlot: Sendable {
           + "of the curves)")
     }
     return lines.trimmingTrailingSpaces()
+  }
+
+  /// Where the x axis starts for data starting at `x`: at 0 when `x` is a positive
+  /// fraction — the middle of the first window of a smoothed training curve ("2.5") — so
+  /// that a curve over steps is drawn from step 0, not from an odd number; at `x` otherwise.
+  static func axisStart(_ x: Double) -> Double {
+    x > 0 && x != x.rounded(.down) ? 0 : x
   }
 
   /// The (transformed) value to draw in each column the series covers: the mean of the
