@@ -294,33 +294,53 @@ struct Runner {
   mutating func waitAtTheEnd() throws -> Bool {
     write(dim("end of the lesson") + "\n")
     while true {
-      write(
-        dim(
-          "[end] q quits · a number goes back to that cell · knobs · set NAME=VALUE re-runs "
-            + "what reads it: "))
-      guard let line = lesson.input.readLine() else {
+      let answer = try ask(
+        "[end] q quits · a number goes back to that cell · knobs · set NAME=VALUE re-runs "
+          + "what reads it: ")
+      switch answer {
+      case nil:
         write("\n")
         return false
+      case .quit?: return false
+      case .jump(let target)?:
+        try jump(to: target)
+        return true
+      case .enter?, .handled?: continue
+      case .other?:
+        write("type q to quit, a cell number from 1 to \(cells.count), knobs, or set NAME=VALUE\n")
       }
-      if !(lesson.input is StandardInput && Terminal.stdinIsTerminal) { write(line + "\n") }
-      let answer = line.trimmingCharacters(in: .whitespaces)
-      switch answer.lowercased() {
-      case "q", "quit", "":
-        if answer.isEmpty { continue }
-        return false
-      case "knobs":
-        write(knobsText())
-      default:
-        if answer.lowercased().hasPrefix("set ") || answer.lowercased() == "set" {
-          try setLive(String(answer.dropFirst(3)).trimmingCharacters(in: .whitespaces))
-        } else if let target = Int(answer), target >= 1, target <= cells.count {
-          try jump(to: target - 1)
-          return true
-        } else {
-          write(
-            "type q to quit, a cell number from 1 to \(cells.count), knobs, or set NAME=VALUE\n")
-        }
+    }
+  }
+
+  /// What the student typed at a prompt, once the answers every prompt shares (`knobs`,
+  /// `set NAME=VALUE`) are dealt with.
+  enum Answer {
+    case enter, quit, handled, other
+    /// A cell, 0-based.
+    case jump(Int)
+  }
+
+  /// Shows `prompt`, reads one line (echoing a scripted one, so the session reads as it
+  /// went; a terminal echoes typed ones itself), and handles `knobs` and `set`. `nil` at
+  /// the end of input.
+  mutating func ask(_ prompt: String) throws -> Answer? {
+    write(dim(prompt))
+    guard let line = lesson.input.readLine() else { return nil }
+    if !(lesson.input is StandardInput && Terminal.stdinIsTerminal) { write(line + "\n") }
+    let answer = line.trimmingCharacters(in: .whitespaces)
+    switch answer.lowercased() {
+    case "": return .enter
+    case "q", "quit": return .quit
+    case "knobs":
+      write(knobsText())
+      return .handled
+    default:
+      if answer.lowercased().hasPrefix("set ") || answer.lowercased() == "set" {
+        try setLive(String(answer.dropFirst(3)).trimmingCharacters(in: .whitespaces))
+        return .handled
       }
+      if let target = Int(answer), target >= 1, target <= cells.count { return .jump(target - 1) }
+      return .other
     }
   }
 
@@ -334,39 +354,26 @@ struct Runner {
       let index = ran
       showSource(index, prose: true)
       prompting: while true {
-        write(
-          dim(
-            "[cell \(index + 1)/\(cells.count)] Enter runs it · q quits · a number jumps · "
-              + "knobs · set NAME=VALUE: "))
-        guard let line = lesson.input.readLine() else {
-          // The end of input (Ctrl-D) quits as q does, with the command to go on.
-          write("\nto go on from here: \(resumeCommand(at: index + 1))\n")
-          return
-        }
-        // Answers typed at a terminal are echoed by it; scripted ones are written here, so
-        // that the session reads as it went.
-        if !(lesson.input is StandardInput && Terminal.stdinIsTerminal) { write(line + "\n") }
-        let answer = line.trimmingCharacters(in: .whitespaces)
-        switch answer.lowercased() {
-        case "":
+        let answer = try ask(
+          "[cell \(index + 1)/\(cells.count)] Enter runs it · q quits · a number jumps · "
+            + "knobs · set NAME=VALUE: ")
+        switch answer {
+        case .enter?:
           try runShown(index)
           break prompting
-        case "q", "quit":
-          write("to go on from here: \(resumeCommand(at: index + 1))\n")
+        case nil, .quit?:
+          // The end of input (Ctrl-D) quits as q does, with the command to go on.
+          write(
+            (answer == nil ? "\n" : "") + "to go on from here: \(resumeCommand(at: index + 1))\n")
           return
-        case "knobs":
-          write(knobsText())
-        default:
-          if answer.lowercased().hasPrefix("set ") || answer.lowercased() == "set" {
-            try setLive(String(answer.dropFirst(3)).trimmingCharacters(in: .whitespaces))
-          } else if let target = Int(answer), target >= 1, target <= cells.count {
-            try jump(to: target - 1)
-            break prompting
-          } else {
-            write(
-              "type Enter to run the cell, q to quit, a cell number from 1 to \(cells.count), "
-                + "knobs, or set NAME=VALUE\n")
-          }
+        case .jump(let target)?:
+          try jump(to: target)
+          break prompting
+        case .handled?: continue
+        case .other?:
+          write(
+            "type Enter to run the cell, q to quit, a cell number from 1 to \(cells.count), "
+              + "knobs, or set NAME=VALUE\n")
         }
       }
     }
