@@ -331,6 +331,17 @@ struct Runner {
     switch answer.lowercased() {
     case "": return .enter
     case "q", "quit": return .quit
+    case "p", "prose":
+      // The prose and code of the cell at hand again: a long cell's prose has scrolled
+      // away by the time its prompt shows.
+      if ran < cells.count { showSource(ran, prose: true) }
+      return .handled
+    case "b", "back":
+      // Back to the code cell before this one (the cells before it run again, quietly).
+      let before = (0..<Swift.min(ran, cells.count)).last { cells[$0].kind == .code }
+      if let before { return .jump(before) }
+      write("this is the first cell\n")
+      return .handled
     case "knobs":
       write(knobsText())
       return .handled
@@ -355,8 +366,8 @@ struct Runner {
       showSource(index, prose: true)
       prompting: while true {
         let answer = try ask(
-          "[cell \(index + 1)/\(cells.count)] Enter runs it · q quits · a number jumps · "
-            + "knobs · set NAME=VALUE: ")
+          "[cell \(index + 1)/\(cells.count)] Enter runs it · q quits · a number jumps · b back · "
+            + "p prose · knobs · set NAME=VALUE: ")
         switch answer {
         case .enter?:
           try runShown(index)
@@ -372,8 +383,8 @@ struct Runner {
         case .handled?: continue
         case .other?:
           write(
-            "type Enter to run the cell, q to quit, a cell number from 1 to \(cells.count), "
-              + "knobs, or set NAME=VALUE\n")
+            "type Enter to run the cell, q to quit, a cell number from 1 to \(cells.count), b "
+              + "for the cell before, p for this cell's prose again, knobs, or set NAME=VALUE\n")
         }
       }
     }
@@ -540,8 +551,10 @@ extension Lesson {
       "\(title): \(summary)", "", "usage: \(command) [options]", "", "options:",
       "  --list             list the cells and exit",
       "  --step             step through the cells: each shows its prose and code, then",
-      "                     Enter runs it; q quits, a number jumps, knobs lists the knobs,",
-      "                     set NAME=VALUE changes one and re-runs the cells that read it",
+      "                     Enter runs it; q quits, a number jumps, b goes back a cell, p",
+      "                     shows the prose again, knobs lists the knobs, set NAME=VALUE",
+      "                     changes one and re-runs the cells that read it; after the",
+      "                     last cell it waits until q",
       "  --from N           start at cell N (the cells before it run quietly)",
       "  --only N           run only cell N (the cells before it run quietly)",
       "  --quick            small sizes: a first look in seconds",

@@ -147,6 +147,15 @@ struct RunnerTests {
     #expect(counter.runs.count > 5)
   }
 
+  /// `p` shows the cell's prose and code again; `b` goes back to the code cell before.
+  @Test func proseAgainAndBack() {
+    let (lesson, output, counter) = makeLesson(["--step"], input: ["", "p", "b", "", "q"])
+    #expect(lesson.execute() == 0)
+    #expect(output.text.components(separatedBy: "counter.runs.append(2)").count - 1 >= 3)
+    // Cell 2 ran; at cell 3's prompt p showed it again, b went back to cell 2, Enter ran it.
+    #expect(counter.runs == [1, 1])
+  }
+
   @Test func endOfInputQuitsAsQDoes() {
     let (lesson, output, _) = makeLesson(["--step"], input: [""])
     #expect(lesson.execute() == 0)
