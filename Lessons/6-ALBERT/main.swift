@@ -417,8 +417,8 @@ lesson.cell(
   useful representation of the words it can see. The table measures every model at all \
   three kinds of position — masked, replaced by a random token, kept — so compare the \
   last columns under both settings, and the fine-tuning table at the end (on these \
-  reviews and this budget the default pre-trains the better classifier; the guide has \
-  the figures over ten seeds).
+  reviews and this budget neither rule pre-trains the better classifier reliably; the \
+  guide has the figures over five seeds).
   **SOP**: half of the pairs are swapped, and the model says from `[CLS]` whether they \
   are in order. Training on both objectives at once makes each model a multi-task learner.
 
