@@ -425,11 +425,15 @@ struct Runner {
     // The values column as wide as its longest value (`token-masking`), so no two run together.
     let valueWidth = max(10, (lesson.knobs.map { $0.currentText().count }.max() ?? 0) + 2)
     var lines: [String] = []
+    // Each knob's help under its value, as --help gives it, wrapped to the screen.
+    let indent = String(repeating: " ", count: 4)
+    let room = Swift.max(40, lesson.resolvedWidth - indent.count)
     for knob in lesson.knobs {
       let live = lesson.knobsReadOutsideCells.contains(knob.name) ? " (set it with --set)" : ""
       lines.append(
         "  " + padRight(knob.name, width) + padRight(knob.currentText(), valueWidth)
           + knob.allowed + live)
+      lines += TextWrap.wrap(knob.help, width: room, hanging: 0).map { dim(indent + $0) }
     }
     return lines.joined(separator: "\n") + "\n"
   }
