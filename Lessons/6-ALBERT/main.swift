@@ -739,7 +739,7 @@ lesson.cell(
       + "(one standard error √(0.25 / \(heldOutPairs().count)) = "
       + String(format: "%.1f", 100 * (0.25 / Double(heldOutPairs().count)).squareRoot())
       + " points)")
-  let guessError = (0.25 / Double(heldOutPairs().count)).squareRoot()
+  let guessError = binomialError(0.5, heldOutPairs().count)
   let transfer = (sopOnNSP - 0.5) / guessError
   out.print(
     "the SOP model on NSP: \(percent(sopOnNSP)), "
@@ -1288,12 +1288,10 @@ lesson.cell(
   let verdictPrompt = zeroShot[0]
   // Each objective counts as learned by the pre-training cell's own tests: three standard
   // errors above the commonest word (MLM) and above chance (SOP).
-  let maskError =
-    (bertResult.commonest * (1 - bertResult.commonest) / Double(Swift.max(bertResult.masks, 1)))
-    .squareRoot()
+  let maskError = binomialError(bertResult.commonest, Swift.max(bertResult.masks, 1))
   let learned = [
     ("MLM", bertResult.mlm > bertResult.commonest + 3 * maskError),
-    ("SOP", bertResult.pair > 0.5 + 3 * (0.25 / Double(heldOutPairs().count)).squareRoot()),
+    ("SOP", bertResult.pair > 0.5 + 3 * binomialError(0.5, heldOutPairs().count)),
   ]
   let multiTaskVerdict =
     learned.allSatisfy(\.1)

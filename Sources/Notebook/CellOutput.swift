@@ -14,7 +14,8 @@ public final class CellOutput {
   /// Whether the console shows colour (a terminal, no `NO_COLOR`, no `--no-color`).
   var consoleColor = false
   public private(set) var recorded: [String] = []
-  /// The plots among the recorded lines that the web page export draws as SVG instead.
+  /// The plots among the recorded lines, which the web page export draws as SVG instead
+  /// where they have an SVG form.
   private(set) var figures: [Figure] = []
   let log: CheckLog
   /// The number of the cell writing here, for the checks it makes.
@@ -55,10 +56,9 @@ public final class CellOutput {
   /// console gets the plot in colour; the record for exports is always without it.
   public func plot(_ plot: some TextPlot) {
     let plain = plot.render(style).joined(separator: "\n")
-    if let svg = plot.svg() {
-      figures.append(
-        Figure(line: recorded.count, count: plain.components(separatedBy: "\n").count, svg: svg))
-    }
+    // Kept as the plot itself: its SVG is drawn only if a web page is written.
+    figures.append(
+      Figure(line: recorded.count, count: plain.components(separatedBy: "\n").count, plot: plot))
     guard consoleColor, let sink else {
       emit(plain)
       return
@@ -185,7 +185,7 @@ extension TextPlot {
 struct Figure {
   let line: Int
   let count: Int
-  let svg: String
+  let plot: any TextPlot
 }
 
 extension LinePlot: TextPlot {}

@@ -13,6 +13,18 @@ import Testing
 struct HuggingFaceFolderTests {
   static let vocabulary = 23
 
+  /// The ordinary test vocabulary: the special tokens, then `w0`, `w1`, ….
+  static let tokens =
+    Vocabulary.specials + (0..<(vocabulary - Vocabulary.specials.count)).map { "w\($0)" }
+
+  /// An empty folder of this process's own under the temporary folder.
+  static func scratchFolder(_ name: String) throws -> String {
+    let folder = FileManager.default.temporaryDirectory
+      .appendingPathComponent("\(name)-\(getpid())").path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    return folder
+  }
+
   static func model(shared: Bool, seed: UInt64) -> PretrainingModel {
     let c = EncoderConfiguration(
       name: shared ? "albert" : "bert", vocabularySize: vocabulary,
@@ -122,8 +134,7 @@ struct HuggingFaceFolderTests {
       .path
     let name = shared ? "albert" : "bert"
     let folder = "\(root)/\(name)"
-    let tokenNames =
-      Vocabulary.specials + (0..<(Self.vocabulary - Vocabulary.specials.count)).map { "w\($0)" }
+    let tokenNames = Self.tokens
     try HuggingFaceFolder.save(model, tokens: tokenNames, padID: 0, to: folder)
     // A masked sentence as AutoTokenizer must encode it, and our model's top token there,
     // for the fill-mask pipeline to match.
@@ -171,13 +182,9 @@ struct HuggingFaceFolderTests {
   /// name. A save replaces the model's files only.
   @Test func loadRefusesAnotherModelsFolderAndSaveKeepsOtherFiles() throws {
     let model = Self.model(shared: true, seed: 2)
-    let tokens =
-      Vocabulary.specials + (0..<(Self.vocabulary - Vocabulary.specials.count)).map { "w\($0)" }
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "hf-checks-\(getpid())"
-    ).path
+    let tokens = Self.tokens
+    let folder = try Self.scratchFolder("hf-checks")
     defer { try? FileManager.default.removeItem(atPath: folder) }
-    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     // A learner's own file in the folder is kept: only the model's files are replaced.
     _ = FileManager.default.createFile(atPath: folder + "/notes.txt", contents: Data("mine".utf8))
     try HuggingFaceFolder.save(model, tokens: tokens, padID: 0, to: folder)
@@ -263,13 +270,9 @@ struct HuggingFaceFolderTests {
   /// config.json, a project's README.md) is refused before anything is written.
   @Test func aLearnersFileWithAModelsNameIsNeverReplaced() throws {
     let model = Self.model(shared: true, seed: 2)
-    let tokens =
-      Vocabulary.specials + (0..<(Self.vocabulary - Vocabulary.specials.count)).map { "w\($0)" }
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "hf-own-\(getpid())"
-    ).path
+    let tokens = Self.tokens
+    let folder = try Self.scratchFolder("hf-own")
     defer { try? FileManager.default.removeItem(atPath: folder) }
-    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     for name in ["config.json", "README.md"] {
       _ = FileManager.default.createFile(atPath: folder + "/" + name, contents: Data("mine".utf8))
       let problem = try #require(HuggingFaceFolder.problem(replacingIn: folder, option: "--save"))

@@ -91,7 +91,7 @@ struct ExportTests {
         height: 4, references: [.init("best", 1.0)]))
     output.table(["a", "b"], [["1", "2"]])
     output.print("after")
-    #expect(output.figures.count == 1)
+    #expect(output.figures.count == 2)  // the line plot, and the table (no SVG form)
     let figure = output.figures[0]
     #expect(output.recorded[figure.line] == "loss")
     #expect(output.recorded[figure.line + figure.count] == "a  b")
@@ -101,7 +101,7 @@ struct ExportTests {
     #expect(html.hasSuffix("after\n</pre>") || html.hasSuffix("after</pre>"))
     #expect(!html.unicodeScalars.contains { (0x2800...0x28FF).contains($0.value) })
     // Two series, two paths, each named; the reference is dashed and labelled.
-    let svg = figure.svg
+    let svg = figure.plot.svg()!
     #expect(svg.components(separatedBy: "<path ").count == 3)
     #expect(svg.contains("#1f6fb4") && svg.contains("#c8302c"))
     #expect(svg.contains(">validation</text>") && svg.contains(">best 1</text>"))

@@ -91,9 +91,9 @@ extension Transcript {
     let starts = Dictionary(figures.map { ($0.line, $0) }, uniquingKeysWith: { a, _ in a })
     var line = 0
     while line < output.count {
-      if let figure = starts[line] {
+      if let figure = starts[line], let svg = figure.plot.svg() {
         flush()
-        html.append("<figure class=\"plot\">\(figure.svg)</figure>")
+        html.append("<figure class=\"plot\">\(svg)</figure>")
         line += Swift.max(figure.count, 1)
         continue
       }

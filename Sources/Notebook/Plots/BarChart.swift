@@ -92,15 +92,20 @@ public struct Histogram: Sendable {
     return (edges, counts)
   }
 
-  public func render(_ style: PlotStyle) -> [String] {
+  /// The histogram as bars, one per bin, labelled with the bin's interval; `nil` without
+  /// finite values.
+  var bars: BarChart? {
     let (edges, counts) = counts()
-    if counts.isEmpty { return (title.map { [$0] } ?? []) + ["(no data to plot)"] }
+    if counts.isEmpty { return nil }
     let labels = (0..<bins).map { i in
       "[\(formatNumber(edges[i])), \(formatNumber(edges[i + 1]))\(i == bins - 1 ? "]" : ")")"
     }
     return BarChart(
       labels: labels, values: counts.map(Double.init), title: title,
-      valueText: counts.map(String.init)
-    ).render(style)
+      valueText: counts.map(String.init))
+  }
+
+  public func render(_ style: PlotStyle) -> [String] {
+    bars?.render(style) ?? (title.map { [$0] } ?? []) + ["(no data to plot)"]
   }
 }

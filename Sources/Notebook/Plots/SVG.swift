@@ -323,17 +323,7 @@ extension BarChart {
 }
 
 extension Histogram {
-  public func svg() -> String? {
-    let (edges, counts) = counts()
-    guard !counts.isEmpty else { return nil }
-    let labels = (0..<bins).map { i in
-      "[\(formatNumber(edges[i])), \(formatNumber(edges[i + 1]))\(i == bins - 1 ? "]" : ")")"
-    }
-    return BarChart(
-      labels: labels, values: counts.map(Double.init), title: title,
-      valueText: counts.map(String.init)
-    ).svg()
-  }
+  public func svg() -> String? { bars?.svg() }
 }
 
 extension ScatterPlot {
