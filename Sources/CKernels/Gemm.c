@@ -123,7 +123,8 @@ void lm_gemm_scratch(LMKernelLevel level, long m, long n, long k, long *packedA,
   long kMax = k < LM_KC ? k : LM_KC;
   long mBlock = m < LM_MC ? m : LM_MC;
   long nBlock = n < LM_NC ? n : LM_NC;
-  *packedA = kMax * ((mBlock + mr - 1) / mr * mr);
+  // Eight floats of slack: packing A stores whole 8-float columns of a panel (see pack_a).
+  *packedA = kMax * ((mBlock + mr - 1) / mr * mr) + 8;
   *packedB = kMax * ((nBlock + nr - 1) / nr * nr);
 }
 

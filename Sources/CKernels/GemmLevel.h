@@ -15,8 +15,32 @@
 
 #define LM_MADD(acc, x, y) __builtin_elementwise_fma((x), (y), (acc))
 
+/// Transposes an 8 × 8 block: `column[t][s] = row[s][t]`. Packing reads rows of the
+/// source and writes columns of the panel; eight at a time this is shuffles, not eight
+/// single-float stores per vector.
+LM_TARGET static inline __attribute__((always_inline)) void LM_FN(transpose8)(
+  const lm_v8 row[8], lm_v8 column[8])
+{
+  lm_v8 t[8], u[8];
+  for (int s = 0; s < 8; s += 2) {
+    t[s] = __builtin_shufflevector(row[s], row[s + 1], 0, 8, 1, 9, 4, 12, 5, 13);
+    t[s + 1] = __builtin_shufflevector(row[s], row[s + 1], 2, 10, 3, 11, 6, 14, 7, 15);
+  }
+  for (int s = 0; s < 8; s += 4) {
+    u[s] = __builtin_shufflevector(t[s], t[s + 2], 0, 1, 8, 9, 4, 5, 12, 13);
+    u[s + 1] = __builtin_shufflevector(t[s], t[s + 2], 2, 3, 10, 11, 6, 7, 14, 15);
+    u[s + 2] = __builtin_shufflevector(t[s + 1], t[s + 3], 0, 1, 8, 9, 4, 5, 12, 13);
+    u[s + 3] = __builtin_shufflevector(t[s + 1], t[s + 3], 2, 3, 10, 11, 6, 7, 14, 15);
+  }
+  for (int s = 0; s < 4; s++) {
+    column[s] = __builtin_shufflevector(u[s], u[s + 4], 0, 1, 2, 3, 8, 9, 10, 11);
+    column[s + 4] = __builtin_shufflevector(u[s], u[s + 4], 4, 5, 6, 7, 12, 13, 14, 15);
+  }
+}
+
 /// Packs the `k × n` block of op(B) at (`row`, `col`) into panels of LM_NR columns: panel
-/// `p` holds `k` rows of LM_NR floats, zero past `n`.
+/// `p` holds `k` rows of LM_NR floats, zero past `n`. Packing only moves floats, so how it
+/// moves them (eight by eight, or one by one at the edges) never changes a result.
 LM_TARGET static void LM_FN(pack_b)(
   bool transposed, const float *b, long ldb, long row, long col, long k, long n, float *out)
 {
@@ -25,17 +49,34 @@ LM_TARGET static void LM_FN(pack_b)(
     if (transposed) {
       // op(B)[row + p][col + j + q] = B[col + j + q][row + p]: each source row once.
       if (width < LM_NR) memset(out, 0, sizeof(float) * (size_t)(k * LM_NR));
-      for (long q = 0; q < width; q++) {
+      long q = 0;
+      for (; width == LM_NR && q < LM_NR; q += 8) {
+        const float *src = b + (col + j + q) * ldb + row;
+        long p = 0;
+        for (; p + 8 <= k; p += 8) {
+          lm_v8 rows[8], columns[8];
+          for (int s = 0; s < 8; s++) rows[s] = *(const lm_v8 *)(src + s * ldb + p);
+          LM_FN(transpose8)(rows, columns);
+          for (int t = 0; t < 8; t++) *(lm_v8 *)(out + (p + t) * LM_NR + q) = columns[t];
+        }
+        for (; p < k; p++)
+          for (int s = 0; s < 8; s++) out[p * LM_NR + q + s] = src[s * ldb + p];
+      }
+      for (; q < width; q++) {
         const float *src = b + (col + j + q) * ldb + row;
         float *d = out + q;
         for (long p = 0; p < k; p++) d[p * LM_NR] = src[p];
       }
     } else {
       const float *src = b + row * ldb + col + j;
-      for (long p = 0; p < k; p++) {
-        memcpy(out + p * LM_NR, src + p * ldb, sizeof(float) * (size_t)width);
-        if (width < LM_NR)
+      if (width == LM_NR) {
+        for (long p = 0; p < k; p++)
+          memcpy(out + p * LM_NR, src + p * ldb, sizeof(float) * LM_NR);
+      } else {
+        for (long p = 0; p < k; p++) {
+          memcpy(out + p * LM_NR, src + p * ldb, sizeof(float) * (size_t)width);
           memset(out + p * LM_NR + width, 0, sizeof(float) * (size_t)(LM_NR - width));
+        }
       }
     }
     out += k * LM_NR;
@@ -43,7 +84,10 @@ LM_TARGET static void LM_FN(pack_b)(
 }
 
 /// Packs the `m × k` block of alpha · op(A) at (`row`, `col`) into panels of LM_MR rows:
-/// for each k, the LM_MR values of one column, zero past `m`.
+/// for each k, the LM_MR values of one column, zero past `m`. A whole panel of untransposed
+/// A goes eight columns at a time through an 8 × 8 transpose (rows past LM_MR are zero);
+/// each column's eight floats are stored whole, and the two past LM_MR (when LM_MR is 6)
+/// are overwritten by the next column, or land in the slack `lm_gemm_scratch` leaves.
 LM_TARGET static void LM_FN(pack_a)(
   bool transposed, const float *a, long lda, long row, long col, long m, long k, float alpha,
   float *out)
@@ -53,12 +97,28 @@ LM_TARGET static void LM_FN(pack_a)(
     if (height < LM_MR) memset(out, 0, sizeof(float) * (size_t)(k * LM_MR));
     if (transposed) {
       const float *src = a + col * lda + row + i;
-      for (long p = 0; p < k; p++)
-        for (long r = 0; r < height; r++) out[p * LM_MR + r] = alpha * src[p * lda + r];
+      if (height == LM_MR && alpha == 1) {
+        for (long p = 0; p < k; p++) memcpy(out + p * LM_MR, src + p * lda, sizeof(float) * LM_MR);
+      } else {
+        for (long p = 0; p < k; p++)
+          for (long r = 0; r < height; r++) out[p * LM_MR + r] = alpha * src[p * lda + r];
+      }
     } else {
+      long p = 0;
+      if (height == LM_MR && LM_MR <= 8) {
+        const float *src = a + (row + i) * lda + col;
+        lm_v8 scale = LM_SPLAT8(alpha);
+        for (; p + 8 <= k; p += 8) {
+          lm_v8 rows[8], columns[8];
+          for (int r = 0; r < 8; r++)
+            rows[r] = r < LM_MR ? scale * *(const lm_v8 *)(src + r * lda + p) : LM_SPLAT8(0.0f);
+          LM_FN(transpose8)(rows, columns);
+          for (int t = 0; t < 8; t++) memcpy(out + (p + t) * LM_MR, &columns[t], sizeof(lm_v8));
+        }
+      }
       for (long r = 0; r < height; r++) {
         const float *src = a + (row + i + r) * lda + col;
-        for (long p = 0; p < k; p++) out[p * LM_MR + r] = alpha * src[p];
+        for (long q = p; q < k; q++) out[q * LM_MR + r] = alpha * src[q];
       }
     }
     out += LM_MR * k;

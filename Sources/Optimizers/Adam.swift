@@ -56,36 +56,39 @@ public class Adam: Optimizer {
         // Eight lanes at a time, then one at a time; every lane does the same arithmetic
         // in the same order, so the result does not depend on where a value falls.
         typealias V = SIMD8<Float>
-        let count = values.count
-        let full = count & ~7
         let (x, gr, mm, vv) = (
           UnsafeMutableRawPointer(values.baseAddress!), UnsafeRawPointer(gradient.baseAddress!),
           UnsafeMutableRawPointer(m.baseAddress!), UnsafeMutableRawPointer(v.baseAddress!)
         )
-        var i = 0
-        while i < full {
-          let offset = i &* 4
-          let value = x.loadUnaligned(fromByteOffset: offset, as: V.self)
-          let g: V = gr.loadUnaligned(fromByteOffset: offset, as: V.self) + decay * value
-          let first: V = b1 * mm.loadUnaligned(fromByteOffset: offset, as: V.self) + (1 - b1) * g
-          let second: V =
-            b2 * vv.loadUnaligned(fromByteOffset: offset, as: V.self) + (1 - b2) * g * g
-          mm.storeBytes(of: first, toByteOffset: offset, as: V.self)
-          vv.storeBytes(of: second, toByteOffset: offset, as: V.self)
-          let mHat: V = first / correction1
-          let vHat: V = second / correction2
-          let step: V = learningRate * mHat / (vHat.squareRoot() + eps)
-          x.storeBytes(of: value - step, toByteOffset: offset, as: V.self)
-          i &+= 8
-        }
-        while i < count {
-          let g = gradient[i] + decay * values[i]
-          m[i] = b1 * m[i] + (1 - b1) * g
-          v[i] = b2 * v[i] + (1 - b2) * g * g
-          let mHat = m[i] / correction1
-          let vHat = v[i] / correction2
-          values[i] -= learningRate * mHat / (vHat.squareRoot() + eps)
-          i &+= 1
+        // Each element on its own, so threads can take a range each.
+        Parallelism.forEachRange(values.count, cost: 12) { range in
+          let full = range.lowerBound + (range.count & ~7)
+          var i = range.lowerBound
+          while i < full {
+            let offset = i &* 4
+            let value = x.loadUnaligned(fromByteOffset: offset, as: V.self)
+            let g: V = gr.loadUnaligned(fromByteOffset: offset, as: V.self) + decay * value
+            let first: V =
+              b1 * mm.loadUnaligned(fromByteOffset: offset, as: V.self) + (1 - b1) * g
+            let second: V =
+              b2 * vv.loadUnaligned(fromByteOffset: offset, as: V.self) + (1 - b2) * g * g
+            mm.storeBytes(of: first, toByteOffset: offset, as: V.self)
+            vv.storeBytes(of: second, toByteOffset: offset, as: V.self)
+            let mHat: V = first / correction1
+            let vHat: V = second / correction2
+            let step: V = learningRate * mHat / (vHat.squareRoot() + eps)
+            x.storeBytes(of: value - step, toByteOffset: offset, as: V.self)
+            i &+= 8
+          }
+          while i < range.upperBound {
+            let g = gradient[i] + decay * values[i]
+            m[i] = b1 * m[i] + (1 - b1) * g
+            v[i] = b2 * v[i] + (1 - b2) * g * g
+            let mHat = m[i] / correction1
+            let vHat = v[i] / correction2
+            values[i] -= learningRate * mHat / (vHat.squareRoot() + eps)
+            i &+= 1
+          }
         }
       }
     }

@@ -34,7 +34,9 @@ public final class AdamW: Adam {
     state: ParameterState, learningRate: Float
   ) {
     let shrink = 1 - learningRate * weightDecay
-    for i in values.indices { values[i] *= shrink }
+    Parallelism.forEachRange(values.count) { range in
+      for i in range { values[i] *= shrink }
+    }
     super.update(values, gradient: gradient, state: state, learningRate: learningRate)
   }
 }

@@ -13,17 +13,18 @@ struct VectorLevelTests {
   /// and packed products with partial tiles and more than one block of `k`.
   static let shapes: [(m: Int, n: Int, k: Int)] = [
     (5, 19, 7), (10, 13, 20), (7, 9, 100), (33, 40, 70), (70, 45, 300), (97, 130, 260),
+    (96, 64, 128),
   ]
 
   /// `alpha · op(A) · op(B) + beta · C` at `level`, from fixed inputs.
   func product(
-    _ m: Int, _ n: Int, _ k: Int, transposeA: Bool, transposeB: Bool, level: VectorLevel
+    _ m: Int, _ n: Int, _ k: Int, transposeA: Bool, transposeB: Bool, level: VectorLevel,
+    alpha: Float = 0.75
   ) -> (result: [Float], reference: [Double]) {
     var g = SplitMix64(seed: UInt64(m * 1_000_003 + n * 1009 + k))
     let a = (0..<(m * k)).map { _ in Float.random(in: -1...1, using: &g) }
     let b = (0..<(k * n)).map { _ in Float.random(in: -1...1, using: &g) }
     var c = (0..<(m * n)).map { _ in Float.random(in: -1...1, using: &g) }
-    let alpha: Float = 0.75
     let beta: Float = 0.5
     var reference = [Double](repeating: 0, count: m * n)
     for i in 0..<m {
@@ -50,7 +51,9 @@ struct VectorLevelTests {
     return (c, reference)
   }
 
-  @Test func everyLevelIsRightAndAllLevelsAgreeBitForBit() {
+  /// With `alpha` 1 packing copies floats without scaling them, eight columns at a time.
+  @Test(arguments: [Float(0.75), 1])
+  func everyLevelIsRightAndAllLevelsAgreeBitForBit(alpha: Float) {
     #expect(VectorLevel.available.first == .portable)
     for (m, n, k) in Self.shapes {
       for transposeA in [false, true] {
@@ -58,7 +61,7 @@ struct VectorLevelTests {
           var vectorResult: [Float]? = nil
           for level in VectorLevel.available {
             let (result, reference) = product(
-              m, n, k, transposeA: transposeA, transposeB: transposeB, level: level)
+              m, n, k, transposeA: transposeA, transposeB: transposeB, level: level, alpha: alpha)
             let worst = zip(result, reference).map { abs(Double($0) - $1) }.max() ?? 0
             #expect(
               worst < Double(k) * 1e-6,

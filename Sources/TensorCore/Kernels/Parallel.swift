@@ -64,6 +64,32 @@ public enum Parallelism {
 }
 
 extension Parallelism {
+  /// Runs `body(range)` over `0..<count` cut into one contiguous range per thread, each
+  /// range but the last a multiple of 16 long, when the work (`count · cost`) is worth
+  /// sharing; otherwise `body(0..<count)` on this thread.
+  ///
+  /// For elementwise loops (activations, layer norm rows, optimizer updates): every element
+  /// gets the same arithmetic whichever range holds it, so the result does not depend on the
+  /// thread count. Sums *across* elements must stay inside one range.
+  @inline(__always)
+  public static func forEachRange(
+    _ count: Int, cost: Int = 1, _ body: (Range<Int>) -> Void
+  ) {
+    let workers = Swift.min(threads, count / 16)
+    if workers <= 1 || count * cost < minimumParallelWork * 4 {
+      body(0..<count)
+      return
+    }
+    let blocks = (count + 15) / 16
+    forEach(chunks: workers, work: count * cost) { chunk in
+      let lo = blocks * chunk / workers * 16
+      let hi = Swift.min(count, blocks * (chunk + 1) / workers * 16)
+      if lo < hi { body(lo..<hi) }
+    }
+  }
+}
+
+extension Parallelism {
   /// Runs `body(index)` for every index in `0..<count`, up to `threads` at a time, and
   /// returns the results in index order.
   ///

@@ -30,8 +30,13 @@ enum FastMath {
     _ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, count: Int, _ f: Map,
     level: VectorLevel? = nil
   ) {
-    let level = level.map { LMKernelLevel(rawValue: UInt32(Swift.min($0, .supported).rawValue)) }
-    lm_map(level ?? self.level, f, x, out, count)
+    let level =
+      level.map { LMKernelLevel(rawValue: UInt32(Swift.min($0, .supported).rawValue)) }
+      ?? self.level
+    // Each element is computed alone, so the buffer can be shared out between threads.
+    Parallelism.forEachRange(count, cost: 16) { range in
+      lm_map(level, f, x + range.lowerBound, out + range.lowerBound, range.count)
+    }
   }
 
   /// One value through the vector version, for scalar code that must agree with it.

@@ -21,49 +21,63 @@ extension Tensor {
           + "got \(Shape.describe(weight.shape)) and \(Shape.describe(bias.shape))")
     let rows = count / Swift.max(d, 1)
     let normalized = Tensor(uninitializedShape: shape)
-    var inverseStd = [Float](repeating: 0, count: rows)
+    let inverseStd = Tensor(uninitializedShape: [rows])
     let out = Tensor(uninitializedShape: shape)
-    let w = weight.pointer
-    let b = bias.pointer
-    for r in 0..<rows {
-      let x = pointer + r * d
-      var mean: Float = 0
-      for i in 0..<d { mean += x[i] }
-      mean /= Float(d)
-      var variance: Float = 0
-      for i in 0..<d { variance += (x[i] - mean) * (x[i] - mean) }
-      variance /= Float(d)
-      let inv = 1 / (variance + epsilon).squareRoot()
-      inverseStd[r] = inv
-      let xh = normalized.pointer + r * d
-      let y = out.pointer + r * d
-      for i in 0..<d {
-        xh[i] = (x[i] - mean) * inv
-        y[i] = xh[i] * w[i] + b[i]
+    let (input, w, b) = (pointer, weight.pointer, bias.pointer)
+    // Rows are independent, so threads may take a range of them each.
+    Parallelism.forEachRange(rows, cost: 8 * d) { range in
+      for r in range {
+        let x = input + r * d
+        var mean: Float = 0
+        for i in 0..<d { mean += x[i] }
+        mean /= Float(d)
+        var variance: Float = 0
+        for i in 0..<d { variance += (x[i] - mean) * (x[i] - mean) }
+        variance /= Float(d)
+        let inv = 1 / (variance + epsilon).squareRoot()
+        inverseStd.pointer[r] = inv
+        let xh = normalized.pointer + r * d
+        let y = out.pointer + r * d
+        for i in 0..<d {
+          xh[i] = (x[i] - mean) * inv
+          y[i] = xh[i] * w[i] + b[i]
+        }
       }
     }
     return out.recorded("layerNorm", [self, weight, bias]) { g, _ in
       let gx = Tensor(uninitializedShape: self.shape)
       let gw = Tensor.zeros([d])
       let gb = Tensor.zeros([d])
-      for r in 0..<rows {
-        let gr = g.pointer + r * d
-        let xh = normalized.pointer + r * d
-        var meanG: Float = 0
-        var meanGX: Float = 0
-        for i in 0..<d {
-          let gh = gr[i] * w[i]
-          meanG += gh
-          meanGX += gh * xh[i]
-          gw.pointer[i] += gr[i] * xh[i]
-          gb.pointer[i] += gr[i]
+      // The input's gradient row by row; the weight's and bias's are sums over rows, each
+      // column summed in row order in its own pass so that threads can share the columns.
+      Parallelism.forEachRange(rows, cost: 8 * d) { range in
+        for r in range {
+          let gr = g.pointer + r * d
+          let xh = normalized.pointer + r * d
+          var meanG: Float = 0
+          var meanGX: Float = 0
+          for i in 0..<d {
+            let gh = gr[i] * w[i]
+            meanG += gh
+            meanGX += gh * xh[i]
+          }
+          meanG /= Float(d)
+          meanGX /= Float(d)
+          let dx = gx.pointer + r * d
+          let inv = inverseStd.pointer[r]
+          for i in 0..<d {
+            dx[i] = inv * (gr[i] * w[i] - meanG - xh[i] * meanGX)
+          }
         }
-        meanG /= Float(d)
-        meanGX /= Float(d)
-        let dx = gx.pointer + r * d
-        let inv = inverseStd[r]
-        for i in 0..<d {
-          dx[i] = inv * (gr[i] * w[i] - meanG - xh[i] * meanGX)
+      }
+      Parallelism.forEachRange(d, cost: 4 * rows) { columns in
+        for r in 0..<rows {
+          let gr = g.pointer + r * d
+          let xh = normalized.pointer + r * d
+          for i in columns {
+            gw.pointer[i] += gr[i] * xh[i]
+            gb.pointer[i] += gr[i]
+          }
         }
       }
       return [gx, gw, gb]

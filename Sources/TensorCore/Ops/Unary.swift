@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Elementwise functions of one tensor, each with its derivative beside it.
@@ -101,9 +102,12 @@ extension Tensor {
     FastMath.map(pointer, into: out.pointer, count: count, FastMath.gelu)
     return out.recorded("gelu", [self]) { g, _ in
       let gx = Tensor(uninitializedShape: self.shape)
-      FastMath.map(
-        self.pointer, into: gx.pointer, count: self.count, FastMath.geluDerivative)
-      Kernels.zip(gx.pointer, g.pointer, into: gx.pointer, count: self.count, *)
+      let (x, gradient, out) = (self.pointer, g.pointer, gx.pointer)
+      Parallelism.forEachRange(self.count, cost: 16) { range in
+        let start = range.lowerBound
+        lm_map(FastMath.level, FastMath.geluDerivative, x + start, out + start, range.count)
+        Kernels.zip(out + start, gradient + start, into: out + start, count: range.count, *)
+      }
       return [gx]
     }
   }
