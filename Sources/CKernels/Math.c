@@ -58,3 +58,10 @@ void lm_softmax_backward_row(
   LMKernelLevel level, const float *g, const float *y, long n, bool log, float *out) {
   LM_DISPATCH(softmax_backward_row, g, y, n, log, out)
 }
+void lm_gelu_keeping_tanh(LMKernelLevel level, const float *x, float *out, float *t, long count) {
+  LM_DISPATCH(gelu_keeping_tanh, x, out, t, count)
+}
+void lm_gelu_backward(
+  LMKernelLevel level, const float *x, const float *t, const float *g, float *out, long count) {
+  LM_DISPATCH(gelu_backward, x, t, g, out, count)
+}

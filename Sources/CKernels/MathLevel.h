@@ -86,20 +86,28 @@
     return LM_FN(select_##SUFFIX)((UVEC)(x != x), x, result);                               \
   }                                                                                        \
   /* GELU, tanh form: 0.5 · x · (1 + tanh(√(2/π) · (x + 0.044715 · x³))). */               \
-  LM_TARGET static inline __attribute__((always_inline)) VEC LM_FN(gelu_##SUFFIX)(VEC x) { \
+  LM_TARGET static inline __attribute__((always_inline)) VEC LM_FN(gelu_tanh_##SUFFIX)(VEC x) { \
     VEC cube = SPLAT(0.044715f) * x * x * x;                                                \
-    VEC t = LM_FN(tanh_##SUFFIX)(SPLAT(0.7978846f) * (x + cube));                           \
+    return LM_FN(tanh_##SUFFIX)(SPLAT(0.7978846f) * (x + cube));                            \
+  }                                                                                        \
+  LM_TARGET static inline __attribute__((always_inline)) VEC LM_FN(gelu_from_tanh_##SUFFIX)( \
+    VEC x, VEC t) {                                                                        \
     return SPLAT(0.5f) * x * (SPLAT(1.0f) + t);                                              \
   }                                                                                        \
+  LM_TARGET static inline __attribute__((always_inline)) VEC LM_FN(gelu_##SUFFIX)(VEC x) { \
+    return LM_FN(gelu_from_tanh_##SUFFIX)(x, LM_FN(gelu_tanh_##SUFFIX)(x));                 \
+  }                                                                                        \
   /* Its derivative: 0.5(1 + t) + 0.5 · x · (1 − t²) · √(2/π) · (1 + 3 · 0.044715 · x²). */ \
-  LM_TARGET static inline __attribute__((always_inline)) VEC LM_FN(gelu_derivative_##SUFFIX)( \
-    VEC x) {                                                                               \
-    VEC cube = SPLAT(0.044715f) * x * x * x;                                                \
-    VEC t = LM_FN(tanh_##SUFFIX)(SPLAT(0.7978846f) * (x + cube));                           \
+  LM_TARGET static inline __attribute__((always_inline)) VEC LM_FN(                        \
+    gelu_derivative_from_tanh_##SUFFIX)(VEC x, VEC t) {                                    \
     VEC slope = SPLAT(0.7978846f) * (SPLAT(1.0f) + SPLAT(3.0f * 0.044715f) * x * x);        \
     VEC left = SPLAT(0.5f) * (SPLAT(1.0f) + t);                                              \
     VEC right = SPLAT(0.5f) * x * (SPLAT(1.0f) - t * t) * slope;                             \
     return left + right;                                                                    \
+  }                                                                                        \
+  LM_TARGET static inline __attribute__((always_inline)) VEC LM_FN(gelu_derivative_##SUFFIX)( \
+    VEC x) {                                                                               \
+    return LM_FN(gelu_derivative_from_tanh_##SUFFIX)(x, LM_FN(gelu_tanh_##SUFFIX)(x));      \
   }
 
 LM_DEFINE_VECTOR_MATH(wide, LM_VEC, LM_UVEC, LM_SPLAT)
@@ -137,6 +145,45 @@ LM_TARGET static void LM_FN(map)(LMMapFunction function, const float *x, float *
   case LMMapSigmoid: LM_FN(map_sigmoid)(x, out, count); break;
   case LMMapGELU: LM_FN(map_gelu)(x, out, count); break;
   case LMMapGELUDerivative: LM_FN(map_gelu_derivative)(x, out, count); break;
+  }
+}
+
+/// GELU that also keeps each element's tanh, so that the backward pass need not compute it
+/// again; the values are those of `map_gelu`, bit for bit.
+LM_TARGET static void LM_FN(gelu_keeping_tanh)(const float *x, float *out, float *t, long count) {
+  long i = 0;
+  for (; i + LM_VL <= count; i += LM_VL) {
+    LM_VEC v = *(const LM_VEC *)(x + i);
+    LM_VEC th = LM_FN(gelu_tanh_wide)(v);
+    *(LM_VEC *)(t + i) = th;
+    *(LM_VEC *)(out + i) = LM_FN(gelu_from_tanh_wide)(v, th);
+  }
+  if (i < count) {
+    LM_VEC v = LM_SPLAT(0.0f);
+    for (long j = 0; j < count - i; j++) v[j] = x[i + j];
+    LM_VEC th = LM_FN(gelu_tanh_wide)(v);
+    LM_VEC y = LM_FN(gelu_from_tanh_wide)(v, th);
+    for (long j = 0; j < count - i; j++) {
+      t[i + j] = th[j];
+      out[i + j] = y[j];
+    }
+  }
+}
+
+/// `out = g · GELU′(x)` from the tanh `gelu_keeping_tanh` kept: the derivative of
+/// `map_gelu_derivative`, bit for bit, times the incoming gradient.
+LM_TARGET static void LM_FN(gelu_backward)(
+  const float *x, const float *t, const float *g, float *out, long count)
+{
+  long i = 0;
+  for (; i + LM_VL <= count; i += LM_VL) {
+    LM_VEC d = LM_FN(gelu_derivative_from_tanh_wide)(
+      *(const LM_VEC *)(x + i), *(const LM_VEC *)(t + i));
+    *(LM_VEC *)(out + i) = d * *(const LM_VEC *)(g + i);
+  }
+  for (; i < count; i++) {
+    LM_VEC d = LM_FN(gelu_derivative_from_tanh_wide)(LM_SPLAT(x[i]), LM_SPLAT(t[i]));
+    out[i] = d[0] * g[i];
   }
 }
 

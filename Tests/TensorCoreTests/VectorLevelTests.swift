@@ -156,3 +156,27 @@ struct VectorLevelTests {
     #endif
   }
 }
+
+/// Training's GELU keeps each element's tanh for the backward pass: its values and its
+/// gradient are those of the two plain maps (GELU, and GELU′ times the gradient), bit for bit.
+struct GELUKeepingTanhTests {
+  @Test func trainingGELUMatchesThePlainMapsBitForBit() {
+    var g = SplitMix64(seed: 3)
+    for count in [5, 1_003, 40_000] {
+      let x = Tensor.uniform([count], low: -6, high: 6, requiresGrad: true, using: &g)
+      let upstream = Tensor.uniform([count], low: -1, high: 1, using: &g)
+      let y = x.gelu()
+      (y * upstream).sum().backward()
+      var plain = [Float](repeating: 0, count: count)
+      var derivative = [Float](repeating: 0, count: count)
+      let input = x.scalars
+      FastMath.map(input, into: &plain, count: count, FastMath.gelu)
+      FastMath.map(input, into: &derivative, count: count, FastMath.geluDerivative)
+      let expected = zip(derivative, upstream.scalars).map { $0 * $1 }
+      #expect(y.scalars.map(\.bitPattern) == plain.map(\.bitPattern), "GELU, \(count)")
+      #expect(x.grad!.scalars.map(\.bitPattern) == expected.map(\.bitPattern), "GELU′, \(count)")
+      let inference = withNoGrad { x.gelu() }
+      #expect(inference.scalars.map(\.bitPattern) == plain.map(\.bitPattern))
+    }
+  }
+}

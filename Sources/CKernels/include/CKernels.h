@@ -69,6 +69,11 @@ typedef enum {
 /// `out[i] = function(x[i])` for `count` floats at `level` (`out` may be `x`); identical at
 /// every level.
 void lm_map(LMKernelLevel level, LMMapFunction function, const float *x, float *out, long count);
+/// GELU (tanh form) of `count` floats into `out`, keeping each element's tanh in `t`.
+void lm_gelu_keeping_tanh(LMKernelLevel level, const float *x, float *out, float *t, long count);
+/// `out = g · GELU′(x)`, from the tanh that `lm_gelu_keeping_tanh` kept.
+void lm_gelu_backward(
+  LMKernelLevel level, const float *x, const float *t, const float *g, float *out, long count);
 
 /// Softmax (`log` false) or log-softmax of one contiguous row of `n` floats.
 void lm_softmax_row(LMKernelLevel level, const float *x, long n, bool log, float *out);

@@ -99,14 +99,26 @@ extension Tensor {
   /// `0.5 · x · (1 + tanh(√(2/π) · (x + 0.044715 · x³)))`.
   public func gelu() -> Tensor {
     let out = Tensor(uninitializedShape: shape)
-    FastMath.map(pointer, into: out.pointer, count: count, FastMath.gelu)
+    let level = FastMath.level
+    guard GradMode.isEnabled && requiresGrad else {
+      FastMath.map(pointer, into: out.pointer, count: count, FastMath.gelu)
+      return out
+    }
+    // Training: keep each element's tanh, which the derivative needs too.
+    let tanh = Tensor(uninitializedShape: shape)
+    let (x, y, t) = (pointer, out.pointer, tanh.pointer)
+    Parallelism.forEachRange(count, cost: 16) { range in
+      let start = range.lowerBound
+      lm_gelu_keeping_tanh(level, x + start, y + start, t + start, range.count)
+    }
     return out.recorded("gelu", [self]) { g, _ in
+      // `tanh` is captured whole: the closure keeps it alive until the backward pass.
       let gx = Tensor(uninitializedShape: self.shape)
-      let (x, gradient, out) = (self.pointer, g.pointer, gx.pointer)
-      Parallelism.forEachRange(self.count, cost: 16) { range in
+      let (x, t, gradient, result) = (self.pointer, tanh.pointer, g.pointer, gx.pointer)
+      Parallelism.forEachRange(self.count, cost: 8) { range in
         let start = range.lowerBound
-        lm_map(FastMath.level, FastMath.geluDerivative, x + start, out + start, range.count)
-        Kernels.zip(out + start, gradient + start, into: out + start, count: range.count, *)
+        lm_gelu_backward(
+          level, x + start, t + start, gradient + start, result + start, range.count)
       }
       return [gx]
     }
