@@ -70,18 +70,7 @@ if let corpusPath {
     func fits(_ text: String) -> Bool {
       (3...longestSentence).contains(Tokenizer.words(text).count)
     }
-    var documents: [[String]] = []
-    for paragraph in read.paragraphs {
-      var i = 0
-      while i + 1 < paragraph.count {
-        if fits(paragraph[i]) && fits(paragraph[i + 1]) {
-          documents.append(Tokenizer.words(paragraph[i]) + Tokenizer.words(paragraph[i + 1]))
-          i += 2
-        } else {
-          i += 1
-        }
-      }
-    }
+    let documents = read.neighbouringPairs(words: 3...longestSentence).map { $0.first + $0.second }
     let kept = read.sentences.filter(fits)
     // Distinct ones: copies stay in one split, so only different sentences and documents
     // fill the held-out splits.

@@ -45,7 +45,8 @@ let embedding = lesson.knob(
   "embedding", default: 16, range: 2...512, help: "ALBERT's embedding size E")
 let depth = lesson.knob("layers", default: 3, range: 1...12, help: "layers L of the small models")
 let labels = lesson.knob(
-  "labels", default: 100, range: 10...1000, help: "labelled reviews for fine-tuning")
+  "labels", default: 100, range: 10...1000,
+  help: "labelled examples for fine-tuning (reviews, or texts of --labelled)")
 let fineTuneSteps = lesson.knob(
   "finetune-steps", default: 100, quick: 25, range: 1...100_000, help: "fine-tuning steps")
 let maskingName = lesson.knob(
@@ -58,6 +59,22 @@ let nspSteps = lesson.knob(
   help: "pre-training steps of the model trained on NSP")
 let decay = lesson.knob(
   "decay", default: Float(0.8), range: 0.1...1, help: "layer-wise learning-rate decay")
+let corpusPath = lesson.option(
+  "corpus", valueName: "FILE",
+  help: "pre-train on your own text (wrapped prose or Markdown, paragraphs separated by blank "
+    + "lines): pairs of neighbouring sentences of 3 to 30 words in a paragraph as documents")
+let labelledPath = lesson.option(
+  "labelled", valueName: "FILE",
+  help: "fine-tune on your own labelled texts instead of the built-in reviews: lines of "
+    + "label<TAB>text, or CSV whose header names a 'label' and a 'text' column; two labels "
+    + "or more")
+lesson.runsOnOwnData = corpusPath != nil || labelledPath != nil
+// `--labels N` is the knob that counts labelled examples; a file of them is `--labelled`.
+if let flag = CommandLine.arguments.firstIndex(of: "--labels"),
+  flag + 1 < CommandLine.arguments.count, Int(CommandLine.arguments[flag + 1]) == nil
+{
+  lesson.refuse("a file of labelled texts is given with --labelled FILE (--labels N counts them)")
+}
 let saveFolder = lesson.option(
   "save", valueName: "DIR",
   help: "write the pre-trained BERT-small and ALBERT-small as Hugging Face folders in DIR")
@@ -70,16 +87,21 @@ if loadFolder != nil && saveFolder != nil {
     "--load and --save together: loaded models are not pre-trained again, so there is "
       + "nothing new to save; copy the folder instead, or drop --load")
 }
+/// The most words a vocabulary built on a learner's data keeps; rarer ones are `<unk>`.
+let largestVocabulary = 3_000
 // What training will cost: about 6 operations per parameter per token, for 12·H² per
-// layer and the embedding tables, over batches of about 768 tokens: four models pre-trained
-// for `steps`, the NSP model for `nsp-steps`, and sixteen fine-tuning runs of about 384
-// tokens a step.
+// layer and the embedding tables (about 160 tokens, or up to 3,007 on a learner's data),
+// over batches of about 768 tokens (up to twice as many of a learner's longer sentences):
+// four models pre-trained for `steps`, the NSP model for `nsp-steps`, and sixteen
+// fine-tuning runs of about 384 tokens a step (up to 2,048 of a learner's labelled texts).
 do {
   let h = Double(hidden.value)
+  let tokens = Double(lesson.runsOnOwnData ? largestVocabulary + 7 : 160)
   let parameters =
-    12 * h * h * Double(depth.value) + 160 * Double(max(embedding.value, hidden.value))
-  let pretraining = 768 * Double(4 * steps.value + nspSteps.value)
-  let fineTuning = 16 * 384 * Double(fineTuneSteps.value)
+    12 * h * h * Double(depth.value) + tokens * Double(max(embedding.value, hidden.value))
+  let pretraining =
+    (corpusPath == nil ? 768 : 1_536) * Double(4 * steps.value + nspSteps.value)
+  let fineTuning = 16 * (labelledPath == nil ? 384 : 2_048) * Double(fineTuneSteps.value)
   lesson.refuseLongTraining(
     operations: 6 * parameters * (pretraining + fineTuning),
     settings: "hidden \(hidden.value), \(depth.value) layers, \(steps.value) steps, "
@@ -115,6 +137,68 @@ if let loadFolder, !loadFolder.isEmpty {
 if hidden.value % 4 != 0 {
   lesson.refuse("--set hidden=\(hidden.value): the hidden size must be divisible by the 4 heads")
 }
+
+/// The longest sentence taken from a learner's text, in word tokens: two of them with
+/// `[CLS]` and two `[SEP]` fill at most 63 of the models' 64 positions.
+let longestSentence = 30
+/// The share of a learner's different pairs held out to test the models (the lesson
+/// selects nothing on them, so one held-out part serves), and the fewest different pairs
+/// its text must give: 20 held-out pairs drawn five times make 100 sentence-order
+/// questions (one standard error of a guess, 5 points).
+let heldOutShare = 0.2
+let fewestPairs = 100
+/// A learner's text, read before any cell: its documents, each two neighbouring sentences
+/// of one paragraph (pairs not overlapping, so that no sentence is in two documents), the
+/// boundary marked with `[SEP]` (`PretrainingData.document`).
+struct OwnText {
+  var documents: [[String]]
+  var sentences: Int
+  var leftOut: Int
+  var summary: String
+}
+var ownText: OwnText? = nil
+if let corpusPath {
+  do {
+    let read = try TextFile.read(at: corpusPath).first(
+      lesson.isQuick ? TextFile.quickSentences : .max)
+    let documents = read.neighbouringPairs(words: 3...longestSentence).map {
+      PretrainingData.document($0.first, $0.second)
+    }
+    // Copies stay in one split, so only different pairs fill the held-out one.
+    let distinct = Set(documents).count
+    guard distinct >= fewestPairs else {
+      throw CorpusError(
+        "\(corpusPath) has \(distinct) different pairs of neighbouring sentences of 3 to "
+          + "\(longestSentence) words in one paragraph (read as \(read.layout.rawValue)"
+          + (read.layout == .linePerSentence ? ": every line is a paragraph of its own" : "")
+          + "); the lesson needs at least \(fewestPairs), a fifth of them held out to test "
+          + "sentence order: use a longer text, with paragraphs of several sentences separated "
+          + "by blank lines")
+    }
+    ownText = OwnText(
+      documents: documents, sentences: read.sentences.count,
+      leftOut: read.sentences.filter { !(3...longestSentence).contains(Tokenizer.words($0).count) }
+        .count, summary: read.summary)
+  } catch {
+    lesson.refuse("\(error)")
+  }
+}
+/// A learner's labelled texts, read before any cell so that a problem with the file stops
+/// the run with its message first.
+var ownLabels: LabelledText? = nil
+if let labelledPath {
+  do {
+    ownLabels = try LabelledText.read(at: labelledPath)
+  } catch {
+    lesson.refuse("\(error)")
+  }
+}
+/// The name of each label id: the built-in reviews' two, or the file's, the commonest first.
+let labelNames = ownLabels?.labels ?? ["negative", "positive"]
+/// What the lesson's held-out sentence pairs are, in the sentences it prints.
+let heldOutText = ownText == nil ? "held-out stories" : "held-out pairs"
+/// The built-in run, where the prose's statements about the stories and reviews hold.
+let builtIn = !lesson.runsOnOwnData
 
 lesson.markdown(
   """
@@ -222,31 +306,69 @@ lesson.cell(
 
 // MARK: Small models, pre-trained
 
+/// The command of this run's data, for the experiments the summary suggests.
+let ownCommand =
+  "swift run -c release albert" + (corpusPath.map { " --corpus \($0)" } ?? "")
+  + (labelledPath.map { " --labelled \($0)" } ?? "")
+
 var vocabulary: Vocabulary!
 var stories: Splits<[String]>!
 var pretrainingDocuments: [[String]] = []
 var reviews: [Review] = []
 
 lesson.cell(
-  "Text to pre-train on",
-  """
-  Two kinds of two-sentence documents, no labels. **Stories**: the same people and the \
-  same thing at two moments of a plot ("the girl found the muddy puppy . the girl washed \
-  the muddy puppy ."); both sentences have the same shape, so only the two stage words say which \
-  comes first. **Reviews with a verdict**: a review, then a closing sentence that agrees \
-  with it ("the plot was not clever . i nearly fell asleep ."). The verdicts' words never \
-  occur in reviews: to fill a gap in one from the other, a model must work out the \
-  sentiment — which is the skill we will fine-tune for at the end.
-  """
+  ownText == nil ? "Text to pre-train on" : "Your text to pre-train on",
+  ownText == nil
+    ? """
+    Two kinds of two-sentence documents, no labels. **Stories**: the same people and the \
+    same thing at two moments of a plot ("the girl found the muddy puppy . the girl washed \
+    the muddy puppy ."); both sentences have the same shape, so only the two stage words say which \
+    comes first. **Reviews with a verdict**: a review, then a closing sentence that agrees \
+    with it ("the plot was not clever . i nearly fell asleep ."). The verdicts' words never \
+    occur in reviews: to fill a gap in one from the other, a model must work out the \
+    sentiment\(ownLabels == nil ? " — which is the skill we will fine-tune for at the end" : "").
+    """
+    : """
+    Two-sentence documents from your text, no labels: two neighbouring sentences of one \
+    paragraph, each of 3 to \(longestSentence) word tokens, taken two at a time so that no \
+    sentence is in two documents; a longer or shorter sentence is skipped, never cut. Words \
+    are lower-cased and split from punctuation, as in every lesson; `[SEP]` marks where the \
+    second sentence starts, so that sentence-order prediction can swap the two. A fifth of \
+    the different pairs is held out to test the models, every copy of a pair in one part. \
+    The vocabulary holds the words seen at least twice in the training pairs and in the \
+    labelled texts fine-tuning trains on, at most the \(groupedDigits(largestVocabulary)) \
+    commonest; every other word becomes `<unk>`, which the models read and predict like \
+    any word.
+    """
 ) { out in
   var generator = lesson.random("corpus")
-  let storyTokens = StoryCorpus.generate(count: 2000, using: &generator).map { $0.tokens }
-  stories = Splits(storyTokens, using: &generator)
-  reviews = ReviewCorpus.generate(count: 3000, using: &generator)
-  let reviewDocuments = (0..<1500).map { _ in
-    Tokenizer.words(ReviewCorpus.document(using: &generator))
+  if let ownText {
+    stories = Splits(
+      ownText.documents, trainFraction: 1 - heldOutShare, validationFraction: heldOutShare,
+      using: &generator)
+    pretrainingDocuments = stories.train
+  } else {
+    let storyTokens = StoryCorpus.generate(count: 2000, using: &generator).map { $0.tokens }
+    stories = Splits(storyTokens, using: &generator)
   }
-  pretrainingDocuments = stories.train + reviewDocuments
+  reviews = ReviewCorpus.generate(count: 3000, using: &generator)
+  var reviewDocuments: [[String]] = []
+  if ownText == nil {
+    reviewDocuments = (0..<1500).map { _ in
+      Tokenizer.words(ReviewCorpus.document(using: &generator))
+    }
+    pretrainingDocuments = stories.train + reviewDocuments
+  }
+  if let ownLabels {
+    let ids = Dictionary(uniqueKeysWithValues: labelNames.enumerated().map { ($1, $0) })
+    reviews = ownLabels.examples.map {
+      Review(text: $0.text, label: ids[$0.label]!, kind: .plain)
+    }
+  }
+  guard builtIn else {
+    describeOwnData(out)
+    return
+  }
   vocabulary = Vocabulary(pretrainingDocuments)
   out.table(
     ["kind", "documents", "example"],
@@ -260,6 +382,46 @@ lesson.cell(
       + "the split keeps every copy of a story in one part")
   out.print(
     "held-out stories also in training: \(stories.heldOutOverlap { $0 }.validation) of "
+      + "\(stories.validation.count)")
+}
+
+/// Cell 4 on a learner's data: the vocabulary, from the training pairs and the labelled
+/// texts fine-tuning may train on (never its test texts), and what was read.
+func describeOwnData(_ out: CellOutput) {
+  let pool = FineTuningSplits.parts(reviews).pool
+  vocabulary = Vocabulary(
+    pretrainingDocuments + pool.map { Tokenizer.words($0.text) }, minimumCount: 2,
+    maximumSize: largestVocabulary)
+  if let ownText {
+    out.print("corpus: \(corpusPath!), read as \(ownText.summary)")
+    out.print(
+      "\(ownText.documents.count) pairs of neighbouring sentences of 3 to \(longestSentence) "
+        + "words in one paragraph; \(ownText.leftOut) of the \(ownText.sentences) sentences are "
+        + "shorter or longer and in no pair")
+    out.table(
+      ["kind", "documents", "example"],
+      [["pair", "\(stories.train.count)", stories.train[0].joined(separator: " ")]])
+  } else {
+    out.print(
+      "pre-training on the built-in text: \(stories.train.count) stories and 1500 reviews with "
+        + "a verdict")
+  }
+  if let ownLabels {
+    out.print("labelled texts: \(labelledPath!), read as \(ownLabels.summary)")
+  }
+  let heldOutWords = stories.validation.joined().filter { $0 != Vocabulary.separator }
+  let unknown = heldOutWords.filter { !vocabulary.contains($0) }.count
+  out.print(
+    "vocabulary \(vocabulary.count) tokens: the words seen at least twice in the training "
+      + (ownText == nil ? "stories and reviews" : "pairs") + " and the "
+      + (ownLabels == nil ? "reviews" : "labelled texts") + " fine-tuning may train on"
+      + (vocabulary.count == largestVocabulary + Vocabulary.specials.count
+        ? ", the \(groupedDigits(largestVocabulary)) commonest" : "")
+      + String(
+        format: "; every other word is <unk>: %.1f %% of the words of the %@",
+        100 * Double(unknown) / Double(Swift.max(heldOutWords.count, 1)), heldOutText))
+  out.print(
+    "\(heldOutText) also in training: \(stories.heldOutOverlap { $0 }.validation) of "
       + "\(stories.validation.count)")
 }
 
@@ -329,7 +491,8 @@ func pretrain(
   return record
 }
 
-/// What a pre-trained model gets right on the held-out stories, hidden the BERT way.
+/// What a pre-trained model gets right on the held-out stories (or pairs of a learner's
+/// text), hidden the BERT way.
 struct Evaluation {
   /// The share of `[MASK]` positions whose original token is the model's first choice.
   var mlm: Double
@@ -348,18 +511,27 @@ struct Evaluation {
   var commonest: Double
 }
 
-/// The commonest token of the pre-training text, counted once on first use.
+/// The commonest token of the pre-training text as the models read it (`<unk>` for every
+/// word not in the vocabulary, the `[SEP]` between two sentences not counted), counted
+/// once on first use; ties go to the token first in alphabetical order.
 var commonestID: Int?
 func commonestToken() -> Int {
   if let commonestID { return commonestID }
-  var counts: [String: Int] = [:]
-  for document in pretrainingDocuments { for token in document { counts[token, default: 0] += 1 } }
-  let commonest = counts.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }!
-  commonestID = vocabulary.id(commonest.key)
+  var counts: [Int: Int] = [:]
+  for document in pretrainingDocuments {
+    for token in document where token != Vocabulary.separator {
+      counts[vocabulary.id(token), default: 0] += 1
+    }
+  }
+  let commonest = counts.max {
+    $0.value < $1.value
+      || ($0.value == $1.value && vocabulary.tokens[$0.key] > vocabulary.tokens[$1.key])
+  }!
+  commonestID = commonest.key
   return commonestID!
 }
 
-/// Each held-out story drawn five times (its own order swapped or kept, its own wrong
+/// Each held-out story (or pair) drawn five times (its own order swapped or kept, its own wrong
 /// continuation, its own masks at each draw), so that a test has 1,000 pairs: one standard
 /// error of a pair accuracy near 85 % is then about 1.1 points instead of 2.5.
 let evaluationDraws = 5
@@ -367,8 +539,8 @@ func heldOutPairs() -> [[String]] {
   Array(repeating: stories.validation, count: evaluationDraws).flatMap { $0 }
 }
 
-/// Evaluates a model on the held-out stories (tokens always hidden 80-10-10, so that all
-/// three kinds of position are measured, whatever the model was trained with).
+/// Evaluates a model on the held-out stories or pairs (tokens always hidden 80-10-10, so
+/// that all three kinds of position are measured, whatever the model was trained with).
 func evaluate(_ model: PretrainingModel, task: PretrainingData.Task) -> Evaluation {
   var generator = lesson.random("evaluation \(task.rawValue)")
   let batch = PretrainingData.batch(
@@ -405,6 +577,34 @@ var nspPretraining: Pretraining!
 /// What pre-training gave each of the four models, in the order of the table.
 var pretrained: [(name: String, model: PretrainingModel, result: Evaluation)] = []
 
+/// Cell 5's words on what each of ALBERT's ideas saves: about the built-in vocabulary, or
+/// any.
+let savingProse =
+  builtIn
+  ? """
+  These models have a \
+  vocabulary of under two hundred tokens (cell 4 prints it), so their embedding is a small part of them \
+  and factorizing it saves little — unlike BERT-base's 30,522-token table (cell 2) — \
+  while a 16-number word vector is a real squeeze; sharing stores one layer instead of \
+  \(depth.value). The line under the table gives each idea's saving and its cost in \
+  masked words restored — one run's figures: two BERT-smalls that differ only in their \
+  initial weights can differ by five points (`--set embedding=32` makes "factorized \
+  only" such a twin), so the guide lists them over ten seeds.
+  """
+  : """
+  The vocabulary of your data (cell 4 prints its size) sets the embedding's share, \
+  `V × H` against about `12·H²` per layer: the larger `V`, the more factorizing saves; \
+  sharing stores one layer instead of \(depth.value). The line under the table gives each \
+  idea's saving and its cost in masked words restored — one run's figures: two \
+  BERT-smalls that differ only in their initial weights can differ by several points.
+  """
+
+/// What the guide found about the two masking rules, true of the built-in data only.
+let maskingNote =
+  builtIn
+  ? " (on these reviews and this budget neither rule pre-trains the better classifier "
+    + "reliably; the guide has the figures over five seeds)" : ""
+
 lesson.cell(
   "BERT and ALBERT, small, side by side",
   """
@@ -416,9 +616,7 @@ lesson.cell(
   no `[MASK]`; if only masks are ever asked about, nothing asks the model to keep a \
   useful representation of the words it can see. The table measures every model at all \
   three kinds of position — masked, replaced by a random token, kept — so compare the \
-  last columns under both settings, and the fine-tuning table at the end (on these \
-  reviews and this budget neither rule pre-trains the better classifier reliably; the \
-  guide has the figures over five seeds).
+  last columns under both settings, and the fine-tuning table at the end\(maskingNote).
   **SOP**: half of the pairs are swapped, and the model says from `[CLS]` whether they \
   are in order. Training on both objectives at once makes each model a multi-task learner.
 
@@ -429,20 +627,13 @@ lesson.cell(
   \(depth.value) layers to every token, so they do the same work; only what they store \
   differs. They train two at a time, one per core: each draws from its own generator, so \
   the numbers are those of four runs one after another (`--quick` trains the first two \
-  only). Accuracies are measured on the held-out stories. Their layers normalise after \
+  only). Accuracies are measured on the \(heldOutText). Their layers normalise after \
   each residual sum (post-LN, lesson 4), as BERT's and ALBERT's do, so `--save DIR` \
   writes BERT-small and ALBERT-small as folders Hugging Face's `transformers` loads as \
   they are (docs/INTEROP.md).
 
-  What each idea saves depends on where the parameters are. These models have a \
-  vocabulary of under two hundred tokens (cell 4 prints it), so their embedding is a small part of them \
-  and factorizing it saves little — unlike BERT-base's 30,522-token table (cell 2) — \
-  while a 16-number word vector is a real squeeze; sharing stores one layer instead of \
-  \(depth.value). The line under the table gives each idea's saving and its cost in \
-  masked words restored — one run's figures: two BERT-smalls that differ only in their \
-  initial weights can differ by five points (`--set embedding=32` makes "factorized \
-  only" such a twin), so the guide lists them over ten seeds. A fifth model is trained here too, on NSP instead of SOP; it \
-  waits for the section on NSP.
+  What each idea saves depends on where the parameters are. \(savingProse) A fifth \
+  model is trained here too, on NSP instead of SOP; it waits for the section on NSP.
   """
 ) { out in
   var generator = lesson.random("models")
@@ -511,8 +702,9 @@ lesson.cell(
     // Each folder's model card carries the scores just measured. The two are saved as one:
     // an interrupted save leaves both folders as they were.
     let copies = stories.heldOutOverlap { $0 }.validation
+    let source = corpusPath.map { "pairs of sentences of \($0)" } ?? "stories"
     func scores(_ result: Evaluation) -> String {
-      "on the lesson's \(stories.validation.count) validation stories (seed \(lesson.seed); "
+      "on the lesson's \(stories.validation.count) validation \(source) (seed \(lesson.seed); "
         + "\(copies) of them also occur in the pre-training text), masked-word accuracy "
         + "\(percent(result.mlm)) at [MASK] and sentence-order accuracy \(percent(result.pair))"
     }
@@ -526,7 +718,11 @@ lesson.cell(
         + "model.safetensors, vocab.txt, tokenizer files, model card)")
   }
   let commonest = bertResult.commonest
-  rows.append(["always the commonest word", "", "", "", "", "", percent(commonest), "", "", ""])
+  let commonestName =
+    builtIn
+    ? "always the commonest word"
+    : "always the commonest token, \(vocabulary.tokens[commonestToken()])"
+  rows.append([commonestName, "", "", "", "", "", percent(commonest), "", "", ""])
   rows.append(["a coin flip (SOP)", "", "", "", "", "", "", "", "", "50.0 %"])
   if !series.isEmpty {
     out.plot(
@@ -539,7 +735,7 @@ lesson.cell(
     ], rows)
   let mlmError = (commonest * (1 - commonest) / Double(bertResult.masks)).squareRoot()
   out.print(
-    "losses: the last ten training steps; accuracies: the held-out stories, the original "
+    "losses: the last ten training steps; accuracies: the \(heldOutText), the original "
       + "token restored where it was masked (\(bertResult.masks) positions, one standard error "
       + String(format: "about %.1f points", 100 * mlmError)
       + "), replaced by a random token, or kept")
@@ -569,11 +765,15 @@ lesson.cell(
     "mlm-beats-commonest-word", bertResult.mlm > commonest + 3 * mlmError,
     "BERT-small restores masked words better than always guessing the commonest word, by "
       + "three standard errors",
-    control: .setting("--set steps=1", "one step of pre-training has learned no words"))
+    control: .setting("--set steps=1", "one step of pre-training has learned no words"),
+    onOtherData: "a text of many rare words leaves few masked words a small model can guess")
   out.check(
     "sop-above-chance", Swift.min(bertResult.pair, albertResult.pair) > 0.5 + 3 * pairError,
-    "both models tell the order of held-out story pairs above chance, by three standard errors",
+    "both models tell the order of \(ownText == nil ? "held-out story pairs" : heldOutText) "
+      + "above chance, by three standard errors",
     control: .setting("--set steps=1", "one step of pre-training has learned no order"),
+    onOtherData: "in real text the order of two sentences is often marked by little a small "
+      + "model learns in a few steps",
     // Under --quick the order is learned at about the last steps, sooner at some seeds than
     // at others: the claim is the default run's.
     notVerifiedHere: lesson.isQuick
@@ -587,16 +787,30 @@ lesson.cell(
 
 lesson.cell(
   "What masked-language modelling taught",
-  """
-  Pre-training never saw a sentiment label. Yet to restore "the plot was [MASK] . we left \
-  smiling ." the model must guess a *positive* adjective, and for "… we left early ." a \
-  negative one. Below, BERT-small's five likeliest fillers for a few gaps, then a count \
-  over every subject and verdict: is the likeliest of the twenty adjectives on the \
-  verdict's side? Chance is half. The sentiment of a gap is one of the later things MLM \
-  picks up — after which words can follow which — so compare shorter and longer \
-  pre-training (`--set steps=400`, `--set steps=2000`).
-  """
+  ownText != nil
+    ? """
+    Pre-training never saw a label; it learned by restoring hidden words. Below, for a few \
+    held-out pairs of your text, one word of the first sentence is hidden (its longest \
+    word in the vocabulary), and BERT-small gives its five likeliest fillers and the rank \
+    of the hidden word among all the tokens of the vocabulary. The pre-training table \
+    measured the same over every held-out pair; here you can read what the model puts in \
+    the gap: the commonest tokens, words of the right kind, or the word itself. Compare \
+    shorter and longer pre-training (`--set steps=400`, `--set steps=2000`).
+    """
+    : """
+    Pre-training never saw a sentiment label. Yet to restore "the plot was [MASK] . we left \
+    smiling ." the model must guess a *positive* adjective, and for "… we left early ." a \
+    negative one. Below, BERT-small's five likeliest fillers for a few gaps, then a count \
+    over every subject and verdict: is the likeliest of the twenty adjectives on the \
+    verdict's side? Chance is half. The sentiment of a gap is one of the later things MLM \
+    picks up — after which words can follow which — so compare shorter and longer \
+    pre-training (`--set steps=400`, `--set steps=2000`).
+    """
 ) { out in
+  guard ownText == nil else {
+    showFillers(out)
+    return
+  }
   /// The model's probabilities for the one `[MASK]` in a two-sentence text whose tokens
   /// are separated by spaces (the tokenizer would split `[MASK]` into three).
   func fill(_ text: String) -> Tensor {
@@ -645,21 +859,67 @@ lesson.cell(
   )
 }
 
+/// Cell 6 on a learner's text: BERT-small's fillers for one hidden word of a few held-out
+/// pairs.
+func showFillers(_ out: CellOutput) {
+  // The first four different ones: copies of a pair are held out together.
+  var distinct: [[String]] = []
+  for document in stories.validation where distinct.count < 4 && !distinct.contains(document) {
+    distinct.append(document)
+  }
+  for document in distinct {
+    let (first, second) = PretrainingData.halves(document)
+    // The longest word the model knows, the first of them on a tie.
+    let known = first.indices.filter { vocabulary.contains(first[$0]) }
+    guard let longest = known.map({ first[$0].count }).max() else { continue }
+    let hidden = known.first { first[$0].count == longest }!
+    var masked = first
+    masked[hidden] = Vocabulary.mask
+    let (input, segments) = PretrainingData.layout(masked, second)
+    let batch = PaddedBatch([vocabulary.encode(input)], padID: vocabulary.padID)
+    let p = withNoGrad {
+      bert(batch, segments: segments, predictingAt: [hidden + 1]).tokens.softmax().reshaped([-1])
+    }
+    let ranked = p.scalars.indices.sorted { p[$0] > p[$1] }
+    let rank = ranked.firstIndex(of: vocabulary.id(first[hidden]))! + 1
+    masked[hidden] = "____"
+    out.print(
+      (masked + second).joined(separator: " ") + "\n  → "
+        + ranked.prefix(5).map { "\(vocabulary.tokens[$0]) \(String(format: "%.2f", p[$0]))" }
+        .joined(separator: ", ")
+        + "\n  the hidden word, \"\(first[hidden])\", is choice \(rank) of \(vocabulary.count)")
+  }
+}
+
 lesson.cell(
   "Why sentence order, not next sentence",
-  """
-  BERT was pre-trained with **next-sentence prediction (NSP)**: is the second segment \
-  the true continuation, or the second sentence of another document? A wrong \
-  continuation nearly always names other people, another thing, often another topic — \
-  so NSP can be answered without knowing anything about order. A rule with no training \
-  at all shows it: *say "continuation" when the segments share at least two content \
-  words*. **SOP** closes that shortcut: both segments come from the same story, only the \
-  order changes, so the same rule is reduced to guessing.
-  """
+  ownText == nil
+    ? """
+    BERT was pre-trained with **next-sentence prediction (NSP)**: is the second segment \
+    the true continuation, or the second sentence of another document? A wrong \
+    continuation nearly always names other people, another thing, often another topic — \
+    so NSP can be answered without knowing anything about order. A rule with no training \
+    at all shows it: *say "continuation" when the segments share at least two content \
+    words*. **SOP** closes that shortcut: both segments come from the same story, only the \
+    order changes, so the same rule is reduced to guessing.
+    """
+    : """
+    BERT was pre-trained with **next-sentence prediction (NSP)**: is the second segment \
+    the true continuation, or the second sentence of another document? When documents \
+    differ in topic, a wrong continuation can be spotted without knowing anything about \
+    order. A rule with no training at all tests it on your pairs: *say "continuation" \
+    when the segments share at least two content words* — here, words other than your \
+    text's 30 commonest. **SOP** closes that shortcut: both segments come from the same \
+    pair, only the order changes, so the same rule is reduced to guessing. How well \
+    shared words answer NSP depends on your text: how much neighbouring sentences share, \
+    and how much sentences of different paragraphs do.
+    """
 ) { out in
-  let function: Set<String> = [
-    "the", ".", "saw", "over", Vocabulary.classification, Vocabulary.separator,
-  ]
+  // On a learner's text, its 30 commonest words stand in for the function words.
+  let function: Set<String> =
+    ownText == nil
+    ? ["the", ".", "saw", "over", Vocabulary.classification, Vocabulary.separator]
+    : Set(Vocabulary.specials + Vocabulary(pretrainingDocuments, maximumSize: 30).tokens)
   func overlapRule(_ task: PretrainingData.Task) -> Double {
     var generator = lesson.random("evaluation \(task.rawValue)")
     let batch = PretrainingData.batch(
@@ -687,24 +947,38 @@ lesson.cell(
   out.check(
     "nsp-shortcut", ruleOnNSP >= 0.9 && ruleOnSOP < 0.6,
     "shared words answer NSP but not SOP: NSP can be passed without knowing any order",
-    control: .sabotage("the rule needs no shared word, so it always says continuation"))
+    control: .sabotage("the rule needs no shared word, so it always says continuation"),
+    onOtherData: "neighbouring sentences may share fewer than two words, and sentences of "
+      + "different paragraphs of one topic may share more")
 }
 
 lesson.cell(
   "A model trained on NSP",
-  """
-  The fifth model of the pre-training cell: a BERT-small trained on MLM and NSP instead \
-  of SOP, for \(nspSteps.value) steps (`nsp-steps`) against SOP's \(steps.value), because \
-  NSP is learned slowly here: the model first picks up the coarsest shortcut (a \
-  review's verdict does not follow a story, a story sentence does not follow a review), \
-  and only later learns to match the words of two story sentences, which is what the \
-  held-out stories test. Below, it and the SOP-trained BERT-small, each tested on both \
-  tasks. The question the table answers: does a model that has *learned* NSP know \
-  anything about order? The ALBERT paper asked the same on real text (its Table 5): its \
-  NSP-trained model scored 52.0 % on SOP — chance — while its SOP-trained model scored \
-  78.9 % on NSP. The line under the table says how far the SOP model carries over to NSP \
-  here; why might real text and these stories differ?
-  """
+  ownText != nil
+    ? """
+    The fifth model of the pre-training cell: a BERT-small trained on MLM and NSP instead \
+    of SOP, for \(nspSteps.value) steps (`nsp-steps`) against SOP's \(steps.value). Below, \
+    it and the SOP-trained BERT-small, each tested on both tasks with the held-out pairs \
+    of your text. The question the table answers: does a model that has *learned* NSP \
+    know anything about order? The ALBERT paper asked the same on real text (its Table \
+    5): its NSP-trained model scored 52.0 % on SOP — chance — while its SOP-trained \
+    model scored 78.9 % on NSP. The lines under the table say what happened here; a \
+    small model and a short pre-training may learn neither task, and then the table \
+    cannot answer.
+    """
+    : """
+    The fifth model of the pre-training cell: a BERT-small trained on MLM and NSP instead \
+    of SOP, for \(nspSteps.value) steps (`nsp-steps`) against SOP's \(steps.value), because \
+    NSP is learned slowly here: the model first picks up the coarsest shortcut (a \
+    review's verdict does not follow a story, a story sentence does not follow a review), \
+    and only later learns to match the words of two story sentences, which is what the \
+    held-out stories test. Below, it and the SOP-trained BERT-small, each tested on both \
+    tasks. The question the table answers: does a model that has *learned* NSP know \
+    anything about order? The ALBERT paper asked the same on real text (its Table 5): its \
+    NSP-trained model scored 52.0 % on SOP — chance — while its SOP-trained model scored \
+    78.9 % on NSP. The line under the table says how far the SOP model carries over to NSP \
+    here; why might real text and these stories differ?
+    """
 ) { out in
   let window = Swift.max(Swift.max(steps.value, nspSteps.value) / 40, 1)
   var curves: [LinePlot.Series] = [
@@ -734,7 +1008,7 @@ lesson.cell(
       ["SOP, in the ALBERT paper (Table 5)", "78.9 %", ""],
     ])
   out.print(
-    "held-out stories, \(heldOutPairs().count) pairs per test (each of the "
+    "\(heldOutText), \(heldOutPairs().count) pairs per test (each of the "
       + "\(stories.validation.count) drawn \(evaluationDraws) times); a guess scores 50 % "
       + "(one standard error √(0.25 / \(heldOutPairs().count)) = "
       + String(format: "%.1f", 100 * (0.25 / Double(heldOutPairs().count)).squareRoot())
@@ -752,20 +1026,27 @@ lesson.cell(
             format: "%+.1f points from a guess (%.1f standard errors)", 100 * (sopOnNSP - 0.5),
             transfer)
             + (sopOnNSP > 0.5 ? ": some carried over, against the paper's 78.9 %" : "")))
-  if nspOnNSP < 0.8 {
+  if nspOnNSP < 0.8 && lesson.isQuick {
     out.print(
       "the NSP model has not learned NSP at \(nspSteps.value) steps (\(percent(nspOnNSP)); the "
         + "default run's check asks 80 %), so the table cannot answer the question at this "
-        + "budget; the default run trains it longer and checks it")
+        + "budget; the default run trains it longer and "
+        + (builtIn ? "checks it" : "says whether it learned it"))
+  } else if nspOnNSP < 0.8 {
+    out.print(
+      "the NSP model has not learned NSP at \(nspSteps.value) steps (\(percent(nspOnNSP)); the "
+        + "check below asks 80 %), so the table cannot answer the question at this budget "
+        + "(more steps: --set nsp-steps=N)")
   }
   if !lesson.isQuick {
     // The control of this check puts the SOP model in the NSP model's place.
     let tested = out.isControl("nsp-model-blind-to-order") ? sopOnSOP : nspOnSOP
     out.check(
       "nsp-model-learns-nsp", nspOnNSP >= 0.8,
-      "the NSP model has learned NSP: at least 80 % on held-out stories, whose wrong "
-        + "continuations are other stories (a guess scores 50 %)",
-      control: .setting("--set nsp-steps=1", "one step of pre-training teaches no NSP"))
+      "the NSP model has learned NSP: at least 80 % on \(heldOutText), whose wrong "
+        + "continuations are other \(ownText == nil ? "stories" : "pairs") (a guess scores 50 %)",
+      control: .setting("--set nsp-steps=1", "one step of pre-training teaches no NSP"),
+      onOtherData: "a wrong continuation from the same text can be hard to tell from the true one")
     // Blind to order is only news for a model that learned NSP: an untrained one is blind
     // to everything, so the check also asks for the NSP score of the check above.
     out.check(
@@ -774,21 +1055,45 @@ lesson.cell(
         + "(\(percent(tested))): learning NSP taught it no order",
       control: .sabotage("the SOP model is tested in the NSP model's place"),
       learnedNothing: .setting(
-        "--set nsp-steps=1", "an NSP model after one step is blind to order and to NSP"))
+        "--set nsp-steps=1", "an NSP model after one step is blind to order and to NSP"),
+      onOtherData: "the claim needs a model that learned NSP (the check above), and one that "
+        + "learned it on real text may have picked up some order too")
     out.check(
       "sop-model-learns-order", sopOnSOP >= 0.9,
-      "the SOP model has learned the order of the plots' stages",
-      control: .setting("--set steps=1", "one step of pre-training teaches no order"))
+      ownText == nil
+        ? "the SOP model has learned the order of the plots' stages"
+        : "the SOP model has learned the order of your pairs: at least 90 % on SOP",
+      control: .setting("--set steps=1", "one step of pre-training teaches no order"),
+      onOtherData: "the order of two real sentences is often not marked by anything a small "
+        + "model learns")
   }
 }
 
 // MARK: Fine-tuning
 
+/// The opening of the fine-tuning section: the task.
+let payoff =
+  builtIn
+  ? "sentiment with only a few labelled reviews. We put a two-way classifier"
+  : "\(ownLabels == nil ? "sentiment" : "your labels") with only a few labelled examples. "
+    + "We put a classifier of \(labelNames.count) classes"
+/// What the section says pre-training taught: on the built-in data, what the guide shows.
+let carriedOver =
+  builtIn
+  ? "What did pre-training teach that helps? To restore a masked adjective from its "
+    + "neighbour (\"clever and [MASK]\") or from the verdict, the model is pushed to tell "
+    + "positive adjectives from negative ones — without ever seeing a label. The probe above "
+    + "measured how far it got; the table below shows that what pre-training built, this and "
+    + "the rest, carries over to a labelled task."
+  : "Whether pre-training on \(ownText == nil ? "the built-in stories and reviews" : "your text") "
+    + "helps with these labels is what the table below measures: it helps when restoring "
+    + "hidden words of that text taught the encoder something the labels depend on."
+
 lesson.markdown(
   """
   ## Pre-train, then fine-tune
 
-  Now the payoff: sentiment with only a few labelled reviews. We put a two-way classifier \
+  Now the payoff: \(payoff) \
   on the pooled `[CLS]` vector and train the whole model on the labels, starting (a) from \
   random weights, (b) from the pre-trained BERT-small with one learning rate, (c) from \
   the same with **layer-wise learning-rate decay**, a fine-tuning practice (ULMFiT's \
@@ -798,30 +1103,28 @@ lesson.markdown(
   of the lower layers move least. It also lowers the mean rate, so a difference may \
   come from the smaller steps as much as from their shape; and (d) from the pre-trained \
   ALBERT-small, to see what its savings cost on a task. Pre-training and fine-tuning \
-  are *decoupled*: one expensive \
-  pre-training serves many cheap fine-tunings. What did pre-training teach that helps? \
-  To restore a masked adjective from its neighbour ("clever and [MASK]") or from the \
-  verdict, the model is pushed to tell positive adjectives from negative ones — without \
-  ever seeing a label. The probe above measured how far it got; the table below shows \
-  that what pre-training built, this and the rest, carries over to a labelled task.
+  are *decoupled*: one expensive pre-training serves many cheap fine-tunings. \
+  \(carriedOver)
   """)
 
 let trials = lesson.isQuick ? 1 : 4
 let runsText =
   trials == 1 ? "once" : "\(trials) times (other classifier weights, other batch orders)"
 
-/// The labelled and the test reviews of the fine-tuning cell. The generated reviews are
-/// cut by their text, so every copy of a review is in one part — the grammar is small and
-/// repeats reviews, and a test review that is also a labelled one is not held out. Two
-/// thirds of the different texts form the pool of labelled examples, shuffled; the first
-/// `labels` of it are used, so changing `labels` never changes the 500 test reviews.
+/// The labelled and the test reviews (or texts of a learner's file) of the fine-tuning
+/// cell. The generated reviews are cut by their text, so every copy of a review is in one
+/// part — the grammar is small and repeats reviews, and a test review that is also a
+/// labelled one is not held out. Two thirds of the different texts form the pool of
+/// labelled examples, shuffled; the first `labels` of it are used, so changing `labels`
+/// never changes the (at most) 500 test reviews.
 struct FineTuningSplits {
   let labelled: [Review]
   let test: [Review]
   /// How many test reviews are also among the labelled ones (0, by construction).
   let overlap: Int
 
-  init(_ reviews: [Review], labels: Int) {
+  /// The pool of labelled examples and the held-out part, each shuffled.
+  static func parts(_ reviews: [Review]) -> (pool: [Review], held: [Review]) {
     var generator = lesson.random("fine-tuning split")
     let parts = Splits(
       reviews, keepingCopiesOf: \.text, trainFraction: 2.0 / 3, validationFraction: 0,
@@ -830,6 +1133,11 @@ struct FineTuningSplits {
     var held = parts.test
     generator.shuffle(&pool)
     generator.shuffle(&held)
+    return (pool, held)
+  }
+
+  init(_ reviews: [Review], labels: Int) {
+    let (pool, held) = Self.parts(reviews)
     labelled = Array(pool.prefix(labels))
     test = Array(held.prefix(500))
     let seen = Set(labelled.map(\.text))
@@ -837,12 +1145,17 @@ struct FineTuningSplits {
   }
 }
 
+/// The most word tokens of a text the classifier reads: with `[CLS]` and `[SEP]`, the
+/// models' 64 positions. A longer text (a learner's, never a built-in review) is cut there.
+let longestText = 62
+
 /// `[CLS] review [SEP]` for each review, padded into one batch.
 func classificationBatch(_ reviews: [Review]) -> PaddedBatch {
   PaddedBatch(
     reviews.map {
       vocabulary.encode(
-        [Vocabulary.classification] + Tokenizer.words($0.text) + [Vocabulary.separator])
+        [Vocabulary.classification] + Tokenizer.words($0.text).prefix(longestText)
+          + [Vocabulary.separator])
     }, padID: vocabulary.padID)
 }
 
@@ -856,7 +1169,8 @@ struct FineTuningRun {
   var accuracy: Double { Double(right.filter { $0 }.count) / Double(right.count) }
 }
 
-/// Fine-tunes a sentiment classifier on `configuration`'s encoder. It reuses from
+/// Fine-tunes a classifier (of sentiment, or of a learner's labels) on `configuration`'s
+/// encoder. It reuses from
 /// `source` what `recipe` says (nothing, everything, or the word vectors) and trains the
 /// rest; each depth's learning rate is `decay` times the one above (1: one rate for all).
 /// Run `run` of every start draws the same initial weights, classifier and batches, so
@@ -868,7 +1182,8 @@ func fineTune(
 ) throws -> FineTuningRun {
   var generator = lesson.random("fine-tune \(run)")
   let encoder = TransformerEncoderModel(configuration, using: &generator)
-  let classifier = SequenceClassifier(encoder: encoder, classes: 2, using: &generator)
+  let classifier = SequenceClassifier(
+    encoder: encoder, classes: labelNames.count, using: &generator)
   let trained = recipe.prepare(classifier, from: source)
   let groups = ParameterGroup.layerwise(trained, learningRate: 1e-3, decay: decay)
   let train = splits.labelled
@@ -905,18 +1220,30 @@ var fineTuned: [(name: String, runs: [FineTuningRun])] = []
 var fineTuningSplits: FineTuningSplits!
 
 lesson.cell(
-  "Sentiment from \(labels.value) labels",
-  """
-  Each start is fine-tuned \(runsText) for the same steps on the same \(labels.value) \
-  labelled reviews, and tested on 500 new ones: BERT-small from scratch and pre-trained, \
-  and the pre-trained ALBERT-small. The runs are independent, so they too go two at a time.
-  """
+  ownLabels == nil
+    ? "Sentiment from \(labels.value) labels" : "Your labels, from \(labels.value) examples",
+  ownLabels == nil
+    ? """
+    Each start is fine-tuned \(runsText) for the same steps on the same \(labels.value) \
+    labelled reviews, and tested on 500 new ones: BERT-small from scratch and pre-trained, \
+    and the pre-trained ALBERT-small. The runs are independent, so they too go two at a time.
+    """
+    : """
+    Two thirds of your file's different texts form the pool of labelled examples, the \
+    rest the test texts (at most 500), every copy of a text in one part. Each start is \
+    fine-tuned \(runsText) for the same steps on the same \(labels.value) labelled texts \
+    (all of the pool, if it holds fewer), and tested on the test texts: BERT-small from \
+    scratch and pre-trained, and the pre-trained ALBERT-small. Compare them with always \
+    answering the commonest label of the labelled texts. The runs are independent, so they \
+    too go two at a time.
+    """
 ) { out in
   let splits = FineTuningSplits(reviews, labels: labels.value)
   fineTuningSplits = splits
+  if ownLabels != nil { try describeLabelledTexts(out, splits) }
   out.print(
-    "test reviews also in training (among the \(splits.labelled.count) labelled): "
-      + "\(splits.overlap) of \(splits.test.count)")
+    "test \(ownLabels == nil ? "reviews" : "texts") also in training (among the "
+      + "\(splits.labelled.count) labelled): \(splits.overlap) of \(splits.test.count)")
   let (bertSmall, albertSmall) = (bert.encoder, albert.encoder)
   let starts:
     [(name: String, encoder: TransformerEncoderModel, recipe: FineTuningRecipe, decay: Float)] = [
@@ -945,15 +1272,25 @@ lesson.cell(
   /// Each start's test accuracy, run by run.
   let runs = fineTuned.map { $0.runs.map(\.accuracy) }
   let means = runs.map { $0.reduce(0, +) / Double(trials) }
-  out.table(
-    ["start", "mean test accuracy", "runs"],
-    starts.indices.map {
-      [starts[$0].name, percent(means[$0]), runs[$0].map(percent).joined(separator: ", ")]
-    })
+  var rows = starts.indices.map {
+    [starts[$0].name, percent(means[$0]), runs[$0].map(percent).joined(separator: ", ")]
+  }
+  if !builtIn {
+    // The baseline: always the label commonest among the labelled examples.
+    let labelled = splits.labelled.map(\.label)
+    let commonest = labelNames.indices.max { a, b in
+      labelled.filter { $0 == a }.count < labelled.filter { $0 == b }.count
+    }!
+    let share =
+      Double(splits.test.filter { $0.label == commonest }.count) / Double(splits.test.count)
+    rows.append(["always the commonest label (\(labelNames[commonest]))", percent(share), ""])
+  }
+  out.table(["start", "mean test accuracy", "runs"], rows)
   if lesson.isQuick {
     out.print(
       "under --quick, \(steps.value) pre-training steps are too few for the pre-trained starts "
-        + "to gain much; the default run's 1,000 steps show the difference")
+        + "to gain much; the default run's 1,000 steps "
+        + (builtIn ? "show the difference" : "may show more"))
   }
   func points(_ x: Double) -> String { String(format: "%+.1f", 100 * x) }
   out.print(
@@ -984,21 +1321,69 @@ lesson.cell(
       (masked.commonest * (1 - masked.commonest) / Double(Swift.max(masked.masks, 1)))
       .squareRoot()
     out.print(
-      "BERT-small's masked-word accuracy at [MASK] on held-out stories: \(percent(masked.mlm)) "
+      "BERT-small's masked-word accuracy at [MASK] on \(heldOutText): \(percent(masked.mlm)) "
         + "(always guessing the commonest word: \(percent(masked.commonest)))")
     out.check(
       "pre-training-helps",
       ahead >= trials - 1 && means[1] - means[0] > 0.05
         && masked.mlm > masked.commonest + 3 * maskedError,
-      "the pre-trained encoder beats training from scratch on \(labels.value) labels by more "
+      "the pre-trained encoder beats training from scratch on \(splits.labelled.count) labels "
+        + "by more "
         + "than 5 points on average, ahead in at least \(trials - 1) of \(trials) paired runs "
         + "(here \(ahead)), and its pre-training restores masked words better than guessing the "
         + "commonest word (by three standard errors)",
       control: .sabotage(
         "the pre-trained start is replaced by a fresh BERT-small, drawn as the scratch one is"),
       learnedNothing: .setting(
-        "--set steps=1 --set nsp-steps=1", "one pre-training step teaches the encoder nothing"))
+        "--set steps=1 --set nsp-steps=1", "one pre-training step teaches the encoder nothing"),
+      onOtherData: "pre-training helps only where restoring words of its text taught what the "
+        + "labels depend on, and \(trials) runs on a few test texts are a noisy measure")
   }
+}
+
+/// Cell 10 with a learner's labelled texts: the labels' shares, any label the labelled
+/// examples lack, and how many texts are cut or also occur in the pre-training text.
+func describeLabelledTexts(_ out: CellOutput, _ splits: FineTuningSplits) throws {
+  let present = Set(splits.labelled.map(\.label))
+  guard present.count >= 2 else {
+    throw UsageError(
+      "\(labelledPath!): the \(splits.labelled.count) labelled texts have only the label "
+        + "'\(labelNames[present.first!])'; add texts of the other labels, or more with "
+        + "--set labels=N")
+  }
+  out.print(
+    "labelled \(splits.labelled.count), test \(splits.test.count); share of each label among "
+      + "the labelled: "
+      + labelNames.indices.map { id in
+        let share = Double(splits.labelled.filter { $0.label == id }.count)
+        return String(
+          format: "%@ %.1f %%", labelNames[id], 100 * share / Double(splits.labelled.count))
+      }.joined(separator: ", "))
+  let missing = labelNames.indices.filter { !present.contains($0) }
+  if !missing.isEmpty {
+    out.print(
+      "no labelled example of " + missing.map { "'\(labelNames[$0])'" }.joined(separator: ", ")
+        + ": the classifier cannot learn " + (missing.count == 1 ? "it" : "them")
+        + " (--set labels=N takes more)")
+  }
+  let texts = (splits.labelled + splits.test).map { Tokenizer.words($0.text) }
+  let cut = texts.filter { $0.count > longestText }.count
+  if cut > 0 {
+    out.print(
+      "\(cut) of the \(texts.count) texts are longer than \(longestText) words; the "
+        + "classifier reads their first \(longestText)")
+  }
+  // Not labels leaking: pre-training reads text, never a label. But a test text that was
+  // also a pre-training sentence is not new to the encoder.
+  let sentences = Set(
+    pretrainingDocuments.flatMap {
+      let (first, second) = PretrainingData.halves($0)
+      return [first, second]
+    })
+  let inPretraining = splits.test.filter { sentences.contains(Tokenizer.words($0.text)) }.count
+  out.print(
+    "test texts that are also a sentence of the pre-training text: \(inPretraining) of "
+      + "\(splits.test.count)")
 }
 
 // MARK: Zero-shot
@@ -1075,25 +1460,39 @@ func pretrainedForOneStep(progress: Notebook.Progress) throws -> PretrainingMode
 
 lesson.cell(
   "Zero-shot: a prompt instead of labels",
-  """
-  Fine-tuning needed \(labels.value) labels. Can the pre-trained BERT-small classify \
-  reviews with *none* — **zero-shot**? Pre-training showed it reviews followed by \
-  verdicts: "… we left smiling ." after praise, "… we left early ." after complaints. So \
-  we write the review, then the **cloze prompt** `we left [MASK] .`, and ask the MLM head \
-  which word fits the gap: positive when `P(smiling) > P(early)`. No label is used; the \
-  model only completes text of the kind it was trained on. The prompt is our choice, and \
-  the answer can depend on it, so we try three: the verdict after the review (as in \
-  pre-training), the verdict *before* it (as in SOP's swapped pairs, half of what \
-  pre-training saw), and a second review sentence `the movie was [MASK] .` with good / \
-  bad — a place where no pre-training text put an adjective after a review. Compare the \
-  rows with chance, with the majority class, with the models fine-tuned on \
-  \(labels.value) labels (the same 500 test reviews), and with the same prompts on a \
-  BERT-small after one pre-training step, which has learned nothing. The grammar is \
-  small, so some test reviews also occur in the pre-training text (with their verdict); \
-  the split of cell 10 keeps them out of the labelled ones, and the column "in neither" \
-  keeps only the reviews that are in neither.
-  """
+  !builtIn
+    ? """
+    Fine-tuning needed labels. A pre-trained model can sometimes answer with *none* — \
+    **zero-shot** — when a **cloze prompt** turns the task into a gap its MLM head fills: \
+    after a review, `we left [MASK] .`, positive when `P(smiling) > P(early)`. That works \
+    only when pre-training tied the task to words in such a place. This lesson's prompts \
+    were written for the built-in reviews and the verdicts of the built-in pre-training \
+    text, and neither your labels nor your text gives them a meaning, so this cell runs \
+    only on the built-in data: run the lesson without `--corpus` and `--labelled` to see it.
+    """
+    : """
+    Fine-tuning needed \(labels.value) labels. Can the pre-trained BERT-small classify \
+    reviews with *none* — **zero-shot**? Pre-training showed it reviews followed by \
+    verdicts: "… we left smiling ." after praise, "… we left early ." after complaints. So \
+    we write the review, then the **cloze prompt** `we left [MASK] .`, and ask the MLM head \
+    which word fits the gap: positive when `P(smiling) > P(early)`. No label is used; the \
+    model only completes text of the kind it was trained on. The prompt is our choice, and \
+    the answer can depend on it, so we try three: the verdict after the review (as in \
+    pre-training), the verdict *before* it (as in SOP's swapped pairs, half of what \
+    pre-training saw), and a second review sentence `the movie was [MASK] .` with good / \
+    bad — a place where no pre-training text put an adjective after a review. Compare the \
+    rows with chance, with the majority class, with the models fine-tuned on \
+    \(labels.value) labels (the same 500 test reviews), and with the same prompts on a \
+    BERT-small after one pre-training step, which has learned nothing. The grammar is \
+    small, so some test reviews also occur in the pre-training text (with their verdict); \
+    the split of cell 10 keeps them out of the labelled ones, and the column "in neither" \
+    keeps only the reviews that are in neither.
+    """
 ) { out in
+  guard builtIn else {
+    out.print("skipped: the prompts need the built-in reviews and pre-training text")
+    return
+  }
   let test = HeldOut(fineTuningSplits)
   out.print(
     "test reviews also in the pre-training text: \(test.inPretraining) of \(test.texts.count); "
@@ -1153,6 +1552,10 @@ lesson.cell(
 
 // MARK: Training in parts
 
+/// The labels the fine-tuning cells train on, in their prose: a learner's pool can hold
+/// fewer than `labels`.
+let sameLabels = ownLabels == nil ? "\(labels.value) labels" : "labelled texts"
+
 /// What each recipe takes from pre-training.
 let reused: [FineTuningRecipe: String] = [
   .full: "encoder", .linearProbe: "encoder (frozen)", .wordVectors: "word table (frozen)",
@@ -1176,7 +1579,7 @@ lesson.cell(
   """
   Pre-training trained every part of BERT-small at once; the task need not. **Training in \
   parts** (hierarchical training) trains some parts, freezes them, and trains the rest \
-  later or not at all. Three ways to meet the same \(labels.value) labels, paired run by \
+  later or not at all. Three ways to meet the same \(sameLabels), paired run by \
   run with the fine-tuning cell (same classifier weights, same batches): **full \
   fine-tuning**, the pre-trained row of cell 10, reuses the whole pre-trained encoder and trains all of \
   it; a **linear probe** freezes the pre-trained encoder and trains only the classifier \
@@ -1233,7 +1636,8 @@ lesson.cell(
           1000 * mean(partRuns[$0]!.map(\.secondsPerStep)))
       }.joined(separator: ", "))
   out.print(
-    "points of test accuracy on the 500 test reviews, mean of \(trials) paired "
+    "points of test accuracy on the \(splits.test.count) test "
+      + "\(ownLabels == nil ? "reviews" : "texts"), mean of \(trials) paired "
       + (trials == 1 ? "run" : "runs") + "; the standard errors are of the paired differences")
   let frozenCost = mean(accuracies[0]) - mean(accuracies[1])
   guard trials >= 2 else {
@@ -1253,7 +1657,9 @@ lesson.cell(
       groupedDigits(partRuns[.full]![0].trainable),
       groupedDigits(partRuns[.linearProbe]![0].trainable)),
     control: .sabotage("the probe's encoder is trained too: full fine-tuning in its place"),
-    learnedNothing: .setting("--set finetune-steps=1", "one fine-tuning step teaches neither"))
+    learnedNothing: .setting("--set finetune-steps=1", "one fine-tuning step teaches neither"),
+    onOtherData: "where the pre-trained features already carry the labels, a probe on them "
+      + "can do as well as training the whole encoder")
 }
 
 lesson.cell(
@@ -1284,8 +1690,6 @@ lesson.cell(
   let words = judged(partRuns[.wordVectors]!.map(\.accuracy), accuracy[0])
   let bertResult = pretrained[0].result
   let albertResult = pretrained[pretrained.count - 1].result
-  // The prompt fixed in advance: the verdict slot where pre-training put it.
-  let verdictPrompt = zeroShot[0]
   // Each objective counts as learned by the pre-training cell's own tests: three standard
   // errors above the commonest word (MLM) and above chance (SOP).
   let maskError = binomialError(bertResult.commonest, Swift.max(bertResult.masks, 1))
@@ -1298,101 +1702,143 @@ lesson.cell(
     ? "both learned; no one-task model to compare"
     : learned.map { "\($0.0) \($0.1 ? "learned" : "not learned (within 3 SE)")" }
       .joined(separator: ", ")
-  let zeroShotVerdict =
-    verdictPrompt > zeroShotMajority + 2 * zeroShotError
-    ? "helped" : verdictPrompt < zeroShotMajority - 2 * zeroShotError ? "cost" : "within 2 SE"
-  out.table(
-    ["idea", "cell", "against", "here", "verdict"],
+  var rows = [
     [
-      [
-        "pre-train, then fine-tune", "10", "BERT-small from scratch",
-        pretraining.text + " of test accuracy", pretraining.verdict,
-      ],
-      [
-        "weight sharing (with factorization)", "5, 10", "BERT-small, both pre-trained",
-        groupedDigits(bertResult.parameters - albertResult.parameters) + " parameters fewer; "
-          + sharing.text + " of test accuracy", sharing.verdict,
-      ],
-      [
-        "multi-task (MLM + SOP)", "5", "commonest word; chance",
-        "one model: at [MASK] \(percent(bertResult.mlm)) (\(percent(bertResult.commonest))), "
-          + "SOP \(percent(bertResult.pair)) (50.0 %)",
-        multiTaskVerdict,
-      ],
-      [
-        "training in parts: linear probe", "12", "full fine-tuning",
-        probe.text + " with " + groupedDigits(partRuns[.linearProbe]![0].trainable)
-          + " trainable parameters", probe.verdict,
-      ],
-      [
-        "training in parts: word vectors only", "12", "BERT-small from scratch",
-        words.text, words.verdict,
-      ],
-      [
-        "zero-shot (\"\(prompts[0].description)\")", "11", "majority class",
-        String(
-          format: "%.1f %% against %.1f %% (SE %.1f)", 100 * verdictPrompt, 100 * zeroShotMajority,
-          100 * zeroShotError), zeroShotVerdict,
-      ],
+      "pre-train, then fine-tune", "10", "BERT-small from scratch",
+      pretraining.text + " of test accuracy", pretraining.verdict,
+    ],
+    [
+      "weight sharing (with factorization)", "5, 10", "BERT-small, both pre-trained",
+      groupedDigits(bertResult.parameters - albertResult.parameters) + " parameters fewer; "
+        + sharing.text + " of test accuracy", sharing.verdict,
+    ],
+    [
+      "multi-task (MLM + SOP)", "5", "commonest word; chance",
+      "one model: at [MASK] \(percent(bertResult.mlm)) (\(percent(bertResult.commonest))), "
+        + "SOP \(percent(bertResult.pair)) (50.0 %)",
+      multiTaskVerdict,
+    ],
+    [
+      "training in parts: linear probe", "12", "full fine-tuning",
+      probe.text + " with " + groupedDigits(partRuns[.linearProbe]![0].trainable)
+        + " trainable parameters", probe.verdict,
+    ],
+    [
+      "training in parts: word vectors only", "12", "BERT-small from scratch",
+      words.text, words.verdict,
+    ],
+  ]
+  if let verdictPrompt = zeroShot.first {  // the prompt fixed in advance: the verdict slot
+    let zeroShotVerdict =
+      verdictPrompt > zeroShotMajority + 2 * zeroShotError
+      ? "helped" : verdictPrompt < zeroShotMajority - 2 * zeroShotError ? "cost" : "within 2 SE"
+    rows.append([
+      "zero-shot (\"\(prompts[0].description)\")", "11", "majority class",
+      String(
+        format: "%.1f %% against %.1f %% (SE %.1f)", 100 * verdictPrompt, 100 * zeroShotMajority,
+        100 * zeroShotError), zeroShotVerdict,
     ])
+  } else {
+    rows.append(["zero-shot", "11", "majority class", "needs the built-in data", "not run"])
+  }
+  out.table(["idea", "cell", "against", "here", "verdict"], rows)
 }
 
 lesson.markdown(
-  """
-  ## Summary
+  builtIn
+    ? """
+    ## Summary
 
-  - Parameter counts follow from the configuration: `V·H` (or `V·E + E·H`) for the \
-  embedding, about `12·H²` per layer, `L` layers (or one, shared).
-  - **Factorized embeddings** untie the embedding size `E` from the hidden size `H`: \
-  BERT-base's 23.4M-number word table becomes 3.9M. **Cross-layer sharing** stores one \
-  layer instead of `L`: its 85.1M numbers of layers become 7.1M. ALBERT-base has about \
-  9× fewer parameters than BERT-base; it is not 9× faster — fewer parameters is not less \
-  computation: every layer is still applied, and ALBERT-xxlarge, with `H = 4096`, does \
-  about 8× the layer multiply-adds per token of BERT-large (the "work per token" column).
-  - **The trade-off**: ALBERT-small stores 40 % of BERT-small's parameters and does about \
-  the same work per token; the line under the pre-training table says what each idea \
-  cost in masked words at this run, and the fine-tuning line what the pre-trained \
-  ALBERT-small gives up against BERT-small (the guide has both over ten seeds).
-  - **MLM** chooses 15 % of the tokens and predicts the original at each; BERT's rule \
-  hides them 80 % `[MASK]`, 10 % random, 10 % kept, so that every visible word may be a \
-  question. The table after pre-training shows what each model gets right at each kind \
-  of position, against the commonest-word baseline.
-  - Pre-training objectives: **MLM** predicts hidden words; **SOP** asks for the order of \
-  two segments of one text, which no cue but the order answers; **NSP** can be passed by \
-  noticing that the segments come from different texts, so it teaches little about order.
-  - **Decoupling**, five ways: pre-training is done once and fine-tuning many times; \
-  weight sharing decouples the depth of the computation from the number of parameters \
-  (and factorization the embedding size from the hidden size); one model learns two \
-  objectives (multi-task); parts can be trained separately and frozen (training in \
-  parts); a pre-trained model can be asked a task it was never trained on (zero-shot). \
-  Which of them helped at this run, and by how much, is the table of the last cell — \
-  computed from this run's numbers, each against its baseline with its standard error.
-  - **Zero-shot** by a cloze prompt reads the answer off the MLM head, with no label; it \
-  needs pre-training to have tied the task to words the head can predict, and the \
-  prompt's wording moves the result (cell 11 shows how much at this run).
-  - **Training in parts**: a linear probe trains only the classifier and skips the \
-  backward pass through the encoder; what that saves and what it gives up against full \
-  fine-tuning is the table of cell 12.
-  - **Pre-train, then fine-tune**: one pre-training on unlabelled text serves many tasks; \
-  with few labels the pre-trained encoder beats one trained from scratch (the default \
-  run checks it on 100), and what carried over \
-  is everything pre-training shaped — word vectors, attention patterns — of which the \
-  probe measured one piece. Layer-wise learning-rate decay \
-  moves the lower layers least; whether it beats one rate on this small encoder is the \
-  line under the table (the guide gives its spread over ten seeds) — try other decays and \
-  more labels.
+    - Parameter counts follow from the configuration: `V·H` (or `V·E + E·H`) for the \
+    embedding, about `12·H²` per layer, `L` layers (or one, shared).
+    - **Factorized embeddings** untie the embedding size `E` from the hidden size `H`: \
+    BERT-base's 23.4M-number word table becomes 3.9M. **Cross-layer sharing** stores one \
+    layer instead of `L`: its 85.1M numbers of layers become 7.1M. ALBERT-base has about \
+    9× fewer parameters than BERT-base; it is not 9× faster — fewer parameters is not less \
+    computation: every layer is still applied, and ALBERT-xxlarge, with `H = 4096`, does \
+    about 8× the layer multiply-adds per token of BERT-large (the "work per token" column).
+    - **The trade-off**: ALBERT-small stores 40 % of BERT-small's parameters and does about \
+    the same work per token; the line under the pre-training table says what each idea \
+    cost in masked words at this run, and the fine-tuning line what the pre-trained \
+    ALBERT-small gives up against BERT-small (the guide has both over ten seeds).
+    - **MLM** chooses 15 % of the tokens and predicts the original at each; BERT's rule \
+    hides them 80 % `[MASK]`, 10 % random, 10 % kept, so that every visible word may be a \
+    question. The table after pre-training shows what each model gets right at each kind \
+    of position, against the commonest-word baseline.
+    - Pre-training objectives: **MLM** predicts hidden words; **SOP** asks for the order of \
+    two segments of one text, which no cue but the order answers; **NSP** can be passed by \
+    noticing that the segments come from different texts, so it teaches little about order.
+    - **Decoupling**, five ways: pre-training is done once and fine-tuning many times; \
+    weight sharing decouples the depth of the computation from the number of parameters \
+    (and factorization the embedding size from the hidden size); one model learns two \
+    objectives (multi-task); parts can be trained separately and frozen (training in \
+    parts); a pre-trained model can be asked a task it was never trained on (zero-shot). \
+    Which of them helped at this run, and by how much, is the table of the last cell — \
+    computed from this run's numbers, each against its baseline with its standard error.
+    - **Zero-shot** by a cloze prompt reads the answer off the MLM head, with no label; it \
+    needs pre-training to have tied the task to words the head can predict, and the \
+    prompt's wording moves the result (cell 11 shows how much at this run).
+    - **Training in parts**: a linear probe trains only the classifier and skips the \
+    backward pass through the encoder; what that saves and what it gives up against full \
+    fine-tuning is the table of cell 12.
+    - **Pre-train, then fine-tune**: one pre-training on unlabelled text serves many tasks; \
+    with few labels the pre-trained encoder beats one trained from scratch (the default \
+    run checks it on 100), and what carried over \
+    is everything pre-training shaped — word vectors, attention patterns — of which the \
+    probe measured one piece. Layer-wise learning-rate decay \
+    moves the lower layers least; whether it beats one rate on this small encoder is the \
+    line under the table (the guide gives its spread over ten seeds) — try other decays and \
+    more labels.
 
-  ## Try this
+    ## Try this
 
-  - `swift run -c release albert --set embedding=4`: an even thinner embedding. What does MLM lose?
-  - `swift run -c release albert --set labels=600`: more labels. Does pre-training still matter?
-  - `swift run -c release albert --set steps=2000`: longer pre-training. Does the probe \
-  find the sentiment? Does the NSP model learn to match words, and does it then do better \
-  on SOP?
-  - `swift run -c release albert --set decay=0.5`: a steep decay. Which layers can still learn?
-  - `swift run -c release albert --set masking=80-10-10`: BERT's masking rule. What \
-  happens to the "at random" and "kept" columns, and to fine-tuning?
-  """)
+    - `swift run -c release albert --set embedding=4`: an even thinner embedding. What does MLM lose?
+    - `swift run -c release albert --set labels=600`: more labels. Does pre-training still matter?
+    - `swift run -c release albert --set steps=2000`: longer pre-training. Does the probe \
+    find the sentiment? Does the NSP model learn to match words, and does it then do better \
+    on SOP?
+    - `swift run -c release albert --set decay=0.5`: a steep decay. Which layers can still learn?
+    - `swift run -c release albert --set masking=80-10-10`: BERT's masking rule. What \
+    happens to the "at random" and "kept" columns, and to fine-tuning?
+    """
+    : """
+    ## Summary
+
+    The results of this run are your data's: the table of the last cell gathers them, \
+    each against its baseline, and a check above marked "not so on this text" is a \
+    finding of the built-in run that your data did not bear out. What does not depend on \
+    the data:
+
+    - Parameter counts follow from the configuration: `V·H` (or `V·E + E·H`) for the \
+    embedding, about `12·H²` per layer, `L` layers (or one, shared).
+    - **Factorized embeddings** untie the embedding size `E` from the hidden size `H`: \
+    BERT-base's 23.4M-number word table becomes 3.9M. **Cross-layer sharing** stores one \
+    layer instead of `L`: its 85.1M numbers of layers become 7.1M. Fewer parameters is \
+    not less computation: every layer is still applied. With your vocabulary, the line \
+    under the pre-training table says what each idea saved and cost at this run.
+    - **MLM** chooses 15 % of the tokens and predicts the original at each; BERT's rule \
+    hides them 80 % `[MASK]`, 10 % random, 10 % kept. **SOP** asks for the order of two \
+    neighbouring sentences, which no cue but the order answers; **NSP** can be passed by \
+    noticing that the segments come from different texts — cell 7 measured how far \
+    shared words go on your pairs.
+    - **Decoupling**, five ways: pre-train once and fine-tune many times; share weights; \
+    learn two objectives in one model; train parts separately and freeze them; ask a task \
+    with no training (zero-shot, which needs prompts tied to the pre-training text, so it \
+    ran only on the built-in data).
+    - **Pre-train, then fine-tune** helps when restoring words of the pre-training text \
+    taught what the labels depend on; cell 10 says whether it did here, against training \
+    from scratch and the commonest label.
+
+    ## Try this
+
+    - `\(ownCommand) --set steps=2000`: longer pre-training. Do MLM and SOP improve, and \
+    does fine-tuning gain from it?
+    - `\(ownCommand) --set labels=400`: more labels (if your file has them). Does \
+    pre-training still matter?
+    - `\(ownCommand) --set embedding=4`: an even thinner embedding. What does MLM lose \
+    with your vocabulary?
+    - `swift run -c release albert`: the built-in run, whose every figure the guide explains.
+    """)
 
 lesson.quiz([
   Question(

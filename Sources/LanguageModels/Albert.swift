@@ -292,7 +292,26 @@ public enum PretrainingData {
     return (tokens, tokens.indices.map { $0 <= first.count + 1 ? 0 : 1 })
   }
 
-  /// Builds a batch from two-sentence documents (token lists split at their first `.`).
+  /// A two-sentence document whose boundary is marked: `first [SEP] second`, so that
+  /// `halves` finds it whatever the sentences hold (a `.` inside `node.js` or `3.5`, a
+  /// question mark at the end).
+  public static func document(_ first: [String], _ second: [String]) -> [String] {
+    first + [Vocabulary.separator] + second
+  }
+
+  /// The two sentences of a document: the tokens before and after its `[SEP]` when it has
+  /// one (see `document`), else its first two sentences as `Corruption.sentences` cuts them,
+  /// each ending at a `.` (the generated corpora's documents); a document of one sentence
+  /// has an empty second, an empty document two.
+  public static func halves(_ document: [String]) -> (first: [String], second: [String]) {
+    if let boundary = document.firstIndex(of: Vocabulary.separator) {
+      return (Array(document[..<boundary]), Array(document[(boundary + 1)...]))
+    }
+    let sentences = Corruption.sentences(document)
+    return (sentences.first ?? [], sentences.count > 1 ? sentences[1] : [])
+  }
+
+  /// Builds a batch from two-sentence documents (split by `halves`).
   public static func batch(
     _ documents: [[String]], task: Task, vocabulary: Vocabulary, maskRate: Double,
     masking: Masking = .bert, using generator: inout SplitMix64
@@ -304,16 +323,14 @@ public enum PretrainingData {
     var labels: [Int] = []
     let ordinary = vocabulary.ordinaryIDs
     for document in documents {
-      let halves = Corruption.sentences(document)
-      var first = halves[0]
-      var second = halves.count > 1 ? halves[1] : []
+      var (first, second) = halves(document)
       let positive = generator.index(2) == 1
       if !positive {
         switch task {
         case .sentenceOrder: swap(&first, &second)
         case .nextSentence:
-          let other = Corruption.sentences(documents[generator.index(documents.count)])
-          second = other.count > 1 ? other[1] : other[0]
+          let other = halves(documents[generator.index(documents.count)])
+          second = other.second.isEmpty ? other.first : other.second
         }
       }
       labels.append(positive ? 1 : 0)

@@ -89,6 +89,56 @@ struct AlbertTests {
   }
 }
 
+struct SentencePairDocumentTests {
+  @Test(
+    arguments: [
+      (
+        "marked: a full stop inside a sentence stays in it", ["node", ".", "js", "exits", "."],
+        ["it", "stops", "?"]
+      ),
+      ("marked: sentences need not end in a full stop", ["see", "below", ":"], ["a", "list"]),
+      ("marked: an empty second sentence", ["one", "sentence", "."], []),
+    ] as [(String, [String], [String])])
+  func halvesFindTheMarkedBoundary(_ name: String, _ first: [String], _ second: [String]) {
+    let document = PretrainingData.document(first, second)
+    #expect(document == first + ["[SEP]"] + second, "\(name)")
+    let halves = PretrainingData.halves(document)
+    #expect(halves.first == first && halves.second == second, "\(name)")
+  }
+
+  @Test(
+    arguments: [
+      ("two sentences", ["a", "b", ".", "c", "."], ["a", "b", "."], ["c", "."]),
+      ("a third is dropped", ["a", ".", "b", ".", "c", "."], ["a", "."], ["b", "."]),
+      ("one sentence", ["a", "b", "."], ["a", "b", "."], []),
+      ("empty", [], [], []),
+      ("no full stop at the end", ["a", ".", "b"], ["a", "."], ["b"]),
+    ] as [(String, [String], [String], [String])])
+  func unmarkedDocumentsSplitAtFullStops(
+    _ name: String, _ document: [String], _ first: [String], _ second: [String]
+  ) {
+    let halves = PretrainingData.halves(document)
+    #expect(halves.first == first && halves.second == second, "\(name)")
+  }
+
+  @Test func sentenceOrderSwapsTheMarkedSentences() {
+    let vocabulary = Vocabulary(tokens: Vocabulary.specials + ["a", "b", ".", "c", "?"])
+    let document = PretrainingData.document(["a", ".", "b", "."], ["c", "?"])
+    var g = SplitMix64(seed: 3)
+    let batch = PretrainingData.batch(
+      Array(repeating: document, count: 20), task: .sentenceOrder, vocabulary: vocabulary,
+      maskRate: 0, using: &g)
+    let inOrder = ["[CLS]", "a", ".", "b", ".", "[SEP]", "c", "?", "[SEP]"]
+    let swapped = ["[CLS]", "c", "?", "[SEP]", "a", ".", "b", ".", "[SEP]"]
+    for row in 0..<20 {
+      let ids = Array(batch.inputs.ids[(row * 9)..<((row + 1) * 9)])
+      #expect(vocabulary.decode(ids) == (batch.labels[row] == 1 ? inOrder : swapped))
+    }
+    // Both orders are drawn: 20 draws of a fair coin all alike has chance 2 in a million.
+    #expect(Set(batch.labels) == [0, 1])
+  }
+}
+
 struct MaskingTests {
   @Test func bertMaskingHidesEightyTenTen() {
     let vocabulary = Vocabulary(tokens: Vocabulary.specials + ["a", "b", "c", ".", "d"])
