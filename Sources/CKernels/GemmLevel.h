@@ -270,21 +270,37 @@ LM_TARGET static void LM_FN(small)(
     LM_FN(rows_times_panel)(transposeA, m, n, k, alpha, a, lda, b, ldb, c, ldc, false);
     return;
   }
-  // Attention's scores are Q · Kᵀ with k the head size (8 to 64): too short for dot
-  // products to repay their horizontal sums. Lay Bᵀ out as k rows of n, padded to whole
-  // vectors, and use the row loop.
-  long width = (n + 7) & ~7L;
-  if (k <= 64 && k * width <= 4096) {
+  // A · Bᵀ: lay Bᵀ out, a block of columns at a time, as k rows padded to whole vectors,
+  // and use the row loop over each block of LM_KC rows of k, as the packed product does.
+  // Each element is then the packed product's chain of multiply-adds, whichever path a
+  // product takes: a key-value cache reads one row at a time (the small path) and gives
+  // the bits of the whole sequence's run (the packed path). (Short k is also where dot
+  // products would not repay their horizontal sums: attention's Q · Kᵀ.)
+  if (k * 8 <= 4096) {
     float bt[4096];
-    for (long p = 0; p < k; p++) {
-      float *row = bt + p * width;
-      for (long j = 0; j < n; j++) row[j] = b[j * ldb + p];
-      for (long j = n; j < width; j++) row[j] = 0;
+    long width = (n + 7) & ~7L;
+    long block = (4096 / k) & ~7L;
+    if (block > width) block = width;
+    for (long j0 = 0; j0 < n; j0 += block) {
+      long columns = n - j0 < block ? n - j0 : block;
+      long padded = (columns + 7) & ~7L;
+      for (long j = 0; j < columns; j++) {
+        const float *source = b + (j0 + j) * ldb;
+        for (long p = 0; p < k; p++) bt[p * padded + j] = source[p];
+      }
+      for (long p = 0; p < k; p++)
+        for (long j = columns; j < padded; j++) bt[p * padded + j] = 0;
+      for (long pc = 0; pc < k; pc += LM_KC) {
+        long depth = k - pc < LM_KC ? k - pc : LM_KC;
+        const float *aBlock = transposeA ? a + pc * lda : a + pc;
+        LM_FN(rows_times_panel)(
+          transposeA, m, columns, depth, alpha, aBlock, lda, bt + pc * padded, padded, c + j0,
+          ldc, true);
+      }
     }
-    LM_FN(rows_times_panel)(transposeA, m, n, k, alpha, a, lda, bt, width, c, ldc, true);
     return;
   }
-  // A · Bᵀ with a long k: each element a dot product of two rows, eight lanes at a time,
+  // A · Bᵀ with k over 512: each element a dot product of two rows, eight lanes at a time,
   // the lanes summed in order, then the remainder one product at a time.
   long aStride = transposeA ? lda : 1;
   for (long i = 0; i < m; i++) {

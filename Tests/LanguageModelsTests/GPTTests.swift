@@ -61,6 +61,26 @@ struct GPTTests {
     }
   }
 
+  /// At a size where the whole sequence's products take the packed path and the cache's
+  /// one-row products the small path, the logits agree bit for bit, so sampling can never
+  /// part the two ways of generating.
+  @Test func theKeyValueCacheGivesTheFullRunsLogitsBitForBit() {
+    var g = SplitMix64(seed: 11)
+    let model = GPTLanguageModel(
+      GPTConfiguration(vocabularySize: 40, contextLength: 40, dimension: 32, layers: 2, heads: 4),
+      using: &g)
+    model.eval()
+    let tokens = (0..<36).map { _ in 4 + g.index(36) }
+    let cache = KeyValueCache(layers: 2)
+    var parted: [Int] = []
+    for t in tokens.indices {
+      let cached = model.nextLogits(reading: tokens[t], cache: cache)
+      let full = model.nextLogits(Array(tokens[...t]))
+      if cached.map(\.bitPattern) != full.map(\.bitPattern) { parted.append(t) }
+    }
+    #expect(parted.isEmpty, "steps whose logits differ: \(parted)")
+  }
+
   @Test func generationIsTheSameWithAndWithoutTheCache() {
     let model = Self.tiny(dropout: 0.1)
     let vocabulary = Vocabulary(tokens: Vocabulary.specials + ["a", "b", "c", "d", "e", "f"])

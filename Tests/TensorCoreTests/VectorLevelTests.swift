@@ -180,3 +180,34 @@ struct GELUKeepingTanhTests {
     }
   }
 }
+
+/// One row of a product computed alone (the small path a key-value cache takes) has the
+/// bits of the same row inside the whole product (the packed path): every element is the
+/// same chain of multiply-adds, in blocks of 256 along k.
+struct ProductRowTests {
+  @Test(arguments: [(64, 256), (256, 64), (300, 40), (16, 100), (512, 24)])
+  func aRowAloneMatchesTheRowInTheWholeProduct(k: Int, n: Int) {
+    let m = 128
+    var g = SplitMix64(seed: UInt64(k * 1000 + n))
+    let a = (0..<(m * k)).map { _ in Float.random(in: -1...1, using: &g) }
+    let b = (0..<(n * k)).map { _ in Float.random(in: -1...1, using: &g) }
+    for level in VectorLevel.available {
+      var whole = [Float](repeating: 0, count: m * n)
+      Gemm.multiply(
+        transposeA: false, transposeB: true, m: m, n: n, k: k, a: a, lda: k, b: b, ldb: k,
+        c: &whole, ldc: n, level: level)
+      #expect(!lm_gemm_is_small(m, n, k), "the whole product should take the packed path")
+      for i in [0, 17, m - 1] {
+        var row = [Float](repeating: 0, count: n)
+        a.withUnsafeBufferPointer { a in
+          Gemm.multiply(
+            transposeA: false, transposeB: true, m: 1, n: n, k: k, a: a.baseAddress! + i * k,
+            lda: k, b: b, ldb: k, c: &row, ldc: n, level: level)
+        }
+        #expect(
+          row.map(\.bitPattern) == whole[(i * n)..<((i + 1) * n)].map(\.bitPattern),
+          "\(level) k \(k) n \(n) row \(i)")
+      }
+    }
+  }
+}
