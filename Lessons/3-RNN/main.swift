@@ -25,13 +25,12 @@ let lesson = Lesson(
     """)
 
 let level = lesson.knob(
-  "level", default: "auto", choices: ["auto", "word", "char", "bpe"],
+  "level", default: TextTokenizer.LevelSetting.auto,
   help: "token level: words, characters or subwords (bpe); auto is word on the built-in text "
     + "and bpe on yours, where words the training text never had would be <unk>")
 let merges = lesson.knob(
   "merges", default: 256, range: 1...4000, help: "subword merges learned at the bpe level")
-let cellKind = lesson.knob(
-  "cell", default: "gru", choices: ["rnn", "gru", "lstm"], help: "the recurrent cell to train")
+let cellKind = lesson.knob("cell", default: RecurrentCell.gru, help: "the recurrent cell to train")
 let hiddenSize = lesson.knob("hidden", default: 64, range: 2...1024, help: "hidden state size")
 let steps = lesson.knob(
   "steps", default: 1500, quick: 200, range: 1...100_000, help: "training steps")
@@ -75,60 +74,53 @@ if let savePath, let problem = SafeFile.problem(writing: savePath, option: "--sa
 
 /// The level this run uses: `auto` means words on the built-in grammar (every word is in
 /// training) and subwords on a learner's text (where 2–12 % of held-out words are new).
-let tokenLevel: TextTokenizer.Level =
-  level.value == "auto" ? (corpusPath == nil ? .word : .bpe) : .init(rawValue: level.value)!
-let cell = RecurrentCell(rawValue: cellKind.value)!
+var tokenLevel: TextTokenizer.Level { level.value.level(onOwnText: corpusPath != nil) }
+/// The recurrent cell of the lesson's model.
+var cell: RecurrentCell { cellKind.value }
 let embeddingSize = 32
-var corpus: LanguageModelCorpus
+/// The learner's text (`--corpus`), read now, and the corpora the knobs ask for, made from it
+/// or from the built-in grammar: the constraint below and the first cell share them.
+let corpora = LessonCorpora(
+  path: corpusPath, quick: lesson.isQuick, seed: lesson.seed, minimumTokens: 400,
+  for: "the gradient probe (8 sequences of 40 tokens) and training")
 /// How a learner's file was read (wrapped prose, Markdown or one sentence per line).
-var reading: ReadText? = nil
-if let corpusPath {
-  do {
-    reading = try TextFile.read(at: corpusPath).first(
-      lesson.isQuick ? TextFile.quickSentences : .max)
-    corpus = LanguageModelCorpus(
-      lines: reading!.sentences, level: tokenLevel, merges: merges.value, seed: lesson.seed)
-    try corpus.requireTokens(
-      400, for: "the gradient probe (8 sequences of 40 tokens) and training", path: corpusPath)
-  } catch {
-    lesson.refuse("\(error)")
-    corpus = LanguageModelCorpus(lines: [], level: .word, seed: 0)
-  }
-} else {
-  corpus = LanguageModelCorpus.builtIn(
-    count: sentenceCount.value, level: tokenLevel, merges: merges.value, seed: lesson.seed)
+let reading = corpora.text
+/// The corpus at the knobs' values of now.
+func currentCorpus() throws -> LanguageModelCorpus {
+  try corpora.corpus(builtInCount: sentenceCount.value, level: tokenLevel, merges: merges.value)
 }
-let vocabulary = corpus.vocabulary
-/// The grammar's own perplexity per token on the built-in text, the floor no model can go
-/// below (known at word and char level; a subword's is not worked out).
-let bestPossible: Double? =
-  corpusPath == nil && tokenLevel != .bpe
-  ? SentenceCorpus.course.bestPerplexity(level: tokenLevel == .word ? .word : .char) : nil
 
 // What training will cost, estimated before it starts: about 6 floating-point operations
 // per parameter per token (forward and backward), for the main run and the comparison of
 // the three cells (together about twice the main run). At a conservative 20 GFLOP/s, a
 // run that would take more than half an hour is refused with the knobs that shorten it.
-do {
+lesson.constraint {
+  let text = try currentCorpus()
   let h = Double(hiddenSize.value)
   let perToken =
-    Double(vocabulary.count) * (h + 1) + 4 * 3 * h * (Double(embeddingSize) + h)
+    Double(text.vocabulary.count) * (h + 1) + 4 * 3 * h * (Double(embeddingSize) + h)
   let tokensPerStep =
-    Double(batchSize.value) * Double(corpus.trainTokens) / Double(Swift.max(corpus.train.count, 1))
+    Double(batchSize.value) * Double(text.trainTokens) / Double(Swift.max(text.train.count, 1))
   let seconds = 2 * 6 * perToken * tokensPerStep * Double(steps.value) / 20e9
-  if seconds > 1_800 && loadPath == nil {
-    lesson.refuse(
-      "training would take about \(Int(seconds / 60)) minutes (vocabulary \(vocabulary.count), "
-        + "hidden \(hiddenSize.value), batch \(batchSize.value), \(steps.value) steps); lower "
-        + "--set steps, --set hidden or --set batch")
-  }
+  guard seconds > 1_800 && loadPath == nil else { return nil }
+  return "training would take about \(Int(seconds / 60)) minutes (vocabulary "
+    + "\(text.vocabulary.count), hidden \(hiddenSize.value), batch \(batchSize.value), "
+    + "\(steps.value) steps); lower --set steps, --set hidden or --set batch"
 }
 
+/// The text of this run, built by the first cell.
+var corpus: LanguageModelCorpus!
+var vocabulary: Vocabulary!
+/// The grammar's own perplexity per token on the built-in text, the floor no model can go
+/// below (known at word and char level; a subword's is not worked out).
+var bestPossible: Double? {
+  corpusPath == nil && tokenLevel != .bpe
+    ? SentenceCorpus.course.bestPerplexity(level: tokenLevel == .word ? .word : .char) : nil
+}
 /// The largest n tried: as far as lesson 2 lets a learner go at each level.
-let largestOrder = tokenLevel == .char ? 16 : 10
+var largestOrder: Int { tokenLevel == .char ? 16 : 10 }
 /// Witten–Bell counts of the training text at the largest n; every smaller n is read from them.
-let counted = NGramModel(
-  order: largestOrder, smoothing: .wittenBell, sentences: corpus.train, vocabulary: vocabulary)
+var counted: NGramModel!
 var bestNGram = (order: 0, perplexity: Double.infinity)
 
 lesson.cell(
@@ -139,6 +131,11 @@ lesson.cell(
   keep the n with the best validation perplexity: that is the model to beat, at its best.
   """
 ) { out in
+  corpus = try currentCorpus()
+  vocabulary = corpus.vocabulary
+  counted = NGramModel(
+    order: largestOrder, smoothing: .wittenBell, sentences: corpus.train, vocabulary: vocabulary)
+  bestNGram = (0, .infinity)
   if let reading { out.print("read \(corpusPath!) as \(reading.summary)") }
   if corpus.splitLines > 0 {
     let limit = LanguageModelCorpus.maximumCharacters
@@ -326,7 +323,7 @@ func checkpointMetadata() -> [String: String] {
     "lesson": "rnn", "mode": lesson.isQuick ? "quick" : "default", "level": tokenLevel.rawValue,
     // Which text: the built-in grammar or a file's name (its words are in the digest).
     "corpus": corpusPath.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "built-in",
-    "cell": cellKind.value, "hidden": "\(hiddenSize.value)",
+    "cell": cell.rawValue, "hidden": "\(hiddenSize.value)",
     "vocabulary": "\(vocabulary.count)", "vocabulary-digest": vocabulary.digest,
     // The tokens themselves, in id order, so that the model can be used elsewhere.
     "tokens": String(
@@ -458,8 +455,9 @@ lesson.cell(
 
 /// Why a claim verified on the built-in words (default run, seeds 0–9; quick, seeds 0–4) is
 /// only shown at the char and bpe levels: there, after these steps, it can go either way.
-let wordLevelOnly =
+var wordLevelOnly: String {
   "verified at word level; at the \(tokenLevel.rawValue) level it can go either way"
+}
 
 /// The three cells trained side by side, for the cells after it, and the gradient probe of
 /// each before its training.

@@ -37,13 +37,16 @@ let learningRate = lesson.knob(
   "lr", default: Float(0.004), range: 1e-6...1, help: "Adam's learning rate")
 // Two models of about 12·d² parameters each, trained on 64 examples of pairs + 1 tokens
 // per step: about 6 operations per parameter per token.
-lesson.refuseLongTraining(
-  operations: 2 * 6 * 12 * pow(Double(dimension.value), 2) * 64 * Double(pairs.value + 1)
-    * Double(steps.value),
-  settings: "dimension \(dimension.value), \(pairs.value) pairs, \(steps.value) steps",
-  shorten: "lower --set steps, --set dimension or --set pairs")
-if dimension.value % heads.value != 0 {
-  lesson.refuse("--set dimension=\(dimension.value) is not divisible by heads = \(heads.value)")
+lesson.constraint {
+  lesson.longTraining(
+    operations: 2 * 6 * 12 * pow(Double(dimension.value), 2) * 64 * Double(pairs.value + 1)
+      * Double(steps.value),
+    settings: "dimension \(dimension.value), \(pairs.value) pairs, \(steps.value) steps",
+    shorten: "lower --set steps, --set dimension or --set pairs")
+}
+lesson.constraint {
+  dimension.value % heads.value == 0
+    ? nil : "--set dimension=\(dimension.value) is not divisible by heads = \(heads.value)"
 }
 
 func show(_ out: CellOutput, _ t: Tensor, _ name: String) { out.show(t, name, precision: 3) }
@@ -332,7 +335,8 @@ lesson.cell(
       columnLabels: (0..<8).map { "\($0)" }, title: "sinusoidal codes: position × dimension"))
 }
 
-let task = RecallTask(keys: 16, values: 10, pairs: pairs.value)
+/// The recall task at the knobs' values of now.
+var task: RecallTask { RecallTask(keys: 16, values: 10, pairs: pairs.value) }
 
 lesson.cell(
   "A task that needs looking back: recall",

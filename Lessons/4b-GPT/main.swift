@@ -27,7 +27,7 @@ let lesson = Lesson(
     """)
 
 let level = lesson.knob(
-  "level", default: "auto", choices: ["auto", "word", "char", "bpe"],
+  "level", default: TextTokenizer.LevelSetting.auto,
   help: "token level: words, characters or subwords learned from the training split (bpe); "
     + "auto is word on the built-in text and bpe on yours, where unseen words would be <unk>")
 let merges = lesson.knob(
@@ -75,55 +75,45 @@ if let savePath, let problem = SafeFile.problem(creatingFolder: savePath, option
   lesson.refuse(problem)
 }
 
-if dimension.value % headCount.value != 0 {
-  lesson.refuse(
-    "--set dimension=\(dimension.value) does not split into \(headCount.value) heads; choose a "
-      + "dimension that is a multiple of heads")
+lesson.constraint {
+  guard dimension.value % headCount.value != 0 else { return nil }
+  return "--set dimension=\(dimension.value) does not split into \(headCount.value) heads; "
+    + "choose a dimension that is a multiple of heads"
 }
 
 /// The level this run uses: `auto` means words on the built-in grammar (every held-out word
 /// was seen in training) and subwords on a learner's text, as in lesson 3.
-let tokenLevel: TextTokenizer.Level =
-  level.value == "auto" ? (corpusPath == nil ? .word : .bpe) : .init(rawValue: level.value)!
-var corpus: LanguageModelCorpus
-var reading: ReadText? = nil
-if let corpusPath {
-  do {
-    let read = try TextFile.read(at: corpusPath).first(
-      lesson.isQuick ? TextFile.quickSentences : .max)
-    reading = read
-    corpus = LanguageModelCorpus(
-      lines: read.sentences, level: tokenLevel, merges: merges.value, seed: lesson.seed)
-    try corpus.requireTokens(400, for: "training a GPT", path: corpusPath)
-  } catch {
-    lesson.refuse("\(error)")
-    corpus = LanguageModelCorpus(lines: [], level: .word, seed: 0)
-  }
-} else {
-  var generator = SplitMix64(seed: lesson.seed)
-  let sentences = SentenceCorpus.course.generate(count: sentenceCount.value, using: &generator)
-  corpus = LanguageModelCorpus(
-    lines: sentences.map(\.text), level: tokenLevel, merges: merges.value, seed: lesson.seed &+ 1)
+var tokenLevel: TextTokenizer.Level { level.value.level(onOwnText: corpusPath != nil) }
+/// The learner's text (`--corpus`), read now, and the corpora the knobs ask for, made from it
+/// or from the built-in grammar: the constraint below and the first cell share them.
+let corpora = LessonCorpora(
+  path: corpusPath, quick: lesson.isQuick, seed: lesson.seed, minimumTokens: 400,
+  for: "training a GPT")
+/// How a learner's file was read (wrapped prose, Markdown or one sentence per line).
+let reading = corpora.text
+/// The corpus at the knobs' values of now.
+func currentCorpus() throws -> LanguageModelCorpus {
+  try corpora.corpus(builtInCount: sentenceCount.value, level: tokenLevel, merges: merges.value)
 }
-let vocabulary = corpus.vocabulary
-/// Room for the longest sentence of any split, with its `<s>`.
-let contextLength =
-  ([corpus.train, corpus.validation, corpus.test].joined().map(\.count).max()
-    ?? 1) + 1
 
-/// What training will cost, estimated before it starts: about 6 floating-point operations per
-/// parameter per token (forward and backward) plus attention's `12·T·D` per token and block,
-/// for the GPT, the two smaller widths and the three recurrent models, at a conservative
-/// 20 GFLOP/s for the GPT's large products and 10 GFLOP/s for the recurrent models, whose
-/// step-by-step products are small (on Vim's user manual, 104,000 words, the whole lesson
-/// took 133 s with the recurrent models counted at 20 GFLOP/s and 64 s at 5, against its
-/// 90-second budget). A run estimated over half an hour is refused with the knobs that
-/// shorten it.
-let estimatedSeconds: Double = {
+/// Room for the longest sentence of any split of `text`, with its `<s>`.
+func roomForSentences(of text: LanguageModelCorpus) -> Int {
+  ([text.train, text.validation, text.test].joined().map(\.count).max() ?? 1) + 1
+}
+
+/// What training will cost on `text`, estimated before it starts: about 6 floating-point
+/// operations per parameter per token (forward and backward) plus attention's `12·T·D` per
+/// token and block, for the GPT, the two smaller widths and the three recurrent models, at a
+/// conservative 20 GFLOP/s for the GPT's large products and 10 GFLOP/s for the recurrent
+/// models, whose step-by-step products are small (on Vim's user manual, 104,000 words, the
+/// whole lesson took 133 s with the recurrent models counted at 20 GFLOP/s and 64 s at 5,
+/// against its 90-second budget). A run estimated over half an hour is refused with the
+/// knobs that shorten it.
+func estimatedSeconds(on text: LanguageModelCorpus) -> Double {
   let d = Double(dimension.value)
-  let v = Double(vocabulary.count)
-  let t = Double(contextLength)
-  let perSentence = Double(corpus.trainTokens) / Double(Swift.max(corpus.train.count, 1))
+  let v = Double(text.vocabulary.count)
+  let t = Double(roomForSentences(of: text))
+  let perSentence = Double(text.trainTokens) / Double(Swift.max(text.train.count, 1))
   let tokensPerStep = Double(batchSize.value) * perSentence
   func gpt(_ width: Double) -> Double {
     let parameters = (v + t) * width + Double(layers.value) * 12 * width * width
@@ -133,32 +123,43 @@ let estimatedSeconds: Double = {
   let recurrent = 3 * 6 * (v * 65 + 4 * 3 * 64 * (32 + 64)) * tokensPerStep
   return (gpt(d) + widths) * Double(steps.value) / 20e9
     + recurrent * Double(recurrentSteps.value) / 10e9
-}()
-if estimatedSeconds > 1_800 && loadPath == nil {
-  lesson.refuse(
-    "training would take about \(Int(estimatedSeconds / 60)) minutes (vocabulary "
-      + "\(vocabulary.count), sentences up to \(contextLength - 1) tokens, dimension "
-      + "\(dimension.value), \(steps.value) steps); lower --set steps, --set rnn-steps, "
-      + "--set dimension or --set batch")
 }
+lesson.constraint {
+  let text = try currentCorpus()
+  let seconds = estimatedSeconds(on: text)
+  guard seconds > 1_800 && loadPath == nil else { return nil }
+  return "training would take about \(Int(seconds / 60)) minutes (vocabulary "
+    + "\(text.vocabulary.count), sentences up to \(roomForSentences(of: text) - 1) tokens, "
+    + "dimension \(dimension.value), \(steps.value) steps); lower --set steps, --set rnn-steps, "
+    + "--set dimension or --set batch"
+}
+
+/// The text of this run, built by the first cell.
+var corpus: LanguageModelCorpus!
+var vocabulary: Vocabulary!
+/// Room for the longest sentence of any split, with its `<s>`.
+var contextLength = 0
 
 /// On a learner's text, training steps left at their defaults are scaled down so that the
 /// run stays near a minute and a half on two cores; a step count the learner sets is kept.
 let budgetSeconds = 90.0
-let stepScale =
-  corpusPath != nil && !steps.isSet && !recurrentSteps.isSet && estimatedSeconds > budgetSeconds
-  ? budgetSeconds / estimatedSeconds : 1
-let gptSteps = Swift.max(Int(Double(steps.value) * stepScale), Swift.min(steps.value, 50))
+var stepScale: Double {
+  guard corpusPath != nil && !steps.isSet && !recurrentSteps.isSet else { return 1 }
+  let seconds = estimatedSeconds(on: corpus)
+  return seconds > budgetSeconds ? budgetSeconds / seconds : 1
+}
+var gptSteps: Int { Swift.max(Int(Double(steps.value) * stepScale), Swift.min(steps.value, 50)) }
 /// The warm-up shrinks with the steps, so a shortened run keeps the schedule's shape.
-let gptWarmup =
+var gptWarmup: Int {
   warmup.isSet ? warmup.value : Int((Double(warmup.value) * stepScale).rounded(.up))
-let rnnSteps = Swift.max(
-  Int(Double(recurrentSteps.value) * stepScale), Swift.min(recurrentSteps.value, 50))
+}
+var rnnSteps: Int {
+  Swift.max(Int(Double(recurrentSteps.value) * stepScale), Swift.min(recurrentSteps.value, 50))
+}
 
 /// The largest n tried for the n-gram, as in lessons 2 and 3.
-let largestOrder = tokenLevel == .word ? 10 : 16
-let counted = NGramModel(
-  order: largestOrder, smoothing: .wittenBell, sentences: corpus.train, vocabulary: vocabulary)
+var largestOrder: Int { tokenLevel == .word ? 10 : 16 }
+var counted: NGramModel!
 var bestOrder = 1
 
 lesson.cell(
@@ -169,17 +170,23 @@ lesson.cell(
   training one. We also pick the n-gram to beat on validation, as lesson 3 did.
   """
 ) { out in
+  corpus = try currentCorpus()
+  vocabulary = corpus.vocabulary
+  contextLength = roomForSentences(of: corpus)
+  counted = NGramModel(
+    order: largestOrder, smoothing: .wittenBell, sentences: corpus.train, vocabulary: vocabulary)
   if let reading {
+    let seconds = estimatedSeconds(on: corpus)
     out.print("read \(corpusPath!) as \(reading.summary)")
     out.printTiming(
-      "training on this text: about \(Int((estimatedSeconds * stepScale).rounded(.up))) s "
+      "training on this text: about \(Int((seconds * stepScale).rounded(.up))) s "
         + "(estimated at 20 GFLOP/s)")
     if stepScale < 1 {
       out.print(
         "to keep this run near \(Int(budgetSeconds)) s, training steps were lowered from "
           + "\(steps.value) to \(gptSteps) (GPT) and from \(recurrentSteps.value) to \(rnnSteps) "
           + "(recurrent models); --set steps=\(steps.value) --set rnn-steps=\(recurrentSteps.value) "
-          + "trains as on the built-in text (about \(Int(estimatedSeconds / 60) + 1) minutes)")
+          + "trains as on the built-in text (about \(Int(seconds / 60) + 1) minutes)")
     }
   }
   out.print(

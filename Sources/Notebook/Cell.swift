@@ -10,10 +10,12 @@ public struct Cell {
   }
 
   public let kind: Kind
-  /// The heading of a code cell (empty for prose).
-  public let title: String
-  /// Markdown shown before the code: what we are about to do and what to look for.
-  public let prose: String
+  /// The heading of a code cell (empty for prose). Made when the cell is shown, so that a
+  /// knob value it names is the value of now, and noted as read by this cell.
+  let title: () -> String
+  /// Markdown shown before the code: what we are about to do and what to look for. Made
+  /// when the cell is shown, as the title is.
+  let prose: () -> String
   /// The cell's Swift source, read from the lesson's file (empty if it is not available).
   public let source: [String]
   let body: ((CellOutput) throws -> Void)?

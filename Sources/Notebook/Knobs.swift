@@ -1,7 +1,7 @@
 /// A setting a lesson declares so students can experiment: a learning rate, a model
 /// size, a corpus level. Shown by `--help`, set with `--set name=value` (or
 /// `--name value`) or, while stepping, with `set name=value`, and checked against its
-/// range before anything runs.
+/// range (and the lesson's constraints) before anything runs and at every `set`.
 public struct Knob {
   public let name: String
   /// What kind of value, for `--help`: `number`, `integer`, `yes/no` or the choices.
@@ -18,14 +18,16 @@ public struct Knob {
   let currentText: () -> String
   /// The default in this run's mode (`--quick` or not), as text.
   var startText: String = ""
+  /// Returns what puts the knob back as it is now: its value, and whether the learner set it.
+  var saved: () -> () -> Void = { {} }
 }
 
 /// The value of a knob in this run.
 ///
-/// Read it with `.value` inside a cell. The runtime notes which cells read which knob, so
-/// that a `set name=value` typed while stepping re-runs exactly the cells that depend on
-/// it. A knob read outside any cell (in top-level code) cannot be changed live; the
-/// runtime says so and suggests `--set` instead.
+/// Read it with `.value` inside a cell, or in a cell's title or prose. The runtime notes
+/// which cells read which knob, so that a `set name=value` typed while stepping re-runs
+/// exactly the cells that depend on it. A knob read outside any cell (in top-level code)
+/// cannot be changed live; the runtime says so and suggests `--set` instead.
 public final class KnobValue<Value> {
   public let name: String
   unowned let lesson: Lesson
@@ -47,11 +49,13 @@ public final class KnobValue<Value> {
   }
 }
 
-/// Writes a knob value as it is typed: `0.01`, not `0.009999999776482582`.
+/// Writes a knob value as it is typed: `0.01`, not `0.009999999776482582`; a choice by its
+/// raw value.
 func knobText<T>(_ value: T) -> String {
   if let v = value as? Double { return v.rounded() == v && abs(v) < 1e15 ? "\(Int(v))" : "\(v)" }
   if let v = value as? Float { return v.rounded() == v && abs(v) < 1e15 ? "\(Int(v))" : "\(v)" }
   if let v = value as? Bool { return v ? "yes" : "no" }
+  if let v = value as? any RawRepresentable<String> { return v.rawValue }
   return "\(value)"
 }
 
@@ -93,6 +97,18 @@ extension Lesson {
       name, value, quickDefault: nil, kind: choices.joined(separator: "|"),
       allowed: "one of " + choices.joined(separator: ", "), help: help
     ) { choices.contains($0) ? $0 : nil }
+  }
+
+  /// Declares a knob whose values are the cases of an enumeration, typed by their raw
+  /// values (`--set cell=lstm` for `RecurrentCell.lstm`), offered in the order of `allCases`.
+  public func knob<Choice: CaseIterable & RawRepresentable<String>>(
+    _ name: String, default value: Choice, help: String
+  ) -> KnobValue<Choice> {
+    let choices = Choice.allCases.map(\.rawValue)
+    return declare(
+      name, value, quickDefault: nil, kind: choices.joined(separator: "|"),
+      allowed: "one of " + choices.joined(separator: ", "), help: help
+    ) { Choice(rawValue: $0) }
   }
 
   /// Declares a yes/no knob (`--set name=yes` or `no`, also `true`/`false`, `1`/`0`).
@@ -153,7 +169,14 @@ extension Lesson {
           handle.isSet = true
           return nil
         },
-        currentText: { knobText(handle.current) }, startText: knobText(start)))
+        currentText: { knobText(handle.current) }, startText: knobText(start),
+        saved: {
+          let (value, isSet) = (handle.current, handle.isSet)
+          return {
+            handle.current = value
+            handle.isSet = isSet
+          }
+        }))
     if let (text, spelling) = arguments.claim(name) {
       if let parsed = parse(text) {
         handle.current = parsed

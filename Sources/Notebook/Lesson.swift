@@ -45,14 +45,28 @@ public final class Lesson {
   let progressEnabled: Bool
   /// The checks made in this run, with their controls.
   let checkLog: CheckLog
-  /// The cell running now (0-based), while one runs.
-  var runningCell: Int?
-  /// The knobs each cell read the last time it ran, by cell index.
+  /// What reads knobs now: a cell's code or its text, or the runtime itself.
+  enum Reader {
+    /// The code of cell `index` (0-based), while it runs.
+    case code(Int)
+    /// The title and prose of cell `index`, while they are made to be shown.
+    case text(Int)
+    /// The runtime, checking the constraints or listing the cells: its reads are not noted,
+    /// since no cell's output depends on them.
+    case runtime
+  }
+  /// What reads knobs now; `nil` for top-level code.
+  var reader: Reader?
+  /// The knobs each cell's code read the last time it ran, by cell index.
   var knobReads: [Int: Set<String>] = [:]
-  /// Guards `knobReads` and `knobsReadOutsideCells`, which jobs on several threads write.
+  /// The knobs each cell's title and prose read the last time they were shown, by cell index.
+  var textReads: [Int: Set<String>] = [:]
+  /// Guards the records of reads, which jobs on several threads write.
   let readLock = NSLock()
   /// Knobs read outside any cell (top-level code): they cannot change while stepping.
   var knobsReadOutsideCells: Set<String> = []
+  /// The rules the knobs' values must keep together (see `constraint`).
+  var constraints: [() throws -> String?] = []
 
   /// Creates the lesson `Catalog` lists as `executable`, with its heading and summary from
   /// there, and parses the command line.
@@ -150,18 +164,45 @@ public final class Lesson {
     set { checkLog.onOwnData = newValue }
   }
 
-  /// Notes that knob `name` was read, by the running cell or by top-level code.
+  /// Notes that knob `name` was read, by a cell's code or text, or by top-level code.
   func noteRead(of name: String) {
     // Cells read knobs from the jobs they run side by side (`Parallelism.map`), so the
     // record of reads is a shared dictionary written from several threads: without the
     // lock, two inserts at once corrupt it and the run crashes now and then.
     readLock.lock()
     defer { readLock.unlock() }
-    if let cell = runningCell {
-      knobReads[cell, default: []].insert(name)
-    } else {
-      knobsReadOutsideCells.insert(name)
+    switch reader {
+    case .code(let cell)?: knobReads[cell, default: []].insert(name)
+    case .text(let cell)?: textReads[cell, default: []].insert(name)
+    case .runtime?: break
+    case nil: knobsReadOutsideCells.insert(name)
     }
+  }
+
+  /// Whether cell `index` read knob `name`, in its code, title or prose, when it last ran or
+  /// was shown.
+  func hasRead(_ name: String, cell index: Int) -> Bool {
+    textHasRead(name, cell: index) || readLock.withLock { knobReads[index]?.contains(name) == true }
+  }
+
+  /// Whether the title or prose of cell `index` read knob `name` when it was last shown.
+  func textHasRead(_ name: String, cell index: Int) -> Bool {
+    readLock.withLock { textReads[index]?.contains(name) == true }
+  }
+
+  /// `body`'s result, with `reader` set to `new` meanwhile.
+  func reading<T>(as new: Reader, _ body: () throws -> T) rethrows -> T {
+    let saved = reader
+    reader = new
+    defer { reader = saved }
+    return try body()
+  }
+
+  /// The title and prose of cell `index` as they read now, their knob reads noted as the
+  /// cell's (in place of those of the last time it was shown).
+  func text(ofCell index: Int) -> (title: String, prose: String) {
+    readLock.withLock { textReads[index] = [] }
+    return reading(as: .text(index)) { (cells[index].title(), cells[index].prose()) }
   }
 
   /// The message for a knob name this lesson does not have, with the likely one meant.
@@ -174,9 +215,35 @@ public final class Lesson {
   }
 
   /// Refuses to run, with `message`, before any cell runs (exit status 2): for inputs the
-  /// lesson checks itself, such as a corpus file.
+  /// lesson checks itself, such as a corpus file. A refusal that depends on knobs is a
+  /// `constraint`, so that it holds while stepping too.
   public func refuse(_ message: String) {
     errors.append(message)
+  }
+
+  /// Adds a rule the knobs' values must keep together, which their ranges cannot say: a
+  /// width that splits into the heads, a run short enough to wait for.
+  ///
+  /// `check` returns why the values of now are refused, or `nil`; an error it throws
+  /// refuses them with its description. It runs before the first cell, where a refusal
+  /// stops the lesson as `refuse` does (once the options and values given are accepted),
+  /// and again after every `set` while stepping, where a refusal puts the knob back. It may
+  /// build what it needs to judge (a corpus); the knobs it reads are noted as no cell's.
+  public func constraint(_ check: @escaping () throws -> String?) {
+    constraints.append(check)
+  }
+
+  /// Why the knobs' values of now are refused, one message per broken constraint.
+  func constraintProblems() -> [String] {
+    reading(as: .runtime) {
+      constraints.compactMap { check in
+        do {
+          return try check()
+        } catch {
+          return "\(error)"
+        }
+      }
+    }
   }
 
   /// The speed a training estimate assumes: below what a laptop core reaches on the
@@ -192,10 +259,9 @@ public final class Lesson {
   ///   - settings: the knobs that set the cost, as the learner typed them.
   ///   - shorten: the knobs that shorten the run, as an instruction.
   public func refuseLongTraining(operations: Double, settings: String, shorten: String) {
-    refuseLongRun(
-      seconds: operations / Self.estimatedOperationsPerSecond,
-      settings: "\(settings); estimated at \(Int(Self.estimatedOperationsPerSecond / 1e9)) GFLOP/s",
-      shorten: shorten, what: "training")
+    if let problem = longTraining(operations: operations, settings: settings, shorten: shorten) {
+      refuse(problem)
+    }
   }
 
   /// As `refuseLongTraining`, for work measured in seconds by a lesson's own estimate (the
@@ -203,22 +269,46 @@ public final class Lesson {
   public func refuseLongRun(
     seconds: Double, settings: String, shorten: String, what: String = "the run"
   ) {
-    guard seconds > 1_800 else { return }
-    refuse("\(what) would take about \(Int(seconds / 60)) minutes (\(settings)); \(shorten)")
+    if let problem = longRun(seconds: seconds, settings: settings, shorten: shorten, what: what) {
+      refuse(problem)
+    }
   }
 
-  /// Adds a prose cell (Markdown).
-  public func markdown(_ text: String) {
-    cells.append(Cell(kind: .markdown, title: "", prose: text, source: [], body: nil))
+  /// The message of `refuseLongTraining`, or `nil` when the training is short enough: for a
+  /// `constraint`.
+  public func longTraining(operations: Double, settings: String, shorten: String) -> String? {
+    longRun(
+      seconds: operations / Self.estimatedOperationsPerSecond,
+      settings: "\(settings); estimated at \(Int(Self.estimatedOperationsPerSecond / 1e9)) GFLOP/s",
+      shorten: shorten, what: "training")
+  }
+
+  /// The message of `refuseLongRun`, or `nil` when the run is short enough.
+  public func longRun(
+    seconds: Double, settings: String, shorten: String, what: String = "the run"
+  ) -> String? {
+    guard seconds > 1_800 else { return nil }
+    return "\(what) would take about \(Int(seconds / 60)) minutes (\(settings)); \(shorten)"
+  }
+
+  /// Adds a prose cell (Markdown). The text is made when the cell is shown, so a knob value
+  /// it names (`\(steps.value)`) is the value of now, read by this cell: a `set` of that
+  /// knob while stepping shows the cell again.
+  public func markdown(_ text: @autoclosure @escaping () -> String) {
+    cells.append(Cell(kind: .markdown, title: { "" }, prose: text, source: [], body: nil))
   }
 
   /// Adds a code cell: a title, the prose that introduces it, and the code.
+  ///
+  /// The title and prose are made when the cell is shown, as `markdown`'s text is; the
+  /// knobs they name are noted as read by this cell.
   /// - Parameters:
   ///   - title: a short heading.
   ///   - prose: Markdown shown before the code: what we do and what to look for.
   ///   - body: the code; it writes what it shows to `out`.
   public func cell(
-    _ title: String, _ prose: String = "", file: String = #filePath, line: Int = #line,
+    _ title: @autoclosure @escaping () -> String, _ prose: @autoclosure @escaping () -> String = "",
+    file: String = #filePath, line: Int = #line,
     _ body: @escaping (_ out: CellOutput) throws -> Void
   ) {
     cells.append(
@@ -313,6 +403,11 @@ public final class Lesson {
       let problem = SafeFile.problem(writing: path, option: "--export")
     {
       errors.append(problem)
+    }
+    // The constraints last, once the values they judge are accepted, and only for a run:
+    // --help, --list and --quiz need no data built.
+    if errors.isEmpty && !(arguments.help || arguments.list || arguments.quiz) {
+      errors += constraintProblems()
     }
     if !errors.isEmpty {
       let text = errors.map { "error: \($0)" }.joined(separator: "\n")

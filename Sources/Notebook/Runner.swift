@@ -210,14 +210,15 @@ struct Runner {
   /// Writes the heading, prose and code of cell `index`.
   func showSource(_ index: Int, prose: Bool) {
     let cell = cells[index]
+    let text = lesson.text(ofCell: index)
     let style = lesson.style
     let width = lesson.resolvedWidth
     let rule = String(
       repeating: style.horizontal,
-      count: Swift.max(3, Swift.min(width, 80) - cell.title.count - 8))
+      count: Swift.max(3, Swift.min(width, 80) - text.title.count - 8))
     write(
-      bold("\(style.horizontal)\(style.horizontal) \(index + 1). \(cell.title) \(rule)") + "\n")
-    if prose && !cell.prose.isEmpty { write(TextWrap.prose(cell.prose, width: width) + "\n") }
+      bold("\(style.horizontal)\(style.horizontal) \(index + 1). \(text.title) \(rule)") + "\n")
+    if prose && !text.prose.isEmpty { write(TextWrap.prose(text.prose, width: width) + "\n") }
     if !cell.source.isEmpty {
       let gutter = style.vertical + " "
       let continuation = (style.ascii ? ":" : "┆") + " "
@@ -232,6 +233,7 @@ struct Runner {
   /// Runs cell `index` visibly and records what it showed.
   mutating func runShown(_ index: Int) throws {
     let cell = cells[index]
+    let text = lesson.text(ofCell: index)
     let output = CellOutput(
       sink: lesson.console, style: lesson.style, progressEnabled: lesson.progressEnabled,
       log: lesson.checkLog, cell: index + 1)
@@ -243,7 +245,7 @@ struct Runner {
     transcript.record(
       index,
       .code(
-        number: index + 1, title: cell.title, prose: cell.prose, source: cell.source,
+        number: index + 1, title: text.title, prose: text.prose, source: cell.source,
         output: output.recorded), figures: output.figures)
     shown.insert(index)
     ran = index + 1
@@ -251,10 +253,10 @@ struct Runner {
 
   /// Shows cell `index` (its prose unless `prose` is false), runs it, records it.
   mutating func show(_ index: Int, prose: Bool) throws {
-    let cell = cells[index]
-    if cell.kind == .markdown {
-      if prose { write(TextWrap.prose(cell.prose, width: lesson.resolvedWidth) + "\n\n") }
-      transcript.record(index, .markdown(cell.prose))
+    if cells[index].kind == .markdown {
+      let text = lesson.text(ofCell: index).prose
+      if prose { write(TextWrap.prose(text, width: lesson.resolvedWidth) + "\n\n") }
+      transcript.record(index, .markdown(text))
       ran = index + 1
       return
     }
@@ -265,15 +267,14 @@ struct Runner {
   /// Runs one cell's code, noting which knobs it reads and which checks it makes.
   func execute(_ index: Int, _ output: CellOutput) throws {
     guard let body = cells[index].body else { return }
-    lesson.runningCell = index
-    lesson.knobReads[index] = []
-    defer { lesson.runningCell = nil }
+    lesson.readLock.withLock { lesson.knobReads[index] = [] }
     do {
-      try body(output)
+      try lesson.reading(as: .code(index)) { try body(output) }
     } catch let usage as UsageError {
       throw CellFailure(message: "error: \(usage.message)", status: 2)
     } catch {
-      throw CellFailure(message: "error in cell \(index + 1) (\(cells[index].title)): \(error)")
+      let title = lesson.reading(as: .runtime) { cells[index].title() }
+      throw CellFailure(message: "error in cell \(index + 1) (\(title)): \(error)")
     }
   }
 
@@ -435,13 +436,16 @@ struct Runner {
           + knob.allowed + live)
       lines += TextWrap.wrap(knob.help, width: room, hanging: 0).map { dim(indent + $0) }
     }
+    lines += TextWrap.wrap(lesson.liveKnobsText, width: room, hanging: 0).map { "  " + $0 }
     return lines.joined(separator: "\n") + "\n"
   }
 
   /// `set NAME=VALUE` at the prompt: changes the knob and re-runs, from the first cell
-  /// that read it, every cell that has run, so the state is what a fresh run with
-  /// `--set NAME=VALUE` would have. The cells before are re-run quietly (they may hold
-  /// state the later cells changed); the others are shown again.
+  /// that read it (in its code, title or prose), every cell that has run, so the state is
+  /// what a fresh run with `--set NAME=VALUE` would have. The cells before are re-run
+  /// quietly (they may hold state the later cells changed); the others are shown again,
+  /// with their prose when it names the knob. A value the lesson's constraints refuse is
+  /// put back, and nothing runs.
   mutating func setLive(_ pair: String) throws {
     guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
       // The example is one that works: a knob that can change live, at a value it takes.
@@ -460,23 +464,24 @@ struct Runner {
       write(lesson.unknownKnob(name) + "\n")
       return
     }
+    let before = knob.currentText()
+    let putBack = knob.saved()
+    if let problem = knob.assign(value) {
+      write("\(problem); \(name) stays \(before)\n")
+      return
+    }
+    if let problem = lesson.constraintProblems().first {
+      putBack()
+      write("\(problem); \(name) stays \(before)\n")
+      return
+    }
     if lesson.knobsReadOutsideCells.contains(name) {
-      // Check the value first, so the command suggested is one that runs; then put the knob
-      // back, since the cells that read it ran with the old value.
-      let before = knob.currentText()
-      if let problem = knob.assign(value) {
-        write("\(problem); \(name) stays \(before)\n")
-        return
-      }
-      _ = knob.assign(before)
+      // The value is checked first, so the command suggested is one that runs; the knob is
+      // put back, since the cells that read it ran with the old value.
+      putBack()
       write(
         "\(name) is read when the lesson starts, before any cell; to change it, quit and run "
           + "\(resumeCommand(at: ran + 1)) --set \(name)=\(value)\n")
-      return
-    }
-    let before = knob.currentText()
-    if let problem = knob.assign(value) {
-      write("\(problem); \(name) stays \(before)\n")
       return
     }
     let after = knob.currentText()
@@ -485,9 +490,13 @@ struct Runner {
       return
     }
     let current = ran
-    guard let first = (0..<current).first(where: { lesson.knobReads[$0]?.contains(name) == true })
-    else {
-      write("\(name) = \(after) (was \(before)); no cell has read it yet, so nothing re-runs\n")
+    // The cell waiting at the prompt has not run, but its prose may name the knob.
+    let proseAgain = current < cells.count && lesson.textHasRead(name, cell: current)
+    guard let first = (0..<current).first(where: { lesson.hasRead(name, cell: $0) }) else {
+      write(
+        "\(name) = \(after) (was \(before)); no cell has read it yet, so nothing re-runs"
+          + (proseAgain ? "; cell \(current + 1) names it:\n\n" : "\n"))
+      if proseAgain { showSource(current, prose: true) }
       return
     }
     let visible = (first..<current).filter { cells[$0].kind == .code }
@@ -500,22 +509,28 @@ struct Runner {
     ran = 0
     try runQuietly(upTo: first, progress: true)
     for index in first..<current {
+      let named = lesson.textHasRead(name, cell: index)
       if cells[index].kind == .markdown {
+        // Prose that names the knob is shown again; other prose reads as it did.
+        if named { try show(index, prose: true) }
         ran = index + 1
         continue
       }
-      let cell = cells[index]
+      let text = lesson.text(ofCell: index)
       write(
         bold(
-          "\(lesson.style.horizontal)\(lesson.style.horizontal) \(index + 1). \(cell.title) (re-run)"
+          "\(lesson.style.horizontal)\(lesson.style.horizontal) \(index + 1). \(text.title) (re-run)"
         ) + "\n\n")
+      if named && !text.prose.isEmpty {
+        write(TextWrap.prose(text.prose, width: lesson.resolvedWidth) + "\n\n")
+      }
       try runShown(index)
     }
     let list = visible.map { "\($0 + 1)" }.joined(separator: ", ")
     write(
       dim("re-ran \(visible.count == 1 ? "cell" : "cells") \(list) with \(name) = \(after)")
         + "\n\n")
-    if current < cells.count { showSource(current, prose: false) }
+    if current < cells.count { showSource(current, prose: proseAgain) }
   }
 
   func export() throws {
@@ -595,18 +610,35 @@ extension Lesson {
           )
         }
       }
+      lines += TextWrap.wrap(liveKnobsText, width: Swift.max(40, resolvedWidth - 2), hanging: 0)
+        .map { "  " + $0 }
     }
     return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// Which knobs a `set` while stepping changes live, for `--help` and `knobs`: all of
+  /// them, but for those top-level code read before the first cell.
+  var liveKnobsText: String {
+    let fixed = knobs.map(\.name).filter { knobsReadOutsideCells.contains($0) }
+    guard let last = fixed.last else {
+      return "while stepping, set NAME=VALUE changes any of these knobs and re-runs the cells "
+        + "that read it"
+    }
+    let names = fixed.count == 1 ? last : fixed.dropLast().joined(separator: ", ") + " and " + last
+    return "while stepping, set NAME=VALUE changes a knob and re-runs the cells that read it, but "
+      + "for \(names): read before the first cell, \(fixed.count == 1 ? "it changes" : "they change") "
+      + "only with --set (quit and run again)"
   }
 
   func listText() -> String {
     var lines = ["\(title): \(cells.count) cells", ""]
     for (i, cell) in cells.enumerated() {
       let name: String
+      let text = reading(as: .runtime) { (title: cell.title(), prose: cell.prose()) }
       if cell.kind == .code {
-        name = cell.title
+        name = text.title
       } else {
-        let firstLine = cell.prose.split(separator: "\n").first.map(String.init) ?? ""
+        let firstLine = text.prose.split(separator: "\n").first.map(String.init) ?? ""
         name = "(prose) " + firstLine.trimmingCharacters(in: CharacterSet(charactersIn: "# "))
       }
       lines.append(padLeft("\(i + 1)", 3) + ". " + name)

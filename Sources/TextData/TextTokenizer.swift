@@ -11,6 +11,23 @@ public struct TextTokenizer: Sendable, Equatable {
     case word, char, bpe
   }
 
+  /// A level as a lesson's `level` knob offers it: one of the three, or `auto`.
+  public enum LevelSetting: String, Sendable, CaseIterable {
+    case auto, word, char, bpe
+
+    /// The level meant: `auto` is words on the built-in grammar (every held-out word was
+    /// seen in training) and subwords on a learner's own text, where a word the training
+    /// split never had would be `<unk>`.
+    public func level(onOwnText: Bool) -> Level {
+      switch self {
+      case .auto: return onOwnText ? .bpe : .word
+      case .word: return .word
+      case .char: return .char
+      case .bpe: return .bpe
+      }
+    }
+  }
+
   public let level: Level
   /// The learned merges, at the `bpe` level.
   public let subwords: BytePairEncoding?

@@ -24,6 +24,20 @@ struct TokenizerTests {
     #expect(TokenLevel.char.join(["a", " ", "b"]) == "a b")
     #expect(TokenLevel.word.join(["a", "b"]) == "a b")
   }
+
+  /// `auto` is words on the built-in text and subwords on a learner's; the others are
+  /// themselves on any text.
+  @Test(arguments: [
+    (TextTokenizer.LevelSetting.auto, TextTokenizer.Level.word, TextTokenizer.Level.bpe),
+    (.word, .word, .word), (.char, .char, .char), (.bpe, .bpe, .bpe),
+  ])
+  func levelSettings(
+    _ setting: TextTokenizer.LevelSetting, _ builtIn: TextTokenizer.Level,
+    _ own: TextTokenizer.Level
+  ) {
+    #expect(setting.level(onOwnText: false) == builtIn)
+    #expect(setting.level(onOwnText: true) == own)
+  }
 }
 
 struct VocabularyTests {
