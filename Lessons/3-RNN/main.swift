@@ -108,6 +108,50 @@ lesson.constraint {
     + "\(steps.value) steps); lower --set steps, --set hidden or --set batch"
 }
 
+/// On a learner's text, the step counts left at their defaults are scaled down so that the
+/// run's training stays near a minute on two cores; a count the learner sets is kept.
+let budgetSeconds = 60.0
+/// What the training of this run costs at the knobs' step counts, in seconds: about 6
+/// operations per parameter per token for every model the lesson trains (the main model,
+/// the three cells side by side, the clipping pair, the two character models and the four
+/// training-size models), at 12 GFLOP/s, what these step-by-step products reach on two cores
+/// (Vim's user manual, 104,000 words as subwords: 179 s at the default steps).
+func trainingSeconds(_ text: LanguageModelCorpus, steps: Int, characterSteps: Int, sizeSteps: Int)
+  -> Double
+{
+  let h = Double(hiddenSize.value)
+  let e = Double(embeddingSize)
+  func perToken(_ vocabularySize: Int, _ gates: Double) -> Double {
+    6 * (Double(vocabularySize) * (h + 1 + e) + gates * h * (e + h))
+  }
+  func gates(_ kind: RecurrentCell) -> Double { kind == .rnn ? 1 : kind == .gru ? 3 : 4 }
+  let sentences = Double(Swift.max(text.train.count, 1))
+  let tokens = Double(batchSize.value) * Double(text.trainTokens) / sentences
+  let letters =
+    Double(batchSize.value) * Double(text.trainText.reduce(0) { $0 + $1.count + 1 }) / sentences
+  let v = text.vocabulary.count
+  var operations = perToken(v, gates(cell)) * tokens * Double(steps + 4 * sizeSteps)
+  operations += (perToken(v, 1) + perToken(v, 3) + perToken(v, 4)) * tokens * Double(steps / 3)
+  operations += 2 * perToken(v, 1) * tokens * 200
+  operations += (perToken(100, 1) + perToken(100, 3)) * letters * Double(characterSteps)
+  return operations / 12e9
+}
+/// The share of the default step counts this run trains for: 1 unless the run is on a
+/// learner's text, no step count was set, and the defaults would take over `budgetSeconds`.
+func stepScale(_ text: LanguageModelCorpus) -> Double {
+  guard corpusPath != nil, loadPath == nil,
+    !steps.isSet && !characterSteps.isSet && !sizeSteps.isSet
+  else { return 1 }
+  let seconds = trainingSeconds(
+    text, steps: steps.value, characterSteps: characterSteps.value, sizeSteps: sizeSteps.value)
+  return seconds > budgetSeconds ? budgetSeconds / seconds : 1
+}
+/// A step count scaled by the run's `stepScale` (at least 50, or the count if smaller).
+func scaled(_ count: Int) -> Int {
+  let scale = corpus.map(stepScale) ?? 1
+  return scale < 1 ? Swift.max(Int(Double(count) * scale), Swift.min(count, 50)) : count
+}
+
 /// The text of this run, built by the first cell.
 var corpus: LanguageModelCorpus!
 var vocabulary: Vocabulary!
@@ -160,6 +204,19 @@ lesson.cell(
     "training sentences \(corpus.train.count), vocabulary \(vocabulary.count) (\(tokenLevel.rawValue) level)"
   )
   out.print(corpus.overlapSummary)
+  let scale = stepScale(corpus)
+  if scale < 1 {
+    let full = trainingSeconds(
+      corpus, steps: steps.value, characterSteps: characterSteps.value,
+      sizeSteps: sizeSteps.value)
+    out.print(
+      "to keep this run's training near \(Int(budgetSeconds)) s, its steps were lowered from "
+        + "\(steps.value) to \(scaled(steps.value)) (main model), \(characterSteps.value) to "
+        + "\(scaled(characterSteps.value)) (characters) and \(sizeSteps.value) to "
+        + "\(scaled(sizeSteps.value)) (training sizes); setting any of steps, char-steps or "
+        + "size-steps trains for the counts set (about \(Int(full / 60) + 1) minutes at the "
+        + "defaults)")
+  }
   out.print(
     "best n-gram: n = \(bestNGram.order), validation perplexity \(String(format: "%.3f", bestNGram.perplexity))"
   )
@@ -415,7 +472,7 @@ lesson.cell(
     return
   }
   let history = try trainModel(
-    model, steps: steps.value, seed: "training", out: out, label: "train")
+    model, steps: scaled(steps.value), seed: "training", out: out, label: "train")
   // Zoomed on the end of training, with the n-gram to beat and (for the built-in text) the
   // best possible value as reference lines.
   var references = [LinePlot.Reference("best n-gram", bestNGram.perplexity)]
@@ -430,7 +487,7 @@ lesson.cell(
   let trainPerplexity = model.perplexity(trainSample, vocabulary: vocabulary)
   let validationPerplexity = model.perplexity(corpus.validation, vocabulary: vocabulary)
   out.print(
-    "kept the weights after step \(history.bestStep ?? steps.value) of \(steps.value)"
+    "kept the weights after step \(history.bestStep ?? scaled(steps.value)) of \(scaled(steps.value))"
       + (history.stoppedEarly
         ? "; stopped at step \(history.trainLoss.count), validation had stopped improving" : ""))
   out.print(
@@ -494,7 +551,7 @@ lesson.cell(
       cell: kind, dropout: dropout.value, using: &generator)
     untrainedNorms[kind] = gradientNorms(candidate)
     let history = try trainModel(
-      candidate, steps: Swift.max(steps.value / 3, 1), seed: "compare", out: out,
+      candidate, steps: Swift.max(scaled(steps.value) / 3, 1), seed: "compare", out: out,
       label: kind.rawValue)
     trained[kind] = candidate
     series.append(
@@ -875,7 +932,7 @@ lesson.cell(
       vocabularySize: letters.vocabulary.count, embeddingSize: embeddingSize,
       hiddenSize: hiddenSize.value, cell: kind, dropout: dropout.value, using: &generator)
     let history = try trainModel(
-      network, on: letters, steps: characterSteps.value, seed: "characters", out: out,
+      network, on: letters, steps: scaled(characterSteps.value), seed: "characters", out: out,
       label: "\(kind.rawValue), characters")
     series.append(
       .init(
@@ -1003,7 +1060,7 @@ lesson.cell(
       vocabularySize: vocabulary.count, embeddingSize: embeddingSize,
       hiddenSize: hiddenSize.value, cell: cell, dropout: dropout.value, using: &generator)
     _ = try trainModel(
-      learner, on: part, steps: sizeSteps.value, seed: "sizes", out: out,
+      learner, on: part, steps: scaled(sizeSteps.value), seed: "sizes", out: out,
       label: "\(cell.rawValue), \(percent) % of the text")
     let tokens = part.test.reduce(0) { $0 + $1.count + 1 }
     let networkNats =
@@ -1046,7 +1103,7 @@ lesson.cell(
     out.print("the network is ahead at every size tried, from \(percents[0]) % of the text")
   } else if ahead.isEmpty {
     out.print(
-      "counting is ahead at every size tried: with this text and \(sizeSteps.value) steps the "
+      "counting is ahead at every size tried: with this text and \(scaled(sizeSteps.value)) steps the "
         + "network does not overtake it; the gap goes from "
         + String(format: "%+.4f", network[0] - counting[0]) + " at 10 % to "
         + String(format: "%+.4f", network[3] - counting[3])

@@ -61,8 +61,9 @@ let decay = lesson.knob(
   "decay", default: Float(0.8), range: 0.1...1, help: "layer-wise learning-rate decay")
 let corpusPath = lesson.option(
   "corpus", valueName: "FILE",
-  help: "pre-train on your own text (wrapped prose or Markdown, paragraphs separated by blank "
-    + "lines): pairs of neighbouring sentences of 3 to 30 words in a paragraph as documents")
+  help: "pre-train on your own text (wrapped prose, Markdown or one sentence per line, "
+    + "paragraphs separated by blank lines): pairs of neighbouring sentences of 3 to 30 words "
+    + "in a paragraph as documents")
 let labelledPath = lesson.option(
   "labelled", valueName: "FILE",
   help: "fine-tune on your own labelled texts instead of the built-in reviews: lines of "
@@ -170,7 +171,8 @@ if let corpusPath {
       throw CorpusError(
         "\(corpusPath) has \(distinct) different pairs of neighbouring sentences of 3 to "
           + "\(longestSentence) words in one paragraph (read as \(read.layout.rawValue)"
-          + (read.layout == .linePerSentence ? ": every line is a paragraph of its own" : "")
+          + (read.layout == .linePerSentence
+            ? ": the lines between blank lines are a paragraph, in order" : "")
           + "); the lesson needs at least \(fewestPairs), a fifth of them held out to test "
           + "sentence order: use a longer text, with paragraphs of several sentences separated "
           + "by blank lines")

@@ -90,7 +90,8 @@ public struct ReadText: Sendable, Equatable {
 ///
 /// **Layout.** A file is read as *one sentence per line* when it has no blank line between
 /// two lines of text, or when at least 60 % of its lines end a sentence (end in `.`, `?`,
-/// `!`, possibly followed by a closing quote or bracket). Otherwise it is *wrapped prose*
+/// `!`, possibly followed by a closing quote or bracket); its paragraphs are then the runs
+/// of lines between blank lines. Otherwise it is *wrapped prose*
 /// (or *Markdown*, by its name): lines are joined inside a paragraph, and a blank line ends
 /// the paragraph.
 ///
@@ -125,9 +126,19 @@ public enum ProseReader {
     let lines = rawLines.map { $0.trimmingCharacters(in: .whitespaces) }
     let filled = lines.filter { !$0.isEmpty }
     if isLinePerSentence(lines) {
+      // Each line a sentence; lines not parted by a blank line are one paragraph, their
+      // order the text's (a file of sentences one after another is one long paragraph).
+      var runs: [[String]] = [[]]
+      for line in lines {
+        if line.isEmpty {
+          if !runs[runs.count - 1].isEmpty { runs.append([]) }
+        } else {
+          runs[runs.count - 1].append(line)
+        }
+      }
       return ReadText(
-        layout: .linePerSentence, paragraphs: filled.map { [$0] }, lineCount: filled.count,
-        skippedLines: 0)
+        layout: .linePerSentence, paragraphs: runs.filter { !$0.isEmpty },
+        lineCount: filled.count, skippedLines: 0)
     }
     var paragraphs: [[String]] = []
     var current: [String] = []

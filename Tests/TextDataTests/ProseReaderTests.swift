@@ -43,10 +43,13 @@ struct ProseReaderTests {
     let read = ProseReader.read(lines, markdown: false)
     #expect(read.layout == .linePerSentence)
     #expect(read.sentences.count == 3)
+    // The lines between blank lines are a paragraph, in order.
+    #expect(read.paragraphs.map(\.count) == [2, 1])
     // No blank line at all: every line is an item, even without a full stop.
     let names = ProseReader.read("emma\nolivia\nava\n", markdown: false)
     #expect(names.layout == .linePerSentence)
     #expect(names.sentences == ["emma", "olivia", "ava"])
+    #expect(names.paragraphs == [["emma", "olivia", "ava"]])
   }
 
   @Test func markdownStructureIsNotText() {
