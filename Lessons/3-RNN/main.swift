@@ -109,8 +109,10 @@ lesson.constraint {
 }
 
 /// On a learner's text, the step counts left at their defaults are scaled down so that the
-/// run's training stays near a minute on two cores; a count the learner sets is kept.
-let budgetSeconds = 60.0
+/// run's training stays near 45 s on two cores; a count the learner sets is kept. Reading,
+/// subwords, the n-grams and measuring every model cost about 38 s more on a 100,000-word
+/// text (Vim's user manual: 73 s in all).
+let budgetSeconds = 45.0
 /// What the training of this run costs at the knobs' step counts, in seconds: about 6
 /// operations per parameter per token for every model the lesson trains (the main model,
 /// the three cells side by side, the clipping pair, the two character models and the four
@@ -214,8 +216,8 @@ lesson.cell(
         + "\(steps.value) to \(scaled(steps.value)) (main model), \(characterSteps.value) to "
         + "\(scaled(characterSteps.value)) (characters) and \(sizeSteps.value) to "
         + "\(scaled(sizeSteps.value)) (training sizes); setting any of steps, char-steps or "
-        + "size-steps trains for the counts set (about \(Int(full / 60) + 1) minutes at the "
-        + "defaults)")
+        + "size-steps trains for the counts set (at most about \(Int(full / 60) + 1) minutes "
+        + "at the defaults; early stopping can end it sooner)")
   }
   out.print(
     "best n-gram: n = \(bestNGram.order), validation perplexity \(String(format: "%.3f", bestNGram.perplexity))"
@@ -637,7 +639,7 @@ lesson.cell(
   """
 ) { out in
   let rate = sgdRate.value
-  let count = lesson.isQuick ? 100 : 200
+  let count = lesson.isQuick ? 100 : scaled(200)
   var rows: [[String]] = []
   var series: [LinePlot.Series] = []
   var results: [Double] = []
