@@ -68,15 +68,21 @@ let labelNames = ownData?.labels ?? ["negative", "positive"]
 /// Two labels need one output (its sigmoid is the second label's probability); more need
 /// one output per label, each trained against the rest (one against the rest).
 let outputs = labelNames.count == 2 ? 1 : labelNames.count
-let exampleCount = Swift.min(
-  ownData?.examples.count ?? reviewCount.value, lesson.isQuick ? 2_000 : maximumExamples)
+/// How many examples the run uses (read by the cell that asks, so `set reviews=…` re-runs it).
+var exampleCount: Int {
+  Swift.min(
+    ownData?.examples.count ?? reviewCount.value, lesson.isQuick ? 2_000 : maximumExamples)
+}
 // Two models, each trained on every training example at every step: about 6 operations per
 // weight per example, with the generator's 64 or so words (or a file's vocabulary) as inputs.
-lesson.refuseLongTraining(
-  operations: 6 * 0.8 * Double(exampleCount) * (ownData == nil ? 64 : Double(maximumWords))
-    * Double(hiddenSize.value + 2 * outputs) * Double(steps.value),
-  settings: "\(exampleCount) examples, hidden \(hiddenSize.value), \(steps.value) steps",
-  shorten: "lower --set steps, --set reviews or --set hidden")
+// Checked before the first cell and after every `set`.
+lesson.constraint {
+  lesson.longTraining(
+    operations: 6 * 0.8 * Double(exampleCount) * (ownData == nil ? 64 : Double(maximumWords))
+      * Double(hiddenSize.value + 2 * outputs) * Double(steps.value),
+    settings: "\(exampleCount) examples, hidden \(hiddenSize.value), \(steps.value) steps",
+    shorten: "lower --set steps, --set reviews or --set hidden")
+}
 
 lesson.markdown(
   ownData == nil

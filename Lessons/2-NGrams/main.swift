@@ -43,18 +43,25 @@ let corpusPath = lesson.option(
   help: "train on your own UTF-8 text: wrapped prose, Markdown or one sentence per line")
 lesson.runsOnOwnData = corpusPath != nil
 
-let tokenLevel = TextTokenizer.Level(rawValue: level.value)!
+/// The token level of now (read by the cell that asks, so a `set level=…` re-runs it).
+var tokenLevel: TextTokenizer.Level { TextTokenizer.Level(rawValue: level.value)! }
 /// How a learner's file was read (wrapped prose, Markdown or one sentence per line).
 var reading: ReadText? = nil
+/// Corpora already built, by their settings: the constraint below and the cells share them.
+var builtCorpora: [String: LanguageModelCorpus] = [:]
 /// The corpus with a given minimum count, at a given level (the cell on `<unk>` and the
 /// final comparison build it with others).
 func makeCorpus(minimumCount: Int, level: TextTokenizer.Level = tokenLevel) throws
   -> LanguageModelCorpus
 {
+  let key = "\(level.rawValue) \(minimumCount) \(merges.value) \(sentenceCount.value)"
+  if let built = builtCorpora[key] { return built }
   guard let corpusPath else {
-    return LanguageModelCorpus.builtIn(
+    let corpus = LanguageModelCorpus.builtIn(
       count: sentenceCount.value, level: level, minimumCount: minimumCount,
       merges: merges.value, seed: lesson.seed)
+    builtCorpora[key] = corpus
+    return corpus
   }
   // Read once: the cell on `<unk>` builds corpora at other minimum counts from it.
   let read =
@@ -64,36 +71,33 @@ func makeCorpus(minimumCount: Int, level: TextTokenizer.Level = tokenLevel) thro
   let corpus = LanguageModelCorpus(
     lines: read.sentences, level: level, minimumCount: minimumCount, merges: merges.value,
     seed: lesson.seed)
-  try corpus.requireSize(order: maximumOrder.value, path: corpusPath)
+  builtCorpora[key] = corpus
   return corpus
 }
-var corpus: LanguageModelCorpus
-do {
-  corpus = try makeCorpus(minimumCount: minimumCount.value)
-} catch {
-  lesson.refuse("\(error)")
-  corpus = LanguageModelCorpus(lines: [], level: tokenLevel, seed: 0)
-}
-// What counting will cost, estimated before it starts: every training character is counted
-// into each order of this lesson's models and of the last table's three levels (up to 6, 16
-// and 10), about 40 updates, at a conservative half a million updates a second (Vim's
-// 104,000-word manual: 36 s estimated, 32 s measured). Over half an hour is refused.
-if corpusPath != nil {
-  let characters = corpus.trainText.reduce(0) { $0 + $1.count }
-  lesson.refuseLongRun(
+// The text must hold enough to count up to n, and counting must not take over half an
+// hour: checked before the first cell and again after every `set`. What counting costs:
+// every training character is counted into each order of this lesson's models and of the
+// last table's three levels (up to 6, 16 and 10), about 40 updates, at a conservative half
+// a million updates a second (Vim's 104,000-word manual: 36 s estimated, 32 s measured).
+lesson.constraint {
+  let text = try makeCorpus(minimumCount: minimumCount.value)
+  guard let corpusPath else { return nil }
+  try text.requireSize(order: maximumOrder.value, path: corpusPath)
+  let characters = text.trainText.reduce(0) { $0 + $1.count }
+  return lesson.longRun(
     seconds: Double(characters) * Double(maximumOrder.value + 6 + 16 + 10) / 500_000,
     settings: "\(groupedDigits(characters)) characters of training text, n up to "
       + "\(maximumOrder.value)",
     shorten: "use --quick, a smaller --set n, or a part of the file (head -c 2000000 "
-      + "\(corpusPath!) > part.txt)", what: "counting")
+      + "\(corpusPath) > part.txt)", what: "counting")
 }
-let endID = corpus.vocabulary.endID
+/// The text of this run, built by the first cell, and what it sets up.
+var corpus: LanguageModelCorpus!
+var endID = 0
 /// Every model of this lesson comes from one count of the training text, at the largest n.
-let counted = NGramModel(
-  order: maximumOrder.value, smoothing: .wittenBell, sentences: corpus.train,
-  vocabulary: corpus.vocabulary)
+var counted: NGramModel!
 /// V: the number of tokens a model can predict.
-let modelSize = counted.vocabularySize
+var modelSize = 0
 
 lesson.cell(
   "The corpus",
@@ -104,6 +108,12 @@ lesson.cell(
   split, so no held-out sentence was seen in training.
   """
 ) { out in
+  corpus = try makeCorpus(minimumCount: minimumCount.value)
+  endID = corpus.vocabulary.endID
+  counted = NGramModel(
+    order: maximumOrder.value, smoothing: .wittenBell, sentences: corpus.train,
+    vocabulary: corpus.vocabulary)
+  modelSize = counted.vocabularySize
   if let corpusPath {
     out.print("corpus: \(corpusPath), read as \(reading?.summary ?? "sentences")")
   } else {
@@ -163,9 +173,10 @@ func finite(_ value: Double) -> String {
 
 /// The grammar's own perplexity per token on the built-in text, the floor no model can go
 /// below (known at word and char level; a subword's is not worked out).
-let bestPossible: Double? =
+var bestPossible: Double? {
   corpusPath == nil && tokenLevel != .bpe
-  ? SentenceCorpus.course.bestPerplexity(level: tokenLevel == .word ? .word : .char) : nil
+    ? SentenceCorpus.course.bestPerplexity(level: tokenLevel == .word ? .word : .char) : nil
+}
 
 /// A token as a heatmap label: a space is drawn as `␣`.
 func label(_ id: Int) -> String {
@@ -638,7 +649,8 @@ lesson.cell(
   }
   var rows: [[String]] = []
   for minimum in Array(Set([1, 3, 10, 30, minimumCount.value])).sorted() {
-    let variant = minimum == minimumCount.value ? corpus : try makeCorpus(minimumCount: minimum)
+    let variant: LanguageModelCorpus =
+      minimum == minimumCount.value ? corpus : try makeCorpus(minimumCount: minimum)
     let model = NGramModel(
       order: Swift.min(3, maximumOrder.value), smoothing: .wittenBell, sentences: variant.train,
       vocabulary: variant.vocabulary)
