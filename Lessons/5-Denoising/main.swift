@@ -48,7 +48,8 @@ let corpusPath = lesson.option(
   help: "train on your own text (wrapped prose, Markdown or one sentence per line): its "
     + "sentences of 3 to 20 words, and pairs of neighbouring ones in a paragraph as documents")
 lesson.runsOnOwnData = corpusPath != nil
-let corruption = Corruption(rawValue: corruptionName.value)!
+/// The corruption of now (read by the cell that asks, so `set corruption=…` re-runs it).
+var corruption: Corruption { Corruption(rawValue: corruptionName.value)! }
 
 /// The longest sentence taken from a learner's file, in word tokens: the autoencoder's
 /// code and the transformer's 64 positions are sized for short sentences.
@@ -94,11 +95,14 @@ if let corpusPath {
 // batches of 32 sentences of about 12 tokens), then the transformer (about 15,000 + 20,500
 // per layer, 32 documents of about 44 tokens in and out) trained once in full and six times
 // for a third of its steps in the comparison.
-lesson.refuseLongTraining(
-  operations: 6 * 32 * 12 * 40_000 * Double(aeSteps.value) + 6 * 32 * 44
-    * (15_000 + 20_500 * Double(layers.value)) * 3 * Double(steps.value),
-  settings: "\(aeSteps.value) autoencoder steps, \(steps.value) steps, \(layers.value) layers",
-  shorten: "lower --set steps, --set ae-steps or --set layers")
+// Checked before the first cell and after every `set`.
+lesson.constraint {
+  lesson.longTraining(
+    operations: 6 * 32 * 12 * 40_000 * Double(aeSteps.value) + 6 * 32 * 44
+      * (15_000 + 20_500 * Double(layers.value)) * 3 * Double(steps.value),
+    settings: "\(aeSteps.value) autoencoder steps, \(steps.value) steps, \(layers.value) layers",
+    shorten: "lower --set steps, --set ae-steps or --set layers")
+}
 
 // MARK: Part 1 — the plain autoencoder
 

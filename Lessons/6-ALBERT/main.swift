@@ -53,7 +53,8 @@ let maskingName = lesson.knob(
   "masking", default: PretrainingData.Masking.maskOnly.rawValue,
   choices: PretrainingData.Masking.allCases.map { $0.rawValue },
   help: "how MLM hides the chosen tokens")
-let masking = PretrainingData.Masking(rawValue: maskingName.value)!
+/// The masking of now (read by the cell that asks, so `set masking=…` re-runs it).
+var masking: PretrainingData.Masking { PretrainingData.Masking(rawValue: maskingName.value)! }
 let nspSteps = lesson.knob(
   "nsp-steps", default: 1500, quick: 80, range: 1...100_000,
   help: "pre-training steps of the model trained on NSP")
@@ -95,7 +96,8 @@ let largestVocabulary = 3_000
 // over batches of about 768 tokens (up to twice as many of a learner's longer sentences):
 // four models pre-trained for `steps`, the NSP model for `nsp-steps`, and sixteen
 // fine-tuning runs of about 384 tokens a step (up to 2,048 of a learner's labelled texts).
-do {
+// Checked before the first cell and after every `set`.
+lesson.constraint {
   let h = Double(hidden.value)
   let tokens = Double(lesson.runsOnOwnData ? largestVocabulary + 7 : 160)
   let parameters =
@@ -103,7 +105,7 @@ do {
   let pretraining =
     (corpusPath == nil ? 768 : 1_536) * Double(4 * steps.value + nspSteps.value)
   let fineTuning = 16 * (labelledPath == nil ? 384 : 2_048) * Double(fineTuneSteps.value)
-  lesson.refuseLongTraining(
+  return lesson.longTraining(
     operations: 6 * parameters * (pretraining + fineTuning),
     settings: "hidden \(hidden.value), \(depth.value) layers, \(steps.value) steps, "
       + "\(nspSteps.value) NSP steps, \(fineTuneSteps.value) fine-tuning steps",
@@ -135,8 +137,9 @@ if let loadFolder, !loadFolder.isEmpty {
     }
   }
 }
-if hidden.value % 4 != 0 {
-  lesson.refuse("--set hidden=\(hidden.value): the hidden size must be divisible by the 4 heads")
+lesson.constraint {
+  hidden.value % 4 == 0
+    ? nil : "--set hidden=\(hidden.value): the hidden size must be divisible by the 4 heads"
 }
 
 /// The longest sentence taken from a learner's text, in word tokens: two of them with
@@ -581,25 +584,26 @@ var pretrained: [(name: String, model: PretrainingModel, result: Evaluation)] = 
 
 /// Cell 5's words on what each of ALBERT's ideas saves: about the built-in vocabulary, or
 /// any.
-let savingProse =
+var savingProse: String {
   builtIn
-  ? """
-  These models have a \
-  vocabulary of under two hundred tokens (cell 4 prints it), so their embedding is a small part of them \
-  and factorizing it saves little — unlike BERT-base's 30,522-token table (cell 2) — \
-  while a 16-number word vector is a real squeeze; sharing stores one layer instead of \
-  \(depth.value). The line under the table gives each idea's saving and its cost in \
-  masked words restored — one run's figures: two BERT-smalls that differ only in their \
-  initial weights can differ by five points (`--set embedding=32` makes "factorized \
-  only" such a twin), so the guide lists them over ten seeds.
-  """
-  : """
-  The vocabulary of your data (cell 4 prints its size) sets the embedding's share, \
-  `V × H` against about `12·H²` per layer: the larger `V`, the more factorizing saves; \
-  sharing stores one layer instead of \(depth.value). The line under the table gives each \
-  idea's saving and its cost in masked words restored — one run's figures: two \
-  BERT-smalls that differ only in their initial weights can differ by several points.
-  """
+    ? """
+    These models have a \
+    vocabulary of under two hundred tokens (cell 4 prints it), so their embedding is a small part of them \
+    and factorizing it saves little — unlike BERT-base's 30,522-token table (cell 2) — \
+    while a 16-number word vector is a real squeeze; sharing stores one layer instead of \
+    \(depth.value). The line under the table gives each idea's saving and its cost in \
+    masked words restored — one run's figures: two BERT-smalls that differ only in their \
+    initial weights can differ by five points (`--set embedding=32` makes "factorized \
+    only" such a twin), so the guide lists them over ten seeds.
+    """
+    : """
+    The vocabulary of your data (cell 4 prints its size) sets the embedding's share, \
+    `V × H` against about `12·H²` per layer: the larger `V`, the more factorizing saves; \
+    sharing stores one layer instead of \(depth.value). The line under the table gives each \
+    idea's saving and its cost in masked words restored — one run's figures: two \
+    BERT-smalls that differ only in their initial weights can differ by several points.
+    """
+}
 
 /// What the guide found about the two masking rules, true of the built-in data only.
 let maskingNote =
@@ -1556,7 +1560,7 @@ lesson.cell(
 
 /// The labels the fine-tuning cells train on, in their prose: a learner's pool can hold
 /// fewer than `labels`.
-let sameLabels = ownLabels == nil ? "\(labels.value) labels" : "labelled texts"
+var sameLabels: String { ownLabels == nil ? "\(labels.value) labels" : "labelled texts" }
 
 /// What each recipe takes from pre-training.
 let reused: [FineTuningRecipe: String] = [
