@@ -109,15 +109,17 @@ lesson.constraint {
 }
 
 /// On a learner's text, the step counts left at their defaults are scaled down so that the
-/// run's training stays near 45 s on two cores; a count the learner sets is kept. Reading,
-/// subwords, the n-grams and measuring every model cost about 38 s more on a 100,000-word
-/// text (Vim's user manual: 73 s in all).
+/// run's training takes at most about 45 s on two cores (less on short texts: the GPL-3
+/// licence's whole run took 21 s); setting any count turns this off. Reading, subwords, the
+/// n-grams and measuring every model cost about 38 s more on a 100,000-word text (Vim's
+/// user manual: 78 s in all).
 let budgetSeconds = 45.0
 /// What the training of this run costs at the knobs' step counts, in seconds: about 6
 /// operations per parameter per token for every model the lesson trains (the main model,
 /// the three cells side by side, the clipping pair, the two character models and the four
-/// training-size models), at 12 GFLOP/s, what these step-by-step products reach on two cores
-/// (Vim's user manual, 104,000 words as subwords: 179 s at the default steps).
+/// training-size models), at a cautious 12 GFLOP/s (at the default steps it estimates 180 s
+/// of training for Vim's user manual, whose whole run took 179 s, and 327 s for the GPL-3
+/// licence, whose whole run took 101 s).
 func trainingSeconds(_ text: LanguageModelCorpus, steps: Int, characterSteps: Int, sizeSteps: Int)
   -> Double
 {
@@ -212,12 +214,13 @@ lesson.cell(
       corpus, steps: steps.value, characterSteps: characterSteps.value,
       sizeSteps: sizeSteps.value)
     out.print(
-      "to keep this run's training near \(Int(budgetSeconds)) s, its steps were lowered from "
+      "to keep this run's training under about \(Int(budgetSeconds)) s, its steps were lowered from "
         + "\(steps.value) to \(scaled(steps.value)) (main model), \(characterSteps.value) to "
         + "\(scaled(characterSteps.value)) (characters) and \(sizeSteps.value) to "
         + "\(scaled(sizeSteps.value)) (training sizes); setting any of steps, char-steps or "
-        + "size-steps trains for the counts set (at most about \(Int(full / 60) + 1) minutes "
-        + "at the defaults; early stopping can end it sooner)")
+        + "size-steps turns this off: the counts set are used and the others go back to their "
+        + "defaults (at most about \(Int(full / 60) + 1) minutes at the defaults; early "
+        + "stopping can end it sooner)")
   }
   out.print(
     "best n-gram: n = \(bestNGram.order), validation perplexity \(String(format: "%.3f", bestNGram.perplexity))"
