@@ -46,7 +46,8 @@ let documentCount = lesson.knob(
 let corpusPath = lesson.option(
   "corpus", valueName: "FILE",
   help: "train on your own text (wrapped prose, Markdown or one sentence per line): its "
-    + "sentences of 3 to 20 words, and pairs of neighbouring ones in a paragraph as documents")
+    + "sentences of 3 to 20 words (longer ones cut into segments), and pairs of neighbouring "
+    + "ones in a paragraph as documents")
 lesson.runsOnOwnData = corpusPath != nil
 /// The corruption of now (read by the cell that asks, so `set corruption=…` re-runs it).
 var corruption: Corruption { Corruption(rawValue: corruptionName.value)! }
@@ -62,12 +63,16 @@ struct OwnText {
   var documents: [[String]]
   var leftOut: Int
   var summary: String
+  /// Sentences cut into segments, and how many segments they made.
+  var cut: (sentences: Int, segments: Int)
 }
 var ownText: OwnText? = nil
 if let corpusPath {
   do {
-    let read = try TextFile.read(at: corpusPath).first(
+    let file = try TextFile.read(at: corpusPath).first(
       lesson.isQuick ? TextFile.quickSentences : .max)
+    // Sentences longer than the model takes are cut into segments of running text.
+    let (read, cutSentences, segments) = file.cuttingSentences(longerThan: longestSentence)
     func fits(_ text: String) -> Bool {
       (3...longestSentence).contains(Tokenizer.words(text).count)
     }
@@ -80,13 +85,13 @@ if let corpusPath {
     guard distinctSentences >= 50, distinctDocuments >= 50 else {
       throw CorpusError(
         "\(corpusPath) has \(distinctSentences) different sentences of 3 to \(longestSentence) "
-          + "words and \(distinctDocuments) different pairs of them in one paragraph (read as "
+          + "words (longer ones cut into segments) and \(distinctDocuments) different pairs of them in one paragraph (read as "
           + "\(read.layout.rawValue)); the lesson needs at least 50 of each: use a longer text, "
           + "with paragraphs of several sentences separated by blank lines")
     }
     ownText = OwnText(
       sentences: kept, documents: documents, leftOut: read.sentences.count - kept.count,
-      summary: read.summary)
+      summary: read.summary, cut: (cutSentences, segments))
   } catch {
     lesson.refuse("\(error)")
   }
@@ -126,8 +131,9 @@ lesson.cell(
     """
     : """
     The autoencoder reads your file's sentences of 3 to \(longestSentence) words (a code of \
-    \(latentSize.value) numbers is too small for a paragraph), split into training, \
-    validation and test sentences. It learns from text alone.
+    \(latentSize.value) numbers is too small for a paragraph); a longer sentence is cut into \
+    segments of running text that take its place. They are split into training, validation \
+    and test sentences. It learns from text alone.
     """
 ) { out in
   var generator = lesson.random("text")
@@ -139,9 +145,15 @@ lesson.cell(
     reviews = Splits([Review](), keepingCopiesOf: \.text, using: &generator)
     vocabulary = Vocabulary(sentences.train.map { Tokenizer.words($0.text) }, maximumSize: 3_000)
     out.print("corpus: \(corpusPath!), read as \(ownText.summary)")
+    if ownText.cut.sentences > 0 {
+      out.print(
+        "\(ownText.cut.sentences) sentences longer than \(longestSentence) words were cut into "
+          + "\(ownText.cut.segments) segments of running text, at a comma, semicolon or colon "
+          + "where one falls late enough, else at the \(longestSentence)th word")
+    }
     out.print(
-      "\(ownText.sentences.count) sentences of 3 to \(longestSentence) words kept, "
-        + "\(ownText.leftOut) shorter or longer ones left out; \(sentences.train.count) to "
+      "\(ownText.sentences.count) sentences or segments of 3 to \(longestSentence) words kept, "
+        + "\(ownText.leftOut) shorter ones left out; \(sentences.train.count) to "
         + "train on; vocabulary \(vocabulary.count)"
         + (vocabulary.count == 3_000 + 7 ? " (the 3,000 commonest words, the rest <unk>)" : ""))
     out.print("sentences: " + sentences.overlapSummary(\.text))

@@ -64,7 +64,7 @@ let corpusPath = lesson.option(
   "corpus", valueName: "FILE",
   help: "pre-train on your own text (wrapped prose, Markdown or one sentence per line, "
     + "paragraphs separated by blank lines): pairs of neighbouring sentences of 3 to 30 words "
-    + "in a paragraph as documents")
+    + "(longer ones cut into segments) in a paragraph as documents")
 let labelledPath = lesson.option(
   "labelled", valueName: "FILE",
   help: "fine-tune on your own labelled texts instead of the built-in reviews: lines of "
@@ -159,12 +159,17 @@ struct OwnText {
   var sentences: Int
   var leftOut: Int
   var summary: String
+  /// Sentences cut into segments, and how many segments they made.
+  var cut: (sentences: Int, segments: Int)
 }
 var ownText: OwnText? = nil
 if let corpusPath {
   do {
-    let read = try TextFile.read(at: corpusPath).first(
+    let file = try TextFile.read(at: corpusPath).first(
       lesson.isQuick ? TextFile.quickSentences : .max)
+    // Sentences longer than the model takes are cut into segments of running text, as
+    // BERT's and ALBERT's segments are spans of text, not grammatical sentences.
+    let (read, cutSentences, segments) = file.cuttingSentences(longerThan: longestSentence)
     let documents = read.neighbouringPairs(words: 3...longestSentence).map {
       PretrainingData.document($0.first, $0.second)
     }
@@ -173,7 +178,7 @@ if let corpusPath {
     guard distinct >= fewestPairs else {
       throw CorpusError(
         "\(corpusPath) has \(distinct) different pairs of neighbouring sentences of 3 to "
-          + "\(longestSentence) words in one paragraph (read as \(read.layout.rawValue)"
+          + "\(longestSentence) words (longer ones cut into segments) in one paragraph (read as \(read.layout.rawValue)"
           + (read.layout == .linePerSentence
             ? ": the lines between blank lines are a paragraph, in order" : "")
           + "); the lesson needs at least \(fewestPairs), a fifth of them held out to test "
@@ -183,7 +188,7 @@ if let corpusPath {
     ownText = OwnText(
       documents: documents, sentences: read.sentences.count,
       leftOut: read.sentences.filter { !(3...longestSentence).contains(Tokenizer.words($0).count) }
-        .count, summary: read.summary)
+        .count, summary: read.summary, cut: (cutSentences, segments))
   } catch {
     lesson.refuse("\(error)")
   }
@@ -336,7 +341,9 @@ lesson.cell(
     : """
     Two-sentence documents from your text, no labels: two neighbouring sentences of one \
     paragraph, each of 3 to \(longestSentence) word tokens, taken two at a time so that no \
-    sentence is in two documents; a longer or shorter sentence is skipped, never cut. Words \
+    sentence is in two documents. A longer sentence is first cut into segments of running \
+    text that take its place (BERT's and ALBERT's segments are spans of text, not \
+    grammatical sentences); a shorter one is skipped. Words \
     are lower-cased and split from punctuation, as in every lesson; `[SEP]` marks where the \
     second sentence starts, so that sentence-order prediction can swap the two. A fifth of \
     the different pairs is held out to test the models, every copy of a pair in one part. \
@@ -399,10 +406,17 @@ func describeOwnData(_ out: CellOutput) {
     maximumSize: largestVocabulary)
   if let ownText {
     out.print("corpus: \(corpusPath!), read as \(ownText.summary)")
+    if ownText.cut.sentences > 0 {
+      out.print(
+        "\(ownText.cut.sentences) sentences longer than \(longestSentence) words were cut into "
+          + "\(ownText.cut.segments) segments of running text (BERT's and ALBERT's segments are "
+          + "spans of text, not grammatical sentences), at a comma, semicolon or colon where one "
+          + "falls late enough, else at the \(longestSentence)th word")
+    }
     out.print(
-      "\(ownText.documents.count) pairs of neighbouring sentences of 3 to \(longestSentence) "
-        + "words in one paragraph; \(ownText.leftOut) of the \(ownText.sentences) sentences are "
-        + "shorter or longer and in no pair")
+      "\(ownText.documents.count) pairs of neighbouring sentences or segments of 3 to "
+        + "\(longestSentence) words in one paragraph; \(ownText.leftOut) of the "
+        + "\(ownText.sentences) sentences and segments are shorter and in no pair")
     out.table(
       ["kind", "documents", "example"],
       [["pair", "\(stories.train.count)", stories.train[0].joined(separator: " ")]])

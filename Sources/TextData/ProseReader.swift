@@ -54,6 +54,15 @@ public struct ReadText: Sendable, Equatable {
     }
   }
 
+  /// The same reading with other paragraphs (sentences cut into segments, say): the file's
+  /// layout, line counts and whole-file figures are kept.
+  func replacingParagraphs(_ newParagraphs: [[String]]) -> ReadText {
+    var copy = ReadText(
+      layout: layout, paragraphs: newParagraphs, lineCount: lineCount, skippedLines: skippedLines)
+    copy.inFile = inFile
+    return copy
+  }
+
   /// The text cut after its first `limit` sentences (whole paragraphs, and part of the one
   /// the limit falls in): a quick run on a long file reads only its beginning. A sentence
   /// longer than `LongLines.maximumCharacters` counts as the pieces it will be cut into, so
