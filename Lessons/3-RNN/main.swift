@@ -109,11 +109,10 @@ lesson.constraint {
 }
 
 /// On a learner's text, the step counts left at their defaults are scaled down so that the
-/// run's training takes at most about 45 s on two cores (less on short texts: the GPL-3
-/// licence's whole run took 21 s); setting any count turns this off. Reading, subwords, the
-/// n-grams and measuring every model cost about 38 s more on a 100,000-word text (Vim's
-/// user manual: 78 s in all).
-let budgetSeconds = 45.0
+/// run's training takes at most about 30 s on two cores (less on short texts); setting any
+/// count turns this off. Reading, subwords, the n-grams and measuring every model cost
+/// about as much again on a 100,000-word text, so that a whole run stays near a minute.
+let budgetSeconds = 30.0
 /// What the training of this run costs at the knobs' step counts, in seconds: about 6
 /// operations per parameter per token for every model the lesson trains (the main model,
 /// the three cells side by side, the clipping pair, the two character models and the four
@@ -192,8 +191,9 @@ lesson.cell(
         + "space before the limit")
   }
   var row: [String] = []
-  for n in 1...largestOrder {
-    let perplexity = counted.with(order: n).perplexity(corpus.validation, endID: vocabulary.endID)
+  // Every n's validation perplexity, in one pass over the validation text.
+  let byOrder = counted.perplexityByOrder(corpus.validation, endID: vocabulary.endID)
+  for (n, perplexity) in zip(1..., byOrder) {
     row.append(String(format: "%.3f", perplexity))
     if perplexity < bestNGram.perplexity { bestNGram = (n, perplexity) }
   }
@@ -919,8 +919,7 @@ lesson.cell(
   let counts = NGramModel(
     order: 16, smoothing: .wittenBell, sentences: letters.train, vocabulary: letters.vocabulary)
   var best = (order: 1, perplexity: Double.infinity)
-  for n in 1...16 {
-    let perplexity = counts.with(order: n).perplexity(letters.validation, endID: end)
+  for (n, perplexity) in zip(1..., counts.perplexityByOrder(letters.validation, endID: end)) {
     if perplexity < best.perplexity { best = (n, perplexity) }
   }
   var rows: [[String]] = [
@@ -1053,9 +1052,7 @@ lesson.cell(
     let counts = NGramModel(
       order: largestOrder, smoothing: .wittenBell, sentences: part.train, vocabulary: vocabulary)
     // Each n's validation perplexity once; the first lowest is chosen.
-    let validation = (1...largestOrder).map {
-      counts.with(order: $0).perplexity(part.validation, endID: end)
-    }
+    let validation = counts.perplexityByOrder(part.validation, endID: end)
     let order = validation.firstIndex(of: validation.min()!)! + 1
     let ngramNats = counts.with(order: order).surprisals(part.test, endID: end).reduce(0.0) {
       $0 + $1.surprisal

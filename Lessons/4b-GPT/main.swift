@@ -202,9 +202,9 @@ lesson.cell(
         + corpus.tokenizer.tokenize(example).map { "[\($0)]" }.joined())
   }
   var best = (order: 1, perplexity: Double.infinity)
-  for n in 1...largestOrder {
-    let perplexity = counted.with(order: n).perplexity(corpus.validation, endID: vocabulary.endID)
-    if perplexity < best.perplexity { best = (n, perplexity) }
+  let byOrder = counted.perplexityByOrder(corpus.validation, endID: vocabulary.endID)
+  for (n, perplexity) in zip(1..., byOrder) where perplexity < best.perplexity {
+    best = (n, perplexity)
   }
   bestOrder = best.order
   out.print(

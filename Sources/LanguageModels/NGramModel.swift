@@ -50,22 +50,33 @@ public struct NGramModel: Sendable {
     ]
     predictable = (0..<vocabulary.count).filter { !excluded.contains(vocabulary.tokens[$0]) }
     startID = vocabulary.startID
-    var counts = Array(repeating: [[Int]: [Int: Int]](), count: order)
-    for sentence in sentences {
-      let padded =
-        Array(repeating: vocabulary.startID, count: order - 1) + sentence + [vocabulary.endID]
-      for position in (order - 1)..<padded.count {
-        let w = padded[position]
-        for j in 1...order {
-          let context = Array(padded[(position - j + 1)..<position])
-          counts[j - 1][context, default: [:]][w, default: 0] += 1
-        }
-      }
+    // Each order's table is counted on its own, so the orders can share the cores (the
+    // longest contexts, the dearest to count, first); the tables are the same either way.
+    let (start, end) = (vocabulary.startID, vocabulary.endID)
+    // (`map` rethrows what a job throws; counting throws nothing.)
+    let byCost = try! Parallelism.map(order) { i in
+      NGramModel.count(order: order - i, in: sentences, start: start, end: end)
     }
-    self.counts = counts
+    counts = Array(byCost.reversed())
     totals = counts.map { table in
       table.mapValues { followers in (followers.values.reduce(0, +), followers.count) }
     }
+  }
+
+  /// `c(h, w)` for every context `h` of `j − 1` tokens in `sentences`, padded as the model
+  /// pads them (`<s>` before, `</s>` after).
+  static func count(order j: Int, in sentences: [[Int]], start: Int, end: Int) -> [[Int]: [Int:
+    Int]]
+  {
+    var table: [[Int]: [Int: Int]] = [:]
+    for sentence in sentences {
+      let padded = Array(repeating: start, count: j - 1) + sentence + [end]
+      for position in (j - 1)..<padded.count {
+        let context = Array(padded[(position - j + 1)..<position])
+        table[context, default: [:]][padded[position], default: 0] += 1
+      }
+    }
+    return table
   }
 
   private init(
@@ -164,6 +175,40 @@ public struct NGramModel: Sendable {
   public func perplexity(_ sentences: [[Int]], endID: Int) -> Double {
     let (total, tokens) = logLikelihood(sentences, endID: endID)
     return Foundation.exp(-total / Double(Swift.max(tokens, 1)))
+  }
+
+  /// The perplexity over `sentences` of the model at every order from 1 to `order`:
+  /// element `n − 1` equals `with(order: n).perplexity(sentences, endID:)`, bit for bit.
+  ///
+  /// Witten–Bell's `Pₙ` is built from `Pₙ₋₁` (see the type's notes), so one pass over the
+  /// text that records `P₁ … Pₙ` at each token measures every order for the price of the
+  /// highest; choosing `n` on validation this way reads each context once, not once per `n`.
+  public func perplexityByOrder(_ sentences: [[Int]], endID: Int) -> [Double] {
+    guard smoothing == .wittenBell else {
+      return (1...order).map { with(order: $0).perplexity(sentences, endID: endID) }
+    }
+    var totals = [Double](repeating: 0, count: order)
+    var tokens = 0
+    for sentence in sentences {
+      var context = Array(repeating: startID, count: order - 1)
+      for w in sentence + [endID] {
+        var p = 1 / Double(vocabularySize)
+        for j in 1...order {
+          let h = Array(context.suffix(j - 1))
+          if let (total, distinct) = self.totals[j - 1][h], total > 0 {
+            p = (Double(count(h, w)) + Double(distinct) * p) / Double(total + distinct)
+          }
+          // As `logLikelihood` sums them: the surprisal is negated, then subtracted.
+          totals[j - 1] -= -Foundation.log(p)
+        }
+        tokens += 1
+        if order > 1 {
+          context.removeFirst()
+          context.append(w)
+        }
+      }
+    }
+    return totals.map { Foundation.exp(-$0 / Double(Swift.max(tokens, 1))) }
   }
 
   /// What training saw of one held-out position: `c(h)`, `T(h)` and `c(h, w)` for its

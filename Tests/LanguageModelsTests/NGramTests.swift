@@ -63,6 +63,49 @@ struct NGramTests {
     }
   }
 
+  /// Held-out text with words training never saw, so every back-off level is used.
+  static func grammarText(seed: UInt64, count: Int) -> (
+    train: [[Int]], heldOut: [[Int]], Vocabulary
+  ) {
+    var g = SplitMix64(seed: seed)
+    let sentences = SentenceCorpus.generate(count: count, using: &g).map {
+      Tokenizer.words($0.text)
+    }
+    let vocabulary = Vocabulary(Array(sentences.prefix(count / 2)))
+    let ids = sentences.map(vocabulary.encode)
+    return (Array(ids.prefix(count / 2)), Array(ids.suffix(count / 2)), vocabulary)
+  }
+
+  @Test(arguments: [Smoothing.addK(0.5), .wittenBell])
+  func perplexityByOrderIsEachOrdersPerplexityBitForBit(_ smoothing: Smoothing) {
+    let (train, heldOut, vocabulary) = Self.grammarText(seed: 3, count: 200)
+    let model = NGramModel(order: 6, smoothing: smoothing, sentences: train, vocabulary: vocabulary)
+    let byOrder = model.perplexityByOrder(heldOut, endID: vocabulary.endID)
+    #expect(byOrder.count == 6)
+    for n in 1...6 {
+      let alone = model.with(order: n).perplexity(heldOut, endID: vocabulary.endID)
+      #expect(byOrder[n - 1].bitPattern == alone.bitPattern, "n = \(n)")
+    }
+    // The orders differ, so a mix-up of two of them would show.
+    #expect(Set(byOrder).count == 6)
+  }
+
+  @Test func countsAreTheSameOnOneThreadAndOnTwo() {
+    let (train, heldOut, vocabulary) = Self.grammarText(seed: 4, count: 300)
+    let saved = Parallelism.threads
+    defer { Parallelism.threads = saved }
+    Parallelism.threads = 1
+    let one = NGramModel(order: 5, smoothing: .wittenBell, sentences: train, vocabulary: vocabulary)
+    Parallelism.threads = 2
+    let two = NGramModel(order: 5, smoothing: .wittenBell, sentences: train, vocabulary: vocabulary)
+    #expect(one.counts == two.counts)
+    // Table j holds contexts of j − 1 tokens, in order.
+    #expect(
+      two.counts.enumerated().allSatisfy { j, table in table.keys.allSatisfy { $0.count == j } })
+    let endID = vocabulary.endID
+    #expect(one.perplexity(heldOut, endID: endID) == two.perplexity(heldOut, endID: endID))
+  }
+
   @Test func samplesEndAndUseOnlyKnownTokens() {
     let model = NGramModel(
       order: 2, smoothing: .wittenBell, sentences: train, vocabulary: vocabulary)
