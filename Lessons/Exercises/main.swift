@@ -87,6 +87,12 @@ func checkIsolated(_ e: Exercise, executable: URL, scratch: URL) -> [String: Str
   let outURL = scratch.appendingPathComponent("\(name).out")
   let errURL = scratch.appendingPathComponent("\(name).err")
   let resultURL = scratch.appendingPathComponent("\(name).result")
+  // The case the attempt was last given, written by the child before each one.
+  let caseURL = URL(fileURLWithPath: resultURL.path + ".case")
+  /// The input of the case the attempt was on when it crashed or ran out of time.
+  func lastCase() -> String? {
+    (try? String(contentsOf: caseURL, encoding: .utf8)).flatMap { $0.isEmpty ? nil : $0 }
+  }
   let key = UUID().uuidString
   _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
   _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
@@ -119,6 +125,7 @@ func checkIsolated(_ e: Exercise, executable: URL, scratch: URL) -> [String: Str
       kill(-child.processIdentifier, SIGKILL)  // and whatever it started
       fields["status"] = "timed out"
       fields["detail"] = "did not finish within \(Int(timeLimit)) s (an endless loop?)"
+      fields["input"] = lastCase()
       return fields
     }
     child.waitUntilExit()
@@ -134,6 +141,7 @@ func checkIsolated(_ e: Exercise, executable: URL, scratch: URL) -> [String: Str
     let err = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
     let bySignal = child.terminationReason == .uncaughtSignal
     fields["status"] = "crashed"
+    fields["input"] = lastCase()
     if bySignal && child.terminationStatus == SIGXFSZ {
       fields["detail"] = "stopped: it wrote more than \(outputLimit >> 20) MB of output"
     } else if child.terminationReason == .exit && child.terminationStatus == 0 {
@@ -158,7 +166,10 @@ func show(_ fields: [String: String]) -> String {
   case "wrong":
     return "[!] \(name): wrong\n      input:    \(fields["input"] ?? "")\n"
       + "      expected: \(fields["expected"] ?? "")\n      got:      \(fields["got"] ?? "")"
-  default: return "[!] \(name): \(fields["detail"] ?? "crashed")"
+  default:
+    // A crash or a time-out: where, and on which input.
+    return "[!] \(name): \(fields["detail"] ?? "crashed")"
+      + (fields["input"].map { "\n      input:    \($0)" } ?? "")
   }
 }
 
@@ -191,6 +202,12 @@ case "check-one":
   setrlimit(fileSizeResource, &output)
   var memory = rlimit(rlim_cur: memoryLimit, rlim_max: memoryLimit)
   setrlimit(addressSpaceResource, &memory)
+  // Each case's input is written down before the attempt runs on it; the parent reads
+  // the last one if the attempt never comes back.
+  let casePath = resultPath + ".case"
+  CaseLog.started = { description in
+    _ = FileManager.default.createFile(atPath: casePath, contents: Data(description.utf8))
+  }
   var result = record(e, e.check())
   result["key"] = key
   let data = try! JSONSerialization.data(withJSONObject: result)

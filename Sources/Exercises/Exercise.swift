@@ -38,6 +38,14 @@ public struct Exercise: Sendable {
   }
 }
 
+/// Where the checker hears of each case before the attempt runs on it, so that an attempt
+/// that traps or never returns can be reported with the input it was given: the
+/// `exercises` tool writes each description to a file its parent reads after a crash.
+public enum CaseLog {
+  /// Called with a case's description just before the attempt runs on it.
+  nonisolated(unsafe) public static var started: ((String) -> Void)? = nil
+}
+
 /// Compares answers case by case, stopping at the first difference.
 ///
 /// `attempt` returns `nil` while the stub is untouched. Numbers are compared with a
@@ -48,6 +56,7 @@ public func compare<Input, Output>(
   attempt: (Input) -> Output?, equal: (Output, Output) -> Bool, show: (Output) -> String
 ) -> Verdict {
   for input in cases {
+    CaseLog.started?(describe(input))
     guard let got = attempt(input) else { return .notAttempted }
     let want = expected(input)
     if !equal(want, got) {
