@@ -3,11 +3,13 @@
 //     swift run -c release exercises list            what there is to do
 //     swift run -c release exercises check           check every attempt
 //     swift run -c release exercises check rnn       check one lesson's
+//     swift run -c release exercises answer rnn rnn-step   the model answer, once yours is right
 //
 // Write your answers in the files of `Lessons/Exercises/Attempts/`, one per lesson: each
 // function returns `nil` until you replace its body. The checker runs your code on fixed
 // and random cases and says, per exercise, "not attempted", "wrong" (with the first case
-// that differs), "crashed" (with the line of your file where it did), or "correct".
+// that differs), "crashed" or "timed out" (with the line of your file and the input it was
+// on), or "correct".
 import Exercises
 import Foundation
 import Notebook
@@ -18,7 +20,7 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 let exercises = allExercises(Attempts())
 let usage =
   "usage: exercises list [lesson] | exercises check [lesson [exercise]] [--json] "
-  + "[--time-limit SECONDS]"
+  + "[--time-limit SECONDS] | exercises answer LESSON EXERCISE"
   + " | exercises student-copy FOLDER"
 
 /// How long one exercise may run before it counts as stuck (an endless loop); the checks
@@ -271,6 +273,49 @@ case "check":
   try? FileManager.default.removeItem(at: scratch)
   if !asJSON { Console.print("\(correct) of \(total) correct") }
   exit(correct == total ? 0 : 1)
+case "answer":
+  // exercises answer LESSON EXERCISE: the model answer, once the attempt is correct, for a
+  // student working alone who wants to compare.
+  guard arguments.count == 3 else { fail("answer takes a LESSON and an EXERCISE") }
+  guard lessons.contains(arguments[1]) else {
+    fail("unknown lesson '\(arguments[1])'; choose from \(lessons.joined(separator: ", "))")
+  }
+  guard let e = exercises.first(where: { $0.lesson == arguments[1] && $0.id == arguments[2] })
+  else {
+    let names = exercises.filter { $0.lesson == arguments[1] }.map(\.id)
+    fail(
+      "\(arguments[1]) has no exercise '\(arguments[2])'; choose from \(names.joined(separator: ", "))"
+    )
+  }
+  guard let executable = Bundle.main.executableURL else {
+    Console.writeError("exercises: cannot find this program's own path to run the check\n")
+    exit(1)
+  }
+  let scratch = FileManager.default.temporaryDirectory
+    .appendingPathComponent("course-exercises-check-\(getpid())")
+  try? FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+  let fields = checkIsolated(e, executable: executable, scratch: scratch)
+  try? FileManager.default.removeItem(at: scratch)
+  guard fields["status"] == "correct" else {
+    Console.print(show(fields))
+    Console.print(
+      "the model answer is shown once your attempt is correct: try again, then run "
+        + "exercises answer \(e.lesson) \(e.id)")
+    exit(1)
+  }
+  guard let text = try? String(contentsOfFile: ModelAnswer.path, encoding: .utf8) else {
+    Console.print(
+      "\(e.lesson)/\(e.id): correct. No model answers at \(ModelAnswer.path) here: run this "
+        + "from the course's folder; a copy handed out to students has none (your teacher has "
+        + "them).")
+    exit(0)
+  }
+  guard let answer = ModelAnswer.source(of: ModelAnswer.functionName(of: e), in: text) else {
+    Console.writeError("exercises: no model answer for \(e.id) in \(ModelAnswer.path)\n")
+    exit(1)
+  }
+  Console.print("\(e.lesson)/\(e.id): correct. The model answer, to compare with yours:\n")
+  Console.print(answer)
 case "student-copy":
   // A copy of the course to hand out: everything but the model answers and their tests.
   guard arguments.count == 2 else {
@@ -294,7 +339,8 @@ case nil, "--help", "-h":
       + "in a process of its own, so one that crashes or runs over --time-limit (\(Int(timeLimit)) s) is "
       + "reported as crashed and the others are still checked; --json prints one object per "
       + "exercise (lesson, id, status, and for a wrong one its first failing case, for a "
-      + "crashed one the detail); student-copy writes the course without the model answers "
-      + "(run it from the course's folder)")
+      + "crashed one the detail); answer shows an exercise's model answer once the attempt is "
+      + "correct (run it from the course's folder); student-copy writes the course without the "
+      + "model answers (run it from the course's folder)")
 default: fail("unknown command '\(arguments[0])'")
 }
