@@ -86,6 +86,9 @@ enum StudentCopy {
       _ = files.fileExists(atPath: from.path, isDirectory: &isFolder)
       if isFolder.boolValue {
         try files.createDirectory(at: to, withIntermediateDirectories: true)
+      } else if relative.hasSuffix(".md") {
+        let text = try String(contentsOf: from, encoding: .utf8)
+        try forStudents(text).write(to: to, atomically: true, encoding: .utf8)
       } else if relative != "Package.swift" {
         try files.copyItem(at: from, to: to)
       }
@@ -93,5 +96,25 @@ enum StudentCopy {
     try manifest.write(
       to: target.appendingPathComponent("Package.swift"), atomically: true, encoding: .utf8)
     return leftOut
+  }
+
+  /// A page of the course as a student's copy shows it: what is marked for teachers
+  /// (`<!-- teachers -->…<!-- /teachers -->`, such as where the model answers are) is left
+  /// out, and what is written for the copy (`<!-- students: … -->`) is shown, so the copy's
+  /// pages point at nothing the copy lacks.
+  static func forStudents(_ markdown: String) -> String {
+    var text = markdown
+    while let open = text.range(of: "<!-- teachers -->"),
+      let close = text.range(of: "<!-- /teachers -->", range: open.upperBound..<text.endIndex)
+    {
+      text.removeSubrange(open.lowerBound..<close.upperBound)
+    }
+    while let open = text.range(of: "<!-- students: "),
+      let close = text.range(of: " -->", range: open.upperBound..<text.endIndex)
+    {
+      text.replaceSubrange(
+        open.lowerBound..<close.upperBound, with: text[open.upperBound..<close.lowerBound])
+    }
+    return text
   }
 }

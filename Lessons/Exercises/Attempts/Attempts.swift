@@ -9,13 +9,15 @@ import Foundation
 struct Attempts: ExerciseAnswers {
   // MARK: Lesson 1 — bag of words
 
-  /// How often each word of `vocabulary` occurs in `tokens`, in vocabulary order.
+  /// How often each word of `vocabulary` occurs in `tokens`, in vocabulary order (tokens
+  /// that are not in the vocabulary are ignored).
   func countVector(_ tokens: [String], _ vocabulary: [String]) -> [Int]? { nil }
 
   /// F1 of `predicted` against `actual`, with 1 as the positive class (0 if P + R = 0).
   func f1Score(_ predicted: [Int], _ actual: [Int]) -> Double? { nil }
 
-  /// Binary cross-entropy of a logit and a label, finite for any logit.
+  /// Binary cross-entropy of a logit z and a label y: −[y log σ(z) + (1 − y) log(1 − σ(z))],
+  /// finite even for z = ±100 (so σ(z) itself cannot be formed and logged).
   func sigmoidCrossEntropy(_ logit: Double, _ label: Double) -> Double? { nil }
 
   // MARK: Lesson 2 — n-grams
@@ -33,7 +35,8 @@ struct Attempts: ExerciseAnswers {
 
   // MARK: Lesson 3 — recurrent networks
 
-  /// tanh(W_ih·x + W_hh·h + b), with the weights as rows.
+  /// tanh(W_ih·x + W_hh·h + b), with the weights as rows: `wIH[i]` is the row of hidden
+  /// unit i, one number per input.
   func rnnStep(
     _ x: [Float], _ h: [Float], _ wIH: [[Float]], _ wHH: [[Float]], _ bias: [Float]
   ) -> [Float]? { nil }
@@ -46,15 +49,17 @@ struct Attempts: ExerciseAnswers {
 
   // MARK: Lesson 4 — attention
 
-  /// softmax(Q·Kᵀ/√d) · V, hiding keys after each query when `causal`.
+  /// softmax(Q·Kᵀ/√d) · V, hiding keys after each query when `causal`; d is the length of a
+  /// query, and Q, K, V and the result are given as rows (one per position).
   func attention(_ q: [[Float]], _ k: [[Float]], _ v: [[Float]], _ causal: Bool)
     -> [[Float]]?
   { nil }
 
-  /// n × n, true where query r must not see key c.
+  /// n × n, true where query r must not see key c, that is where c > r.
   func causalMask(_ size: Int) -> [[Bool]]? { nil }
 
-  /// The sinusoidal code of `position` with `dimension` values.
+  /// The sinusoidal code of `position` p with `dimension` d values: [sin(p/10000^(0/d)),
+  /// cos(p/10000^(0/d)), sin(p/10000^(2/d)), cos(p/10000^(2/d)), …], d values in all.
   func sinusoidalCode(_ position: Int, _ dimension: Int) -> [Float]? { nil }
 
   // MARK: Lesson 4½ — a small GPT
@@ -81,7 +86,8 @@ struct Attempts: ExerciseAnswers {
 
   // MARK: Lesson 5 — denoising
 
-  /// `tokens` with each (start, length) span replaced by one "[MASK]".
+  /// `tokens` with each (start, length) span replaced by one "[MASK]"; the spans are given
+  /// in order and do not overlap.
   func spanMask(_ tokens: [String], _ spans: [(start: Int, length: Int)]) -> [String]? {
     nil
   }
@@ -89,7 +95,8 @@ struct Attempts: ExerciseAnswers {
   /// −Σ ln p over the probabilities of a sequence's tokens.
   func sequenceLoss(_ tokenProbabilities: [Double]) -> Double? { nil }
 
-  /// The document starting at `start`, wrapping around.
+  /// The document starting at index `start`, wrapping around: the tokens from `start` to
+  /// the end, then those before it.
   func rotate(_ tokens: [String], _ start: Int) -> [String]? { nil }
 
   // MARK: Lesson 6 — ALBERT
@@ -98,10 +105,13 @@ struct Attempts: ExerciseAnswers {
   /// E → H projection, a linear layer with E·H weights and H biases.
   func embeddingParameters(_ v: Int, _ e: Int, _ h: Int) -> Int? { nil }
 
-  /// Parameters of one transformer layer with hidden size H and feed-forward size F.
+  /// Parameters of one transformer layer with hidden size H and feed-forward size F:
+  /// attention 4(H² + H) (queries, keys, values and output, each with a bias), feed-forward
+  /// (H·F + F) + (F·H + H), and two layer norms of 2H each.
   func layerParameters(_ h: Int, _ feedForward: Int) -> Int? { nil }
 
-  /// The learning rates of layers 0 … n−1, the top one at `base`, each lower one × `decay`.
+  /// The learning rates of layers 0 … n−1 (layer 0 nearest the input), the top one at
+  /// `base`, each lower one × `decay`.
   func layerwiseRates(_ base: Double, _ decay: Double, _ layers: Int) -> [Double]? { nil }
 
   /// A sentence-order example: `[CLS] A [SEP] B [SEP]`, with the two sentences swapped when
