@@ -91,7 +91,7 @@ if let corpusPath {
     }
     ownText = OwnText(
       sentences: kept, documents: documents, leftOut: read.sentences.count - kept.count,
-      summary: read.summary, cut: (cutSentences, segments))
+      summary: file.summary, cut: (cutSentences, segments))
   } catch {
     lesson.refuse("\(error)")
   }

@@ -188,7 +188,7 @@ if let corpusPath {
     ownText = OwnText(
       documents: documents, sentences: read.sentences.count,
       leftOut: read.sentences.filter { !(3...longestSentence).contains(Tokenizer.words($0).count) }
-        .count, summary: read.summary, cut: (cutSentences, segments))
+        .count, summary: file.summary, cut: (cutSentences, segments))
   } catch {
     lesson.refuse("\(error)")
   }

@@ -14,6 +14,9 @@
 /// such a segment is left for the lesson's length filter to skip.
 extension ReadText {
   /// The text with every sentence of more than `limit` word tokens cut into segments.
+  ///
+  /// Say how the file was read with the original text's `summary`: the cut text's counts
+  /// its segments as sentences.
   /// - Returns: the new text, how many sentences were cut and how many segments they made.
   public func cuttingSentences(longerThan limit: Int) -> (
     text: ReadText, sentencesCut: Int, segments: Int
