@@ -213,11 +213,21 @@ lesson.cell(
     let full = trainingSeconds(
       corpus, steps: steps.value, characterSteps: characterSteps.value,
       sizeSteps: sizeSteps.value)
+    // No model trains for fewer than 50 steps, so a large vocabulary can keep the lowered
+    // run above the budget: the estimate at the lowered counts says by how much.
+    let lowered = trainingSeconds(
+      corpus, steps: scaled(steps.value), characterSteps: scaled(characterSteps.value),
+      sizeSteps: scaled(sizeSteps.value))
+    let floor =
+      lowered > 1.5 * budgetSeconds
+      ? " (at least 50 steps a model: at this vocabulary that is still about "
+        + "\(Int(lowered / 60) + 1) minutes of training)" : ""
     out.print(
-      "to keep this run's training under about \(Int(budgetSeconds)) s, its steps were lowered from "
+      (floor.isEmpty ? "to keep this run's training under" : "to bring this run's training toward")
+        + " about \(Int(budgetSeconds)) s, its steps were lowered from "
         + "\(steps.value) to \(scaled(steps.value)) (main model), \(characterSteps.value) to "
         + "\(scaled(characterSteps.value)) (characters) and \(sizeSteps.value) to "
-        + "\(scaled(sizeSteps.value)) (training sizes); setting any of steps, char-steps or "
+        + "\(scaled(sizeSteps.value)) (training sizes)\(floor); setting any of steps, char-steps or "
         + "size-steps turns this off: the counts set are used and the others go back to their "
         + "defaults (at most about \(Int(full / 60) + 1) minutes at the defaults; early "
         + "stopping can end it sooner)")
