@@ -501,7 +501,7 @@ struct CheckTests {
     #expect(verified.execute() == 0)
     #expect(verifiedOutput.text.contains("[ok] the claim holds"))
     // Elsewhere it neither fails the run nor is listed as a check.
-    let (elsewhere, output) = settingLesson(["--set", "mode=b"])
+    let (elsewhere, output) = settingLesson(["--set", "mode=b", "--width", "100"])
     #expect(elsewhere.execute() == 0)
     #expect(
       output.text.contains(

@@ -120,7 +120,7 @@ public struct Heatmap: Sendable {
     var legend = ["blank < \(bound(1))"]
     legend += (1..<last).map { "\(ramp[$0]) \(bound($0))–\(bound($0 + 1))" }
     legend.append("\(ramp[last]) ≥ \(bound(last))")
-    lines.append("scale: " + legend.joined(separator: "  "))
+    lines += TextWrap.join(legend, prefix: "scale: ", width: style.width)
     return lines.trimmingTrailingSpaces()
   }
 }

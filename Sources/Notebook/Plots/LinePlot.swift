@@ -253,11 +253,11 @@ public struct LinePlot: Sendable {
     legend += drawnReferences.map {
       "\($0.dash) \($0.reference.label) \(formatNumber($0.reference.value, digits: 4))"
     }
-    if !legend.isEmpty { lines.append(indent + " " + legend.joined(separator: "  ")) }
+    if !legend.isEmpty { lines += TextWrap.join(legend, prefix: indent + " ", width: style.width) }
     if outside > 0 {
-      lines.append(
+      lines += TextWrap.fit(
         indent + " (outside the y range, not drawn: \(outside) column\(outside == 1 ? "" : "s") "
-          + "of the curves)")
+          + "of the curves)", width: style.width, hanging: indent.count + 2)
     }
     return lines.trimmingTrailingSpaces()
   }

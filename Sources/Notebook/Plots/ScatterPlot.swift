@@ -62,7 +62,7 @@ public struct ScatterPlot: Sendable {
     let legend = classNames.enumerated().map { i, name in
       "\(style.markers[i % style.markers.count]) \(name) (\(classes.filter { $0 == i }.count))"
     }
-    lines.append(indent + " " + legend.joined(separator: "  "))
+    lines += TextWrap.join(legend, prefix: indent + " ", width: style.width)
     return lines.trimmingTrailingSpaces()
   }
 }
