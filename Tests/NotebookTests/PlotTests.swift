@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Notebook
@@ -73,6 +74,29 @@ struct PlotTests {
     #expect(unicode[4].hasSuffix("●"))
     // The legend breaks between its entries at the width (30).
     #expect(unicode[7...] == ["     ● loss  ┄ goal 4.5", "     ╌ floor 1"])
+  }
+
+  /// A smoothed curve's x values are the middles of its windows (5.5, 15.5, …, 95.5): its
+  /// axis runs from 0 to the next round number, so both ends read as steps; other data keep
+  /// their own ends.
+  @Test(arguments: [
+    (5.5, 95.5, 0.0, 100.0), (15.5, 195.5, 0, 200), (2.5, 47.5, 0, 50), (0.5, 4.5, 0, 5),
+    (5.5, 100, 0, 100), (1, 200, 1, 200), (0, 95.5, 0, 95.5), (-2.29, 2, -2.29, 2),
+    (5.5, 1_234.5, 0, 1_500),
+  ])
+  func smoothedCurvesRunFromZeroToARoundNumber(
+    _ first: Double, _ last: Double, _ start: Double, _ end: Double
+  ) {
+    #expect(LinePlot.axisStart(first) == start)
+    #expect(LinePlot.axisEnd(last, first: first) == end)
+  }
+
+  @Test func aSmoothedCurveIsLabelledFromZeroToARoundNumber() {
+    let xs = (0..<10).map { 5.5 + 10 * Double($0) }
+    let lines = LinePlot([.init("loss", (0..<10).map { 10 - Double($0) }, xs: xs)], height: 4)
+      .render(unicode)
+    let axis = lines.first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("0 ") }
+    #expect(axis?.hasSuffix(" 100") == true, "\(lines)")
   }
 
   /// A caller's y range zooms in: what falls outside is left out, and the plot says so.

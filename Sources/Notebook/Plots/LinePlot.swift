@@ -89,10 +89,11 @@ public struct LinePlot: Sendable {
     let all = series.flatMap { $0.points }
     var lines: [String] = []
     if let title { lines.append(title) }
-    guard let first = all.map({ $0.x }).min(), let xMax = all.map({ $0.x }).max() else {
+    guard let first = all.map({ $0.x }).min(), let last = all.map({ $0.x }).max() else {
       return lines + ["(no data to plot)"]
     }
     let xMin = LinePlot.axisStart(first)
+    let xMax = LinePlot.axisEnd(last, first: first)
     // The y range is that of what is drawn (column means), found with a provisional
     // width; labels rarely change the width enough to matter.
     let provisional = Swift.max(style.width - 8, 8)
@@ -267,6 +268,17 @@ public struct LinePlot: Sendable {
   /// that a curve over steps is drawn from step 0, not from an odd number; at `x` otherwise.
   static func axisStart(_ x: Double) -> Double {
     x > 0 && x != x.rounded(.down) ? 0 : x
+  }
+
+  /// Where the x axis ends for data from `first` to `x`: when the axis starts at 0 for a
+  /// smoothed curve (see `axisStart`) and `x` is a fraction too, the middle of the last
+  /// window ("95.5"), at the next round number (100), so that both ends read as steps; at `x`
+  /// otherwise.
+  static func axisEnd(_ x: Double, first: Double) -> Double {
+    guard axisStart(first) != first, x > 0, x != x.rounded(.down) else { return x }
+    let magnitude = Foundation.pow(10, Foundation.floor(Foundation.log10(x)))
+    let steps: [Double] = [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]
+    return magnitude * (steps.first { magnitude * $0 >= x } ?? 10)
   }
 
   /// The (transformed) value to draw in each column the series covers: the mean of the
