@@ -183,8 +183,9 @@ struct Runner {
 
   func header() {
     let width = lesson.resolvedWidth
+    let title = TextWrap.fit("# \(lesson.title)", width: width, hanging: 2).map { bold($0) }
     write(
-      bold("# \(lesson.title)") + "\n\n" + TextWrap.prose(lesson.introduction, width: width)
+      title.joined(separator: "\n") + "\n\n" + TextWrap.prose(lesson.introduction, width: width)
         + "\n\n")
   }
 
@@ -233,11 +234,7 @@ struct Runner {
     let text = lesson.text(ofCell: index)
     let style = lesson.style
     let width = lesson.resolvedWidth
-    let rule = String(
-      repeating: style.horizontal,
-      count: Swift.max(3, Swift.min(width, 80) - text.title.count - 8))
-    var shown =
-      bold("\(style.horizontal)\(style.horizontal) \(index + 1). \(text.title) \(rule)") + "\n"
+    var shown = heading(index, text.title, rule: Swift.min(width, 80) - text.title.count - 8) + "\n"
     if prose && !text.prose.isEmpty { shown += TextWrap.prose(text.prose, width: width) + "\n" }
     if !cell.source.isEmpty {
       let gutter = style.vertical + " "
@@ -248,6 +245,21 @@ struct Runner {
       shown += "\n" + lines.map { dim($0) }.joined(separator: "\n") + "\n"
     }
     return shown + "\n"
+  }
+
+  /// The heading of cell `index`, bold, followed by a rule of `rule` columns (at least 3)
+  /// when it fits the width; a heading too long for the width breaks at spaces, with no rule.
+  func heading(_ index: Int, _ title: String, rule: Int? = nil) -> String {
+    let style = lesson.style
+    let width = lesson.resolvedWidth
+    let prefix = "\(style.horizontal)\(style.horizontal) \(index + 1). "
+    let head = prefix + title
+    if let rule, head.count + 4 <= width {
+      let count = Swift.min(Swift.max(3, rule), width - head.count - 1)
+      return bold(head + " " + String(repeating: style.horizontal, count: count))
+    }
+    return TextWrap.fit(head, width: width, hanging: prefix.count).map { bold($0) }
+      .joined(separator: "\n")
   }
 
   /// Runs cell `index` visibly and records what it showed.
@@ -531,10 +543,7 @@ struct Runner {
         continue
       }
       let text = lesson.text(ofCell: index)
-      write(
-        bold(
-          "\(lesson.style.horizontal)\(lesson.style.horizontal) \(index + 1). \(text.title) (re-run)"
-        ) + "\n\n")
+      write(heading(index, "\(text.title) (re-run)") + "\n\n")
       if named && !text.prose.isEmpty {
         write(TextWrap.prose(text.prose, width: lesson.resolvedWidth) + "\n\n")
       }

@@ -90,6 +90,20 @@ struct FlagTableTests {
     }
   }
 
+  /// Every flag of the table, given, changes the arguments and is spelled again: what
+  /// equality, the reproducing commands and `--help` all rely on.
+  @Test func everyFlagIsSpelledAgain() throws {
+    let samples = ["from": "2", "only": "2", "seed": "3", "width": "50", "export": "a.md"]
+    for flag in Arguments.flags where flag.name != "set" {
+      let value = flag.value.map { _ in samples[flag.name] ?? "x" }
+      // (--answers goes with --quiz.)
+      let extra = flag.name == "answers" ? ["--quiz"] : []
+      let parsed = try Arguments.parse(extra + ["--" + flag.name] + (value.map { [$0] } ?? []))
+      #expect(parsed != Arguments(), "\(flag.name)")
+      #expect(parsed.words { $0.name == flag.name }.first == "--" + flag.name, "\(flag.name)")
+    }
+  }
+
   /// What a run's flags spell again parses back to the same arguments.
   @Test(arguments: [
     ["--step", "--quick", "--seed", "7", "--width", "60", "--ascii", "--no-color"],

@@ -61,3 +61,25 @@ struct WrappingTests {
       ])
   }
 }
+
+/// A run at a narrow width keeps every line of its text within the width: headings, code,
+/// printed lines, claims and plot titles.
+@Test func aNarrowRunStaysWithinItsWidth() {
+  let output = CollectedText()
+  let lesson = Lesson(
+    "Narrow", summary: "", introduction: "A lesson shown in a narrow terminal.",
+    arguments: ["--width", "30"], command: "x", output: output, errors: CollectedText(),
+    input: ScriptedInput([]))
+  lesson.cell("A title far too long for thirty columns", "Prose that wraps as well.") { out in
+    out.print("a printed line that runs well past thirty columns")
+    out.check(
+      "long", true, "a claim that also runs well past thirty columns",
+      control: .sabotage("none"))
+    out.table(["a", "b"], [["1", "2"]], title: "a table's title longer than thirty columns")
+  }
+  #expect(lesson.execute() == 0)
+  let lines = output.text.components(separatedBy: "\n")
+  #expect(lines.contains("── 1. A title far too long for"))
+  #expect(lines.contains("      thirty columns"))
+  for line in lines { #expect(line.count <= 30, "\(line)") }
+}

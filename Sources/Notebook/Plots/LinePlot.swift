@@ -88,7 +88,7 @@ public struct LinePlot: Sendable {
     }
     let all = series.flatMap { $0.points }
     var lines: [String] = []
-    if let title { lines.append(title) }
+    if let title { lines += TextWrap.fit(title, width: style.width, hanging: 2) }
     guard let first = all.map({ $0.x }).min(), let last = all.map({ $0.x }).max() else {
       return lines + ["(no data to plot)"]
     }

@@ -33,7 +33,7 @@ public struct ScatterPlot: Sendable {
 
   public func render(_ style: PlotStyle) -> [String] {
     var lines: [String] = []
-    if let title { lines.append(title) }
+    if let title { lines += TextWrap.fit(title, width: style.width, hanging: 2) }
     guard let xMin = xs.min(), let xMax = xs.max(), let yMin = ys.min(), let yMax = ys.max() else {
       return lines + ["(no data to plot)"]
     }
