@@ -25,18 +25,142 @@ public struct Arguments: Equatable {
   /// `value` is `nil` for a `--name` with nothing after it.
   var pending: [(name: String, value: String?, spelling: String)] = []
 
-  /// The flags the runner itself knows, for `--help` and "did you mean".
-  static let runnerFlags = [
-    "help", "list", "step", "quick", "no-color", "ascii", "quiz", "answers", "from", "only",
-    "width", "seed", "export", "set", "checks", "control",
+  /// One flag the runner knows: its name, the value it takes, its help, what it does to
+  /// the arguments, and how a run that gave it spells it again. Parsing, `--help`, "did you
+  /// mean" and the commands that run a lesson again all read `RunnerFlag.all`.
+  struct RunnerFlag {
+    /// The name without its dashes: `quick` is `--quick`.
+    let name: String
+    /// What the value is called in `--help` (`N`, `FILE`), or `nil` for a switch.
+    let value: String?
+    let help: String
+    /// Whether the flag changes what the run computes (`--quick`, `--seed`), so that a
+    /// command reproducing the run's results must give it; the others change how the run
+    /// is shown or what it does with its results.
+    var changesResults = false
+    /// Sets the flag's value in the arguments; a switch gets the empty string.
+    let apply: (inout Arguments, String) throws -> Void
+    /// The words that give the flag as `arguments` have it, or `nil` if they do not.
+    let given: (Arguments) -> [String]?
+
+    var spelling: String { "--" + name + (value.map { " " + $0 } ?? "") }
+  }
+
+  /// The flags the runner itself knows, in the order `--help` lists them.
+  static let flags: [RunnerFlag] = [
+    RunnerFlag(
+      name: "list", value: nil, help: "list the cells and exit",
+      apply: { a, _ in a.list = true }, given: { $0.list ? [] : nil }),
+    RunnerFlag(
+      name: "step", value: nil,
+      help: "step through the cells: each shows its prose and code, then Enter runs it; q "
+        + "quits, a number jumps, b goes back a cell, p shows the prose again, knobs lists the "
+        + "knobs, set NAME=VALUE changes one and re-runs the cells that read it; after the last "
+        + "cell it waits until q. A cell taller than the terminal is shown a screen at a time",
+      apply: { a, _ in a.step = true }, given: { $0.step ? [] : nil }),
+    RunnerFlag(
+      name: "from", value: "N", help: "start at cell N (the cells before it run quietly)",
+      apply: { a, text in a.from = try wholeNumber("--from", text, 1...10_000) },
+      given: { $0.from.map { ["\($0)"] } }),
+    RunnerFlag(
+      name: "only", value: "N", help: "run only cell N (the cells before it run quietly)",
+      apply: { a, text in a.only = try wholeNumber("--only", text, 1...10_000) },
+      given: { $0.only.map { ["\($0)"] } }),
+    RunnerFlag(
+      name: "quick", value: nil, help: "small sizes: a first look in seconds",
+      changesResults: true, apply: { a, _ in a.quick = true }, given: { $0.quick ? [] : nil }),
+    RunnerFlag(
+      name: "seed", value: "N", help: "the random seed (default 0)", changesResults: true,
+      apply: { a, text in
+        guard let seed = UInt64(text) else {
+          throw UsageError("--seed must be a whole number from 0 to \(UInt64.max), got '\(text)'")
+        }
+        a.seed = seed
+      },
+      // Always given, so that a reader sees which seed made what they read.
+      given: { ["\($0.seed)"] }),
+    RunnerFlag(
+      name: "set", value: "NAME=VALUE", help: "set a knob (also --NAME VALUE)",
+      apply: { a, pair in
+        guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
+          throw UsageError("--set needs name=value, got '\(pair)'")
+        }
+        a.pending.append(
+          (String(pair[..<equals]), String(pair[pair.index(after: equals)...]), "--set \(pair)"))
+      },
+      // Knobs are spelled from their values, not from the command line.
+      given: { _ in nil }),
+    RunnerFlag(
+      name: "export", value: "FILE",
+      help: "write the run as Markdown (.md), a Jupyter notebook (.ipynb) or one "
+        + "self-contained web page (.html)",
+      apply: { a, path in
+        guard path.hasSuffix(".md") || path.hasSuffix(".ipynb") || path.hasSuffix(".html") else {
+          throw UsageError("--export writes a .md, .ipynb or .html file, got '\(path)'")
+        }
+        a.export = path
+      },
+      given: { $0.export.map { [shellQuoted($0)] } }),
+    RunnerFlag(
+      name: "width", value: "N",
+      help: "text and plot width (default: the terminal's, else COLUMNS, else 80; 100 when "
+        + "exporting)",
+      apply: { a, text in a.width = try wholeNumber("--width", text, 20...1_000) },
+      given: { $0.width.map { ["\($0)"] } }),
+    RunnerFlag(
+      name: "ascii", value: nil, help: "draw with ASCII characters only",
+      apply: { a, _ in a.ascii = true }, given: { $0.ascii ? [] : nil }),
+    RunnerFlag(
+      name: "no-color", value: nil,
+      help: "no colour (also when NO_COLOR is set or output is not a terminal)",
+      apply: { a, _ in a.color = false }, given: { $0.color ? nil : [] }),
+    RunnerFlag(
+      name: "quiz", value: nil, help: "take the lesson's quiz",
+      apply: { a, _ in a.quiz = true }, given: { $0.quiz ? [] : nil }),
+    RunnerFlag(
+      name: "answers", value: nil, help: "with --quiz: print the quiz with its answers",
+      apply: { a, _ in a.answers = true }, given: { $0.answers ? [] : nil }),
+    RunnerFlag(
+      name: "checks", value: nil,
+      help: "run the lesson quietly and list its checks with their controls",
+      apply: { a, _ in a.checks = true }, given: { $0.checks ? [] : nil }),
+    RunnerFlag(
+      name: "control", value: "ID",
+      help: "run check ID's control: succeeds only if the check fails",
+      apply: { a, id in a.control = id }, given: { $0.control.map { [shellQuoted($0)] } }),
+    RunnerFlag(
+      name: "help", value: nil, help: "show this help (also -h)",
+      apply: { a, _ in a.help = true }, given: { $0.help ? [] : nil }),
   ]
 
+  /// The flag named `name` (without dashes), if the runner knows it.
+  static func flag(_ name: String) -> RunnerFlag? { flags.first { $0.name == name } }
+
+  /// The flags the runner itself knows, for "did you mean".
+  static var runnerFlags: [String] { flags.map(\.name) }
+
+  /// The words that give again the flags of this run that `include` selects, in the order
+  /// of `flags` (knobs and options are the lesson's to spell).
+  func words(of include: (RunnerFlag) -> Bool) -> [String] {
+    Self.flags.filter(include).flatMap { flag in
+      flag.given(self).map { ["--" + flag.name] + $0 } ?? []
+    }
+  }
+
+  /// `text` as a whole number in `range`, or a message naming `flag`.
+  static func wholeNumber(_ flag: String, _ text: String, _ range: ClosedRange<Int>) throws -> Int {
+    guard let n = Int(text), range.contains(n) else {
+      throw UsageError(
+        "\(flag) must be a whole number from \(range.lowerBound) to \(range.upperBound), got '\(text)'"
+      )
+    }
+    return n
+  }
+
+  /// Two parsings are equal when they spell the same flags (every flag of the table says
+  /// how it is given) and leave the same settings pending.
   public static func == (a: Arguments, b: Arguments) -> Bool {
-    a.help == b.help && a.list == b.list && a.step == b.step && a.quick == b.quick
-      && a.from == b.from && a.only == b.only && a.seed == b.seed && a.color == b.color
-      && a.ascii == b.ascii && a.width == b.width && a.export == b.export
-      && a.quiz == b.quiz && a.answers == b.answers && a.checks == b.checks
-      && a.control == b.control
+    a.words { _ in true } == b.words { _ in true }
       && a.pending.map { "\($0)" } == b.pending.map { "\($0)" }
   }
 
@@ -46,83 +170,23 @@ public struct Arguments: Equatable {
   /// - Throws: `UsageError` for a malformed or unknown runner flag.
   public static func parse(_ arguments: [String]) throws -> Arguments {
     var result = Arguments()
+    // How each valued flag was given, so that one given twice is refused rather than the
+    // last one silently winning: two exports would write one file, two corpora train on one.
+    var given: [String: String] = [:]
     var i = 0
-    func value(_ flag: String) throws -> String {
-      i += 1
-      guard i < arguments.count, !arguments[i].hasPrefix("--") else {
-        throw UsageError("\(flag) needs a value")
-      }
-      return arguments[i]
-    }
-    func integer(_ flag: String, _ text: String, _ range: ClosedRange<Int>) throws -> Int {
-      guard let n = Int(text), range.contains(n) else {
-        throw UsageError(
-          "\(flag) must be a whole number from \(range.lowerBound) to \(range.upperBound), got '\(text)'"
-        )
-      }
-      return n
-    }
     while i < arguments.count {
-      let argument = arguments[i]
+      let argument = arguments[i] == "-h" ? "--help" : arguments[i]
+      guard argument.hasPrefix("--"), argument.count > 2 else {
+        throw UsageError("unexpected argument '\(argument)'")
+      }
       var flag = argument
       var inline: String? = nil
-      if argument.hasPrefix("--"), let equals = argument.firstIndex(of: "="),
-        !argument.hasPrefix("--set")
-      {
+      if let equals = argument.firstIndex(of: "=") {
         flag = String(argument[..<equals])
         inline = String(argument[argument.index(after: equals)...])
       }
-      func takeValue() throws -> String {
-        if let inline { return inline }
-        return try value(flag)
-      }
-      func noValue() throws {
-        if inline != nil { throw UsageError("\(flag) takes no value, got '\(argument)'") }
-      }
-      switch flag {
-      case "--help", "-h", "--list", "--step", "--quick", "--no-color", "--ascii", "--quiz",
-        "--answers", "--checks":
-        try noValue()
-      default: break
-      }
-      switch flag {
-      case "--help", "-h": result.help = true
-      case "--list": result.list = true
-      case "--step": result.step = true
-      case "--quick": result.quick = true
-      case "--no-color": result.color = false
-      case "--ascii": result.ascii = true
-      case "--quiz": result.quiz = true
-      case "--answers": result.answers = true
-      case "--checks": result.checks = true
-      case "--control": result.control = try takeValue()
-      case "--from": result.from = try integer(flag, takeValue(), 1...10_000)
-      case "--only": result.only = try integer(flag, takeValue(), 1...10_000)
-      case "--width": result.width = try integer(flag, takeValue(), 20...1_000)
-      case "--seed":
-        let text = try takeValue()
-        guard let seed = UInt64(text) else {
-          throw UsageError("--seed must be a whole number from 0 to \(UInt64.max), got '\(text)'")
-        }
-        result.seed = seed
-      case "--export":
-        let path = try takeValue()
-        guard path.hasSuffix(".md") || path.hasSuffix(".ipynb") || path.hasSuffix(".html") else {
-          throw UsageError("--export writes a .md, .ipynb or .html file, got '\(path)'")
-        }
-        result.export = path
-      case "--set":
-        let pair = try value(flag)
-        guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
-          throw UsageError("--set needs name=value, got '\(pair)'")
-        }
-        result.pending.append(
-          (String(pair[..<equals]), String(pair[pair.index(after: equals)...]), "--set \(pair)"))
-      default:
-        guard flag.hasPrefix("--"), flag.count > 2 else {
-          throw UsageError("unexpected argument '\(argument)'")
-        }
-        let name = String(flag.dropFirst(2))
+      let name = String(flag.dropFirst(2))
+      guard let known = Self.flag(name) else {
         if let inline {
           result.pending.append((name, inline, argument))
         } else if i + 1 < arguments.count, !arguments[i + 1].hasPrefix("--") {
@@ -131,27 +195,34 @@ public struct Arguments: Equatable {
         } else {
           result.pending.append((name, nil, flag))
         }
+        i += 1
+        continue
       }
-      i += 1
-    }
-    // A setting given twice is refused rather than the last one silently winning: two
-    // exports would write one file, two corpora train on one.
-    var given: [String: String] = [:]
-    let valued: Set<String> = ["--control", "--from", "--only", "--width", "--seed", "--export"]
-    var j = 0
-    while j < arguments.count {
-      let argument = arguments[j]
-      let flag = argument.hasPrefix("--set") ? "--set" : String(argument.prefix { $0 != "=" })
-      if valued.contains(flag) {
-        let spelled =
-          argument.contains("=") || j + 1 >= arguments.count
-          ? argument : "\(argument) \(arguments[j + 1])"
-        if let first = given[flag] {
+      guard known.value != nil else {
+        if inline != nil { throw UsageError("\(flag) takes no value, got '\(argument)'") }
+        try known.apply(&result, "")
+        i += 1
+        continue
+      }
+      let value: String
+      if let inline {
+        value = inline
+      } else {
+        i += 1
+        guard i < arguments.count, !arguments[i].hasPrefix("--") else {
+          throw UsageError("\(flag) needs a value")
+        }
+        value = arguments[i]
+      }
+      if name != "set" {
+        let spelled = inline == nil ? "\(flag) \(value)" : argument
+        if let first = given[name] {
           throw UsageError("\(flag) is given twice ('\(first)' and '\(spelled)'); give it once")
         }
-        given[flag] = spelled
+        given[name] = spelled
       }
-      j += 1
+      try known.apply(&result, value)
+      i += 1
     }
     var named: [String: String] = [:]
     for (name, _, spelling) in result.pending {
@@ -195,20 +266,29 @@ public struct Arguments: Equatable {
     return scored.min { $0.1 < $1.1 }?.0
   }
 
-  /// The Levenshtein distance between two words.
+  /// The edit distance between two words: the fewest insertions, deletions, substitutions
+  /// and swaps of two neighbouring letters that turn one into the other (`qiuck` is one swap
+  /// from `quick`, as typing slips are; plain Levenshtein counts it as two).
   static func editDistance(_ a: String, _ b: String) -> Int {
     let a = Array(a)
     let b = Array(b)
-    var previous = Array(0...b.count)
-    for i in 1...Swift.max(a.count, 1) where !a.isEmpty {
-      var row = [i] + Array(repeating: 0, count: b.count)
-      for j in 1...Swift.max(b.count, 1) where !b.isEmpty {
-        row[j] = Swift.min(
-          previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+    guard !a.isEmpty else { return b.count }
+    guard !b.isEmpty else { return a.count }
+    var distance = Array(
+      repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
+    for i in 0...a.count { distance[i][0] = i }
+    for j in 0...b.count { distance[0][j] = j }
+    for i in 1...a.count {
+      for j in 1...b.count {
+        let substitution = a[i - 1] == b[j - 1] ? 0 : 1
+        distance[i][j] = Swift.min(
+          distance[i - 1][j] + 1, distance[i][j - 1] + 1, distance[i - 1][j - 1] + substitution)
+        if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+          distance[i][j] = Swift.min(distance[i][j], distance[i - 2][j - 2] + 1)
+        }
       }
-      previous = row
     }
-    return a.isEmpty ? b.count : previous[b.count]
+    return distance[a.count][b.count]
   }
 }
 

@@ -31,7 +31,8 @@ public struct Cell {
 public enum CellSource {
   public static func lines(file: String, line: Int) -> [String] {
     guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { return [] }
-    return body(of: text.components(separatedBy: "\n"), from: line - 1)
+    // The code as it runs without a control: a planted mistake is folded out of what is shown.
+    return ControlFolding.fold(body(of: text.components(separatedBy: "\n"), from: line - 1))
   }
 
   /// The lines strictly inside the first top-level `{ … }` that starts at or after

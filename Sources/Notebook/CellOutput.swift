@@ -36,8 +36,22 @@ public final class CellOutput {
   public var isVisible: Bool { sink != nil }
 
   /// Prints the items, separated by spaces, like Swift's `print`.
+  ///
+  /// A line longer than the width breaks at spaces, its continuation indented two columns
+  /// past the line's own indentation, as the terminal would otherwise break it mid-word.
   public func print(_ items: Any..., separator: String = " ") {
-    emit(items.map { "\($0)" }.joined(separator: separator))
+    let text = items.map { "\($0)" }.joined(separator: separator)
+    emit(
+      text.components(separatedBy: "\n").flatMap { line in
+        TextWrap.fit(line, width: style.width, hanging: line.prefix { $0 == " " }.count + 2)
+      }.joined(separator: "\n"))
+  }
+
+  /// Writes a claim's line, `mark claim`, broken at spaces under the claim's first word.
+  func emitClaim(_ mark: String, _ claim: String) {
+    emit(
+      TextWrap.fit("\(mark) \(claim)", width: style.width, hanging: mark.count + 1)
+        .joined(separator: "\n"))
   }
 
   /// Shows a tensor with its name: `name = tensor([...]), shape [...]`.
@@ -104,18 +118,18 @@ public final class CellOutput {
     notVerifiedHere: String? = nil
   ) {
     if let reason = notVerifiedHere, !(log.onOwnData && why != nil) {
-      emit(
-        "\(style.ascii ? "-" : "–") \(claim): \(condition ? "holds" : "does not hold") here; "
-          + "shown, not claimed (\(reason))")
+      emitClaim(
+        style.ascii ? "-" : "–",
+        "\(claim): \(condition ? "holds" : "does not hold") here; shown, not claimed (\(reason))")
       return
     }
     let isObservation = log.onOwnData && why != nil
     let mark = condition ? (style.ascii ? "[ok]" : "✓") : (style.ascii ? "[no]" : "✗")
     if !condition && isObservation {
-      emit("\(mark) \(claim)")
-      emit("  (not so on this text: \(why!))")
+      emitClaim(mark, claim)
+      emitClaim(" ", "(not so on this text: \(why!))")
     } else {
-      emit("\(condition ? mark : (style.ascii ? "[FAILED]" : "✗")) \(claim)")
+      emitClaim(condition ? mark : (style.ascii ? "[FAILED]" : "✗"), claim)
     }
     log.record(
       CheckResult(

@@ -127,6 +127,16 @@ public final class Lesson {
     PlotStyle(width: resolvedWidth, ascii: arguments.ascii)
   }
 
+  /// The terminal's rows, when a person steps through the lesson in one (standard input
+  /// and output both terminals), for showing a tall cell a screenful at a time; `nil`
+  /// otherwise, so that a scripted session sees every cell whole.
+  var pagerRows: Int? {
+    guard console is StandardOutput, input is StandardInput, Terminal.stdinIsTerminal,
+      Terminal.stdoutIsTerminal
+    else { return nil }
+    return Terminal.height
+  }
+
   var resolvedWidth: Int {
     if let width = arguments.width { return width }
     if arguments.export != nil { return 100 }
@@ -320,15 +330,23 @@ public final class Lesson {
   /// The command that reproduces this run: the lesson, `--quick` if given, the seed, every
   /// knob whose value differs from its default in this mode (a live `set` included), and
   /// every option given. Exports start with it, so a reader can rerun what they read.
-  public var reproducingCommand: String {
-    var parts = [command]
-    if isQuick { parts.append("--quick") }
-    parts.append("--seed \(arguments.seed)")
+  public var reproducingCommand: String { commandLine() }
+
+  /// The one command line that runs this lesson again: the lesson, then `leading`, then the
+  /// runner's flags of this run that `flags` selects (by default those that change the
+  /// results: `--quick` and the seed), every knob whose value differs from its start (a live
+  /// `set` included) and every option given, each value quoted for a shell where it needs
+  /// to be (a file named `my text.txt` stays one argument).
+  func commandLine(
+    leading: [String] = [],
+    flags include: (Arguments.RunnerFlag) -> Bool = { $0.changesResults }
+  ) -> String {
+    var parts = [command] + leading + arguments.words(of: include)
     for knob in knobs where knob.currentText() != knob.startText {
-      parts.append("--set \(knob.name)=\(shellQuoted(knob.currentText()))")
+      parts += ["--set", "\(knob.name)=\(shellQuoted(knob.currentText()))"]
     }
     for option in options where !option.currentText().isEmpty {
-      parts.append("--\(option.name) \(shellQuoted(option.currentText()))")
+      parts += ["--\(option.name)", shellQuoted(option.currentText())]
     }
     return parts.joined(separator: " ")
   }
@@ -353,7 +371,7 @@ public final class Lesson {
       // against 3.2 s in release on two cores); say so before the student waits.
       errorOutput.write(
         "debug build: lessons run about 15× slower; use "
-          + "`\(reproducingCommand)` instead\n")
+          + "`\(commandLine(flags: { _ in true }))` instead\n")
     #endif
     exit(execute())
   }
@@ -363,7 +381,7 @@ public final class Lesson {
   public func execute() -> Int32 {
     let everything = Arguments.runnerFlags + knobs.map { $0.name } + options.map { $0.name }
     for leftover in arguments.pending {
-      if leftover.spelling.hasPrefix("--set") {
+      if leftover.spelling.hasPrefix("--set ") {
         errors.append(unknownKnob(leftover.name, given: " in '\(leftover.spelling)'"))
       } else if leftover.value == nil && everything.contains(leftover.name) {
         errors.append("--\(leftover.name) needs a value")

@@ -183,8 +183,9 @@ struct Runner {
 
   func header() {
     let width = lesson.resolvedWidth
+    let title = TextWrap.fit("# \(lesson.title)", width: width, hanging: 2).map { bold($0) }
     write(
-      bold("# \(lesson.title)") + "\n\n" + TextWrap.prose(lesson.introduction, width: width)
+      title.joined(separator: "\n") + "\n\n" + TextWrap.prose(lesson.introduction, width: width)
         + "\n\n")
   }
 
@@ -207,27 +208,58 @@ struct Runner {
     }
   }
 
-  /// Writes the heading, prose and code of cell `index`.
+  /// Writes the heading, prose and code of cell `index`; while stepping in a terminal, a
+  /// screenful at a time if it is taller than the terminal.
   func showSource(_ index: Int, prose: Bool) {
+    let text = sourceText(index, prose: prose)
+    guard arguments.step, let rows = lesson.pagerRows else {
+      write(text)
+      return
+    }
+    var lines = text.components(separatedBy: "\n")
+    if lines.last == "" { lines.removeLast() }
+    let pages = Pager.pages(lines, rows: rows)
+    for (number, page) in pages.enumerated() {
+      write(page.joined(separator: "\n") + "\n")
+      guard number < pages.count - 1 else { break }
+      write(dim(Pager.prompt))
+      let answer = lesson.input.readLine()?.trimmingCharacters(in: .whitespaces).lowercased()
+      if answer == nil || answer == "q" { break }
+    }
+  }
+
+  /// The heading, prose and code of cell `index`, as `showSource` writes them.
+  func sourceText(_ index: Int, prose: Bool) -> String {
     let cell = cells[index]
     let text = lesson.text(ofCell: index)
     let style = lesson.style
     let width = lesson.resolvedWidth
-    let rule = String(
-      repeating: style.horizontal,
-      count: Swift.max(3, Swift.min(width, 80) - text.title.count - 8))
-    write(
-      bold("\(style.horizontal)\(style.horizontal) \(index + 1). \(text.title) \(rule)") + "\n")
-    if prose && !text.prose.isEmpty { write(TextWrap.prose(text.prose, width: width) + "\n") }
+    var shown = heading(index, text.title, rule: Swift.min(width, 80) - text.title.count - 8) + "\n"
+    if prose && !text.prose.isEmpty { shown += TextWrap.prose(text.prose, width: width) + "\n" }
     if !cell.source.isEmpty {
       let gutter = style.vertical + " "
       let continuation = (style.ascii ? ":" : "┆") + " "
       let lines = cell.source.flatMap {
         TextWrap.code($0, width: width, gutter: gutter, continuation: continuation)
       }
-      write("\n" + lines.map { dim($0) }.joined(separator: "\n") + "\n")
+      shown += "\n" + lines.map { dim($0) }.joined(separator: "\n") + "\n"
     }
-    write("\n")
+    return shown + "\n"
+  }
+
+  /// The heading of cell `index`, bold, followed by a rule of `rule` columns (at least 3)
+  /// when it fits the width; a heading too long for the width breaks at spaces, with no rule.
+  func heading(_ index: Int, _ title: String, rule: Int? = nil) -> String {
+    let style = lesson.style
+    let width = lesson.resolvedWidth
+    let prefix = "\(style.horizontal)\(style.horizontal) \(index + 1). "
+    let head = prefix + title
+    if let rule, head.count + 4 <= width {
+      let count = Swift.min(Swift.max(3, rule), width - head.count - 1)
+      return bold(head + " " + String(repeating: style.horizontal, count: count))
+    }
+    return TextWrap.fit(head, width: width, hanging: prefix.count).map { bold($0) }
+      .joined(separator: "\n")
   }
 
   /// Runs cell `index` visibly and records what it showed.
@@ -404,19 +436,13 @@ struct Runner {
     }
   }
 
-  /// The command that resumes this session at cell `number`, with the same settings.
+  /// The command that resumes this session at cell `number`, with the same settings and
+  /// the same look (width, ASCII, colour).
   func resumeCommand(at number: Int) -> String {
-    var parts = [lesson.command, "--step", "--from", "\(number)"]
-    if arguments.quick { parts.append("--quick") }
-    if arguments.seed != 0 { parts += ["--seed", "\(arguments.seed)"] }
-    // Quoted as `reproducingCommand` quotes, so a file named `my text.txt` is one argument.
-    for knob in lesson.knobs where knob.currentText() != knob.startText {
-      parts += ["--set", "\(knob.name)=\(shellQuoted(knob.currentText()))"]
-    }
-    for option in lesson.options where !option.currentText().isEmpty {
-      parts += ["--\(option.name)", shellQuoted(option.currentText())]
-    }
-    return parts.joined(separator: " ")
+    let look: Set = ["width", "ascii", "no-color"]
+    return lesson.commandLine(
+      leading: ["--step", "--from", "\(number)"],
+      flags: { $0.changesResults || look.contains($0.name) })
   }
 
   /// The knobs with their values and what they allow.
@@ -517,10 +543,7 @@ struct Runner {
         continue
       }
       let text = lesson.text(ofCell: index)
-      write(
-        bold(
-          "\(lesson.style.horizontal)\(lesson.style.horizontal) \(index + 1). \(text.title) (re-run)"
-        ) + "\n\n")
+      write(heading(index, "\(text.title) (re-run)") + "\n\n")
       if named && !text.prose.isEmpty {
         write(TextWrap.prose(text.prose, width: lesson.resolvedWidth) + "\n\n")
       }
@@ -568,28 +591,13 @@ extension Lesson {
   func helpText() -> String {
     var lines = [
       "\(title): \(summary)", "", "usage: \(command) [options]", "", "options:",
-      "  --list             list the cells and exit",
-      "  --step             step through the cells: each shows its prose and code, then",
-      "                     Enter runs it; q quits, a number jumps, b goes back a cell, p",
-      "                     shows the prose again, knobs lists the knobs, set NAME=VALUE",
-      "                     changes one and re-runs the cells that read it; after the",
-      "                     last cell it waits until q",
-      "  --from N           start at cell N (the cells before it run quietly)",
-      "  --only N           run only cell N (the cells before it run quietly)",
-      "  --quick            small sizes: a first look in seconds",
-      "  --seed N           the random seed (default 0)",
-      "  --set NAME=VALUE   set a knob (also --NAME VALUE)",
-      "  --export FILE      write the run as Markdown (.md), a Jupyter notebook (.ipynb) or",
-      "                     one self-contained web page (.html)",
-      "  --width N          text and plot width (default: the terminal's, else COLUMNS,",
-      "                     else 80; 100 when exporting)",
-      "  --ascii            draw with ASCII characters only",
-      "  --no-color         no colour (also when NO_COLOR is set or output is not a terminal)",
-      "  --quiz             take the lesson's quiz (--quiz --answers prints it with answers)",
-      "  --checks           run the lesson quietly and list its checks with their controls",
-      "  --control ID       run check ID's control: succeeds only if the check fails",
-      "  --help             show this help",
     ]
+    let room = Swift.max(40, resolvedWidth - 21)
+    for flag in Arguments.flags {
+      for (i, piece) in TextWrap.wrap(flag.help, width: room, hanging: 0).enumerated() {
+        lines.append("  " + padRight(i == 0 ? flag.spelling : "", 19) + piece)
+      }
+    }
     if !options.isEmpty {
       lines += ["", "lesson options:"]
       for o in options {

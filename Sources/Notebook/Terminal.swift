@@ -31,6 +31,18 @@ public enum Terminal {
     return Int(size.ws_col)
   }
 
+  /// The terminal's height in rows, if standard output is a terminal that reports one.
+  public static var height: Int? {
+    var size = winsize()
+    #if canImport(Glibc)
+      let request = UInt(TIOCGWINSZ)
+    #else
+      let request = TIOCGWINSZ
+    #endif
+    guard ioctl(STDOUT_FILENO, request, &size) == 0, size.ws_row > 0 else { return nil }
+    return Int(size.ws_row)
+  }
+
   /// The width of the terminal standard error is, if it is one.
   public static var errorWidth: Int? { width(of: STDERR_FILENO) }
 

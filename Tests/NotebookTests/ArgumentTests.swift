@@ -51,6 +51,96 @@ struct ArgumentTests {
   }
 }
 
+struct FlagTableTests {
+  /// A typing slip in a runner flag or a knob's name is answered with the name meant.
+  @Test(arguments: [
+    (["--qiuck"], "unknown option '--qiuck' (did you mean --quick?)"),
+    (["--sett", "rate=0.1"], "unknown option '--sett' (did you mean --set?)"),
+    (["--exprot", "a.md"], "unknown option '--exprot' (did you mean --export?)"),
+    (["--set", "RATE=0.1"], "unknown knob 'RATE' in '--set RATE=0.1' (did you mean rate?)"),
+    (["--set", "sizee=2"], "unknown knob 'sizee' in '--set sizee=2' (did you mean size?)"),
+    (["--corpsu", "a.txt"], "unknown option '--corpsu' (did you mean --corpus?)"),
+  ])
+  func slipsGetASuggestion(_ arguments: [String], _ start: String) {
+    let (lesson, _, counter) = makeLesson(arguments)
+    #expect(lesson.execute() == 2)
+    #expect(counter.runs.isEmpty)
+    #expect(lesson.errors.count == 1)
+    #expect(lesson.errors.first?.hasPrefix(start) == true, "\(lesson.errors)")
+  }
+
+  /// Damerau's distance, with a swap of two neighbours counted once; the values worked by
+  /// hand.
+  @Test(arguments: [
+    ("", "", 0), ("", "abc", 3), ("quick", "quick", 0), ("qiuck", "quick", 1),
+    ("sett", "set", 1), ("ste", "set", 1), ("kitten", "sitting", 3), ("ab", "ba", 1),
+    ("abc", "ca", 3),
+  ])
+  func editDistance(_ a: String, _ b: String, _ distance: Int) {
+    #expect(Arguments.editDistance(a, b) == distance)
+    #expect(Arguments.editDistance(b, a) == distance)
+  }
+
+  /// `--help` lists every flag of the table, with its value's name.
+  @Test func helpListsEveryFlagOfTheTable() {
+    let (lesson, output, _) = makeLesson(["--help"])
+    #expect(lesson.execute() == 0)
+    for flag in Arguments.flags {
+      #expect(output.text.contains("\n  " + padRight(flag.spelling, 19)), "\(flag.name)")
+    }
+  }
+
+  /// Every flag of the table, given, changes the arguments and is spelled again: what
+  /// equality, the reproducing commands and `--help` all rely on.
+  @Test func everyFlagIsSpelledAgain() throws {
+    let samples = ["from": "2", "only": "2", "seed": "3", "width": "50", "export": "a.md"]
+    for flag in Arguments.flags where flag.name != "set" {
+      let value = flag.value.map { _ in samples[flag.name] ?? "x" }
+      // (--answers goes with --quiz.)
+      let extra = flag.name == "answers" ? ["--quiz"] : []
+      let parsed = try Arguments.parse(extra + ["--" + flag.name] + (value.map { [$0] } ?? []))
+      #expect(parsed != Arguments(), "\(flag.name)")
+      #expect(parsed.words { $0.name == flag.name }.first == "--" + flag.name, "\(flag.name)")
+    }
+  }
+
+  /// What a run's flags spell again parses back to the same arguments.
+  @Test(arguments: [
+    ["--step", "--quick", "--seed", "7", "--width", "60", "--ascii", "--no-color"],
+    ["--only=3", "--export", "my run.md"],
+    ["--checks", "--seed=2"],
+    ["--quiz", "--answers"],
+    ["--control", "a-check", "--from", "2"],
+  ])
+  func flagsSpellThemselvesAgain(_ arguments: [String]) throws {
+    let parsed = try Arguments.parse(arguments)
+    let words = parsed.words { _ in true }.map {
+      $0.hasPrefix("'") ? String($0.dropFirst().dropLast()) : $0
+    }
+    #expect(try Arguments.parse(words) == parsed)
+  }
+
+  /// Resuming after q, the export's header and the debug build's advice are one command
+  /// line, with the settings that change the results (and, for the advice, every other flag
+  /// given), values quoted.
+  @Test func oneCommandLineRunsTheLessonAgain() {
+    let arguments = [
+      "--step", "--quick", "--width", "60", "--set", "size=4", "--corpus", "my dir/a.txt",
+    ]
+    let (lesson, output, _) = makeLesson(arguments, input: ["", "q"])
+    let settings = "--quick --seed 0 --set size=4 --corpus 'my dir/a.txt'"
+    #expect(lesson.reproducingCommand == "test-lesson \(settings)")
+    #expect(
+      lesson.commandLine(flags: { _ in true })
+        == "test-lesson --step --quick --seed 0 --width 60 --set size=4 --corpus 'my dir/a.txt'")
+    #expect(lesson.execute() == 0)
+    #expect(
+      output.text.contains(
+        "to go on from here: test-lesson --step --from 3 --quick --seed 0 --width 60 "
+          + "--set size=4 --corpus 'my dir/a.txt'\n"))
+  }
+}
+
 /// A small lesson for runtime tests, with one knob of each kind.
 func makeLesson(
   _ arguments: [String], input: [String] = [], errors: CollectedText = CollectedText()

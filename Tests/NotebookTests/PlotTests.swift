@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Notebook
@@ -64,13 +65,38 @@ struct PlotTests {
         "  1 +:::::::::::::::::********",
         "    +-------------------------",
         "    0                        3",
-        "     * loss  . goal 4.5  : floor 1",
+        "     * loss  . goal 4.5",
+        "     : floor 1",
       ])
     let unicode = plot.render(unicode)
     #expect(unicode[2].hasPrefix("4.5 ┤┄┄┄┄┄┄"))
     #expect(unicode[4].hasPrefix("  1 ┤╌╌╌╌╌╌"))
     #expect(unicode[4].hasSuffix("●"))
-    #expect(unicode[7] == "     ● loss  ┄ goal 4.5  ╌ floor 1")
+    // The legend breaks between its entries at the width (30).
+    #expect(unicode[7...] == ["     ● loss  ┄ goal 4.5", "     ╌ floor 1"])
+  }
+
+  /// A smoothed curve's x values are the middles of its windows (5.5, 15.5, …, 95.5): its
+  /// axis runs from 0 to the next round number, so both ends read as steps; other data keep
+  /// their own ends.
+  @Test(arguments: [
+    (5.5, 95.5, 0.0, 100.0), (15.5, 195.5, 0, 200), (2.5, 47.5, 0, 50), (0.5, 4.5, 0, 5),
+    (5.5, 100, 0, 100), (1, 200, 1, 200), (0, 95.5, 0, 95.5), (-2.29, 2, -2.29, 2),
+    (5.5, 1_234.5, 0, 1_500),
+  ])
+  func smoothedCurvesRunFromZeroToARoundNumber(
+    _ first: Double, _ last: Double, _ start: Double, _ end: Double
+  ) {
+    #expect(LinePlot.axisStart(first) == start)
+    #expect(LinePlot.axisEnd(last, first: first) == end)
+  }
+
+  @Test func aSmoothedCurveIsLabelledFromZeroToARoundNumber() {
+    let xs = (0..<10).map { 5.5 + 10 * Double($0) }
+    let lines = LinePlot([.init("loss", (0..<10).map { 10 - Double($0) }, xs: xs)], height: 4)
+      .render(unicode)
+    let axis = lines.first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("0 ") }
+    #expect(axis?.hasSuffix(" 100") == true, "\(lines)")
   }
 
   /// A caller's y range zooms in: what falls outside is left out, and the plot says so.
@@ -86,7 +112,9 @@ struct PlotTests {
         "     └────────────────────────",
         "     0                       3",
         "      ● a  ○ b  ◍ several",
-        "      (outside the y range, not drawn: 16 columns of the curves)",
+        "      (outside the y range,",
+        "       not drawn: 16 columns",
+        "       of the curves)",
       ])
     #expect(plot.render(ascii)[2] == "     |            ooo&&&****")
   }
@@ -146,15 +174,18 @@ struct PlotTests {
         "   x  y",
         "a     ██",
         "bb ▒▒ ··",
-        "scale: blank < 0.1  · 0.1–0.3  ░ 0.3–0.5  ▒ 0.5–0.7  ▓ 0.7–0.9  █ ≥ 0.9",
+        "scale: blank < 0.1  · 0.1–0.3",
+        "       ░ 0.3–0.5  ▒ 0.5–0.7",
+        "       ▓ 0.7–0.9  █ ≥ 0.9",
       ])
     #expect(
       map.render(ascii) == [
         "   x  y",
         "a     @@",
         "bb ++ ::",
-        "scale: blank < 0.0556  . 0.0556–0.167  : 0.167–0.278  - 0.278–0.389  = 0.389–0.5  "
-          + "+ 0.5–0.611  * 0.611–0.722  # 0.722–0.833  % 0.833–0.944  @ ≥ 0.944",
+        "scale: blank < 0.0556", "       . 0.0556–0.167", "       : 0.167–0.278",
+        "       - 0.278–0.389", "       = 0.389–0.5", "       + 0.5–0.611", "       * 0.611–0.722",
+        "       # 0.722–0.833", "       % 0.833–0.944", "       @ ≥ 0.944",
       ])
   }
 
@@ -168,10 +199,10 @@ struct PlotTests {
       [[-0.99999, 0, 1]], rowLabels: ["r"], columnLabels: ["a", "b", "c"], range: -1...1)
     let rendered = symmetric.render(unicode)
     #expect(rendered[1] == "r    ▒▒ ██")
-    #expect(rendered.last?.contains("▒ 0–0.4") == true)
+    #expect(rendered.joined().contains("▒ 0–0.4"))
     // The data's own range, -0.99999 to 1, puts 0 a hair below its midpoint.
     #expect(lines[1] == "r    ▒▒ ██")
-    #expect(lines.last?.contains("▒ 0–0.4") == true)
+    #expect(lines.joined().contains("▒ 0–0.4"))
   }
 
   /// Numbers are right-aligned under right-aligned labels; short labels widen the cells

@@ -92,7 +92,8 @@ struct RunnerTests {
     #expect(spaced.execute() == 0)
     #expect(
       spacedOutput.text.contains(
-        "to go on from here: test-lesson --step --from 2 --corpus 'my dir/text file.txt'\n"))
+        "to go on from here: test-lesson --step --from 2 --seed 0 --corpus 'my dir/text file.txt'\n"
+      ))
   }
 
   /// An export of a run stopped while stepping says it is a part, and which cells.
@@ -252,7 +253,7 @@ struct RunnerTests {
     #expect(output.text.contains("n must be a whole number from 1 to 5; n stays 1\n"))
     #expect(!output.text.contains("--set n=abc"))
     #expect(output.text.contains("n is read when the lesson starts, before any cell"))
-    #expect(output.text.contains("x --step --from 1 --set n=2"))
+    #expect(output.text.contains("x --step --from 1 --seed 0 --set n=2"))
     // The knobs list keeps a gap after its longest value.
     #expect(output.text.contains("token-masking  one of token-masking, a"))
   }
@@ -500,7 +501,7 @@ struct CheckTests {
     #expect(verified.execute() == 0)
     #expect(verifiedOutput.text.contains("[ok] the claim holds"))
     // Elsewhere it neither fails the run nor is listed as a check.
-    let (elsewhere, output) = settingLesson(["--set", "mode=b"])
+    let (elsewhere, output) = settingLesson(["--set", "mode=b", "--width", "100"])
     #expect(elsewhere.execute() == 0)
     #expect(
       output.text.contains(

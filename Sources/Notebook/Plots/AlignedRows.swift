@@ -27,7 +27,7 @@ public struct AlignedRows: Sendable {
   }
 
   public func render(_ style: PlotStyle) -> [String] {
-    var lines: [String] = title.map { [$0] } ?? []
+    var lines = title.map { TextWrap.fit($0, width: style.width, hanging: 2) } ?? []
     let labelWidth = labels.map(\.count).max() ?? 0
     let columns = rows.first?.count ?? 0
     let widths = (0..<columns).map { c in rows.map { $0[c].count }.max() ?? 0 }

@@ -31,7 +31,7 @@ public struct BarChart: Sendable {
 
   public func render(_ style: PlotStyle) -> [String] {
     var lines: [String] = []
-    if let title { lines.append(title) }
+    if let title { lines += TextWrap.fit(title, width: style.width, hanging: 2) }
     if values.isEmpty { return lines + ["(no data to plot)"] }
     let texts = valueText ?? values.map { formatNumber($0) }
     let labelWidth = labels.map { $0.count }.max() ?? 0

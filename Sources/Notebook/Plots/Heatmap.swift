@@ -52,7 +52,7 @@ public struct Heatmap: Sendable {
 
   public func render(_ style: PlotStyle) -> [String] {
     var lines: [String] = []
-    if let title { lines.append(title) }
+    if let title { lines += TextWrap.fit(title, width: style.width, hanging: 2) }
     let finite = values.flatMap { $0 }.filter { $0.isFinite }
     let low = range?.lowerBound ?? finite.min() ?? 0
     let high = range?.upperBound ?? finite.max() ?? 1
@@ -120,7 +120,7 @@ public struct Heatmap: Sendable {
     var legend = ["blank < \(bound(1))"]
     legend += (1..<last).map { "\(ramp[$0]) \(bound($0))–\(bound($0 + 1))" }
     legend.append("\(ramp[last]) ≥ \(bound(last))")
-    lines.append("scale: " + legend.joined(separator: "  "))
+    lines += TextWrap.join(legend, prefix: "scale: ", width: style.width)
     return lines.trimmingTrailingSpaces()
   }
 }

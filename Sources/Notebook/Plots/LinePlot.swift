@@ -88,11 +88,12 @@ public struct LinePlot: Sendable {
     }
     let all = series.flatMap { $0.points }
     var lines: [String] = []
-    if let title { lines.append(title) }
-    guard let first = all.map({ $0.x }).min(), let xMax = all.map({ $0.x }).max() else {
+    if let title { lines += TextWrap.fit(title, width: style.width, hanging: 2) }
+    guard let first = all.map({ $0.x }).min(), let last = all.map({ $0.x }).max() else {
       return lines + ["(no data to plot)"]
     }
     let xMin = LinePlot.axisStart(first)
+    let xMax = LinePlot.axisEnd(last, first: first)
     // The y range is that of what is drawn (column means), found with a provisional
     // width; labels rarely change the width enough to matter.
     let provisional = Swift.max(style.width - 8, 8)
@@ -253,11 +254,11 @@ public struct LinePlot: Sendable {
     legend += drawnReferences.map {
       "\($0.dash) \($0.reference.label) \(formatNumber($0.reference.value, digits: 4))"
     }
-    if !legend.isEmpty { lines.append(indent + " " + legend.joined(separator: "  ")) }
+    if !legend.isEmpty { lines += TextWrap.join(legend, prefix: indent + " ", width: style.width) }
     if outside > 0 {
-      lines.append(
+      lines += TextWrap.fit(
         indent + " (outside the y range, not drawn: \(outside) column\(outside == 1 ? "" : "s") "
-          + "of the curves)")
+          + "of the curves)", width: style.width, hanging: indent.count + 2)
     }
     return lines.trimmingTrailingSpaces()
   }
@@ -267,6 +268,17 @@ public struct LinePlot: Sendable {
   /// that a curve over steps is drawn from step 0, not from an odd number; at `x` otherwise.
   static func axisStart(_ x: Double) -> Double {
     x > 0 && x != x.rounded(.down) ? 0 : x
+  }
+
+  /// Where the x axis ends for data from `first` to `x`: when the axis starts at 0 for a
+  /// smoothed curve (see `axisStart`) and `x` is a fraction too, the middle of the last
+  /// window ("95.5"), at the next round number (100), so that both ends read as steps; at `x`
+  /// otherwise.
+  static func axisEnd(_ x: Double, first: Double) -> Double {
+    guard axisStart(first) != first, x > 0, x != x.rounded(.down) else { return x }
+    let magnitude = Foundation.pow(10, Foundation.floor(Foundation.log10(x)))
+    let steps: [Double] = [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]
+    return magnitude * (steps.first { magnitude * $0 >= x } ?? 10)
   }
 
   /// The (transformed) value to draw in each column the series covers: the mean of the

@@ -127,10 +127,11 @@ extension LinePlot {
       return y
     }
     let all = series.flatMap { $0.points }
-    guard let first = all.map({ $0.x }).min(), let xMax = all.map({ $0.x }).max() else {
+    guard let first = all.map({ $0.x }).min(), let last = all.map({ $0.x }).max() else {
       return nil
     }
     let xMin = LinePlot.axisStart(first)
+    let xMax = LinePlot.axisEnd(last, first: first)
     var ys = all.compactMap { transform($0.y) } + references.compactMap { transform($0.value) }
     if let range = yRange, let a = transform(range.lowerBound), let b = transform(range.upperBound)
     {

@@ -33,7 +33,7 @@ public struct ScatterPlot: Sendable {
 
   public func render(_ style: PlotStyle) -> [String] {
     var lines: [String] = []
-    if let title { lines.append(title) }
+    if let title { lines += TextWrap.fit(title, width: style.width, hanging: 2) }
     guard let xMin = xs.min(), let xMax = xs.max(), let yMin = ys.min(), let yMax = ys.max() else {
       return lines + ["(no data to plot)"]
     }
@@ -62,7 +62,7 @@ public struct ScatterPlot: Sendable {
     let legend = classNames.enumerated().map { i, name in
       "\(style.markers[i % style.markers.count]) \(name) (\(classes.filter { $0 == i }.count))"
     }
-    lines.append(indent + " " + legend.joined(separator: "  "))
+    lines += TextWrap.join(legend, prefix: indent + " ", width: style.width)
     return lines.trimmingTrailingSpaces()
   }
 }

@@ -31,7 +31,7 @@ public struct Table: Sendable {
   /// readable; a block says which part it is (`columns 4–6 of 6`).
   public func render(_ style: PlotStyle) -> [String] {
     var lines: [String] = []
-    if let title { lines.append(title) }
+    if let title { lines += TextWrap.fit(title, width: style.width, hanging: 2) }
     let widths = header.indices.map { c in
       ([header[c]] + rows.map { $0[c] }).map { $0.count }.max() ?? 0
     }
