@@ -54,14 +54,16 @@ struct NewLesson {
     "usage: lessons new NAME [--title TEXT] [--summary TEXT] [--no-build]\n"
     + "  NAME: lower-case words joined by '-' (my-lesson), at most 30 characters"
 
-  /// Words that cannot name a static member without backquotes.
+  /// Names a catalogue entry cannot have: Swift's keywords (a static member would need
+  /// backquotes) and `CatalogEntry`'s own members.
   static let keywords: Set<String> = [
     "as", "associatedtype", "break", "case", "catch", "class", "continue", "default", "defer",
     "deinit", "do", "else", "enum", "extension", "fallthrough", "false", "fileprivate", "for",
     "func", "guard", "if", "import", "in", "init", "inout", "internal", "is", "let", "nil",
     "open", "operator", "private", "protocol", "public", "repeat", "rethrows", "return",
     "self", "static", "struct", "subscript", "super", "switch", "throw", "throws", "true", "try",
-    "typealias", "var", "where", "while", "lessons",
+    "typealias", "var", "where", "while", "number", "executable", "title", "summary", "suffix",
+    "command", "heading",
   ]
 
   /// Checks `name`, `title` and `summary` against the catalogue.
@@ -87,7 +89,9 @@ struct NewLesson {
       throw Refusal(message: "'\(name)' is a lesson already (\(entry.heading))")
     }
     if Self.keywords.contains(member) {
-      throw Refusal(message: "'\(name)' is a Swift keyword; choose another name")
+      throw Refusal(
+        message: "'\(name)' cannot name a catalogue entry (a Swift keyword or a member of "
+          + "CatalogEntry); choose another name")
     }
   }
 
@@ -95,9 +99,8 @@ struct NewLesson {
   func plan(root: URL) throws -> [Write] {
     let package = try read("Package.swift", root)
     let catalog = try read("Sources/Course/Catalog.swift", root)
-    let readme = try read("README.md", root)
-    // A target's module is its name with '-' as '_'; file systems that ignore case (macOS's)
-    // also keep a module's build files apart only by more than case.
+    // A target's module is its name with '-' as '_'; names are compared without case too,
+    // since macOS's file system does not tell build folders apart by case.
     let module = name.replacingOccurrences(of: "-", with: "_").lowercased()
     if let taken = Self.targetNames(package).first(where: {
       $0.replacingOccurrences(of: "-", with: "_").lowercased() == module
@@ -123,9 +126,9 @@ struct NewLesson {
     let lastRow = "| `swift run -c release \(Catalog.lessons.last?.executable ?? "tour")` |"
     let row = "| `swift run -c release \(name)` | lesson \(number): \(summary) |\n"
     // The README's row is a courtesy: a README without the table gets none.
-    let readmeRow = (try? insert(row, into: readme, after: lastRow, before: "")).map {
-      Write(path: "README.md", text: $0)
-    }
+    let readme = try? read("README.md", root)
+    let readmeRow = readme.flatMap { try? insert(row, into: $0, after: lastRow, before: "") }
+      .map { Write(path: "README.md", text: $0) }
     return [
       Write(path: "Lessons/\(folder)/main.swift", text: LessonTemplate.lesson(self)),
       Write(path: guide, text: LessonTemplate.guide(self)),
@@ -162,8 +165,10 @@ struct NewLesson {
     let files = FileManager.default
     var done: [(path: String, old: String?)] = []
     var madeFolders: [URL] = []
+    var current = ""
     do {
       for write in writes {
+        current = write.path
         let url = root.appendingPathComponent(write.path)
         let folder = url.deletingLastPathComponent()
         if !files.fileExists(atPath: folder.path) {
@@ -184,7 +189,9 @@ struct NewLesson {
         }
       }
       for folder in madeFolders.reversed() { try? files.removeItem(at: folder) }
-      throw Refusal(message: "could not write the lesson (nothing is left of it): \(error)")
+      throw Refusal(
+        message: "could not write \(current) (\(error.localizedDescription)); what was written "
+          + "before it is undone")
     }
   }
 

@@ -31,9 +31,11 @@ enum NewLessonCommand {
     let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
     let new: NewLesson
     let build: Bool
+    let writes: [NewLesson.Write]
     do {
       (new, build) = try parse(arguments, root: root)
-      try new.write(try new.plan(root: root), root: root)
+      writes = try new.plan(root: root)
+      try new.write(writes, root: root)
     } catch let refusal as NewLesson.Refusal {
       Console.writeError("lessons new: \(refusal.message)\n\(NewLesson.usage)\n")
       return 2
@@ -41,8 +43,7 @@ enum NewLessonCommand {
       Console.writeError("lessons new: \(error)\n")
       return 2
     }
-    Console.print("wrote Lessons/\(new.folder)/main.swift and \(new.guide); added the lesson")
-    Console.print("to Sources/Course/Catalog.swift, Package.swift and README.md")
+    Console.print("wrote " + writes.map(\.path).joined(separator: ", "))
     let buildCommand = "swift build -c release --product \(new.name)"
     guard build else {
       Console.print("build it and export its transcript with\n  \(buildCommand)")
