@@ -14,7 +14,7 @@ let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v5)]
 
 /// What every lesson may import.
 let lessonDependencies: [Target.Dependency] = [
-  "TensorCore", "NeuralNetwork", "Optimizers", "Notebook", "TextData", "LanguageModels",
+  "TensorCore", "NeuralNetwork", "Optimizers", "Notebook", "TextData", "LanguageModels", "Course",
 ]
 
 // The targets, grouped: the libraries from the bottom layer up, the lessons in teaching
@@ -44,12 +44,15 @@ let libraries: [Target] = [
   library("TextData", ["TensorCore"]),
   library("LanguageModels", ["TensorCore", "NeuralNetwork", "Optimizers", "TextData"]),
   library("Notebook", ["TensorCore"]),
+  // The lessons of this course, in teaching order: what `Notebook` runs knows no lesson.
+  library("Course", ["Notebook"]),
   library("Exercises", ["TensorCore", "NeuralNetwork", "TextData", "LanguageModels"]),
   library("ExerciseSolutions", ["Exercises"]),
 ]
 
 let lessons: [Target] = [
-  executable("tour", "Lessons/0-Tour", ["TensorCore", "NeuralNetwork", "Optimizers", "Notebook"]),
+  executable(
+    "tour", "Lessons/0-Tour", ["TensorCore", "NeuralNetwork", "Optimizers", "Notebook", "Course"]),
   executable("bag-of-words", "Lessons/1-BagOfWords", lessonDependencies),
   executable("ngrams", "Lessons/2-NGrams", lessonDependencies),
   executable("rnn", "Lessons/3-RNN", lessonDependencies),
@@ -60,7 +63,7 @@ let lessons: [Target] = [
 ]
 
 let tools: [Target] = [
-  executable("lessons", "Lessons/Catalog", ["Notebook"]),
+  executable("lessons", "Lessons/Catalog", ["Course", "Notebook"]),
   executable("exercises", "Lessons/Exercises", ["Exercises", "Notebook", "TensorCore"]),
   executable("xor", "Lessons/Examples/XOR", ["TensorCore", "Notebook"]),
   executable(
@@ -76,6 +79,7 @@ let testTargets: [Target] = [
     "LanguageModelsTests",
     ["LanguageModels", "TextData", "TensorCore", "NeuralNetwork", "Optimizers"]),
   tests("NotebookTests", ["Notebook", "TensorCore"]),
+  tests("CourseTests", ["Course"]),
   tests("ExercisesTests", ["Exercises", "ExerciseSolutions"]),
 ]
 

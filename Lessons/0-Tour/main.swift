@@ -5,6 +5,7 @@
 // A lesson is a list of cells, run in order like a notebook. This one shows every
 // feature of the runtime on small examples: prose and code cells, knobs, tensors, plots,
 // progress, stepping and export.
+import Course
 import Foundation
 import NeuralNetwork
 import Notebook
@@ -12,7 +13,7 @@ import Optimizers
 import TensorCore
 
 let lesson = Lesson(
-  catalog: "tour",
+  catalog: .tour,
   introduction: """
     Every lesson in this course is a program you run in a terminal. It prints a sequence \
     of *cells*, like a notebook: some are prose, others show a few lines of Swift and then \

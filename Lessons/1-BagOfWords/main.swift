@@ -4,6 +4,7 @@
 //
 // Reviews become vectors of word counts; a logistic regression and then a small network
 // learn sentiment from them. Counting works well, until word order matters.
+import Course
 import Foundation
 import LanguageModels
 import NeuralNetwork
@@ -13,7 +14,7 @@ import TensorCore
 import TextData
 
 let lesson = Lesson(
-  catalog: "bag-of-words",
+  catalog: .bagOfWords,
   introduction: """
     A computer cannot read a sentence, but it can count. In this lesson we turn each movie \
     review into a vector of word counts — a *bag of words* — and train a classifier that \

@@ -4,6 +4,7 @@
 //
 // Predict the next token from the few tokens before it by counting; smooth the counts;
 // measure with perplexity; generate text; and watch the counts run out as n grows.
+import Course
 import Foundation
 import LanguageModels
 import Notebook
@@ -12,7 +13,7 @@ import TensorCore
 import TextData
 
 let lesson = Lesson(
-  catalog: "ngrams",
+  catalog: .ngrams,
   introduction: """
     A *language model* gives a probability to every possible next token, given the text so \
     far. An *n-gram* model looks only at the last `n − 1` tokens and estimates the \

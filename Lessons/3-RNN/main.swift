@@ -4,6 +4,7 @@
 //
 // A recurrent network reads a sentence token by token, carrying a state; trained with
 // backpropagation through time it predicts the next token better than counting can.
+import Course
 import Foundation
 import LanguageModels
 import NeuralNetwork
@@ -13,7 +14,7 @@ import TensorCore
 import TextData
 
 let lesson = Lesson(
-  catalog: "rnn",
+  catalog: .rnn,
   introduction: """
     An n-gram model forgets everything older than its last `n − 1` tokens, and learns \
     nothing from one context about another. A *recurrent neural network* reads the text \

@@ -4,6 +4,7 @@
 //
 // Every position looks at every other, weighted by relevance: scaled dot-product
 // attention by hand, masks, heads, positions, and a task attention solves at once.
+import Course
 import Foundation
 import LanguageModels
 import NeuralNetwork
@@ -13,7 +14,7 @@ import TensorCore
 import TextData
 
 let lesson = Lesson(
-  catalog: "attention",
+  catalog: .attention,
   introduction: """
     A recurrent network must squeeze the whole past into one state vector, and a word \
     twenty steps back reaches the present only through twenty updates. *Attention* lets \

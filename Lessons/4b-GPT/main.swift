@@ -5,6 +5,7 @@
 // A decoder-only transformer trained to predict the next token, on the same text and split
 // as the n-gram of lesson 2 and the recurrent networks of lesson 3, and every language
 // model of the course side by side on one test split.
+import Course
 import Foundation
 import LanguageModels
 import NeuralNetwork
@@ -14,7 +15,7 @@ import TensorCore
 import TextData
 
 let lesson = Lesson(
-  catalog: "gpt",
+  catalog: .gpt,
   introduction: """
     Lesson 4 built attention and the transformer block, and trained them on a recall task. \
     Here we train the same block to predict text: a *decoder-only* transformer, the shape \

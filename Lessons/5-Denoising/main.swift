@@ -4,6 +4,7 @@
 //
 // z = encoder(x), x̂ = decoder(z), L = loss(x, x̂): what a sentence code holds, and how
 // an encoder-decoder transformer learns by restoring corrupted text.
+import Course
 import Foundation
 import LanguageModels
 import NeuralNetwork
@@ -13,7 +14,7 @@ import TensorCore
 import TextData
 
 let lesson = Lesson(
-  catalog: "denoising",
+  catalog: .denoising,
   introduction: """
     An *autoencoder* learns without labels: an encoder squeezes the input into a small \
     code `z = encoder(x)`, a decoder rebuilds it, `x̂ = decoder(z)`, and training lowers \

@@ -5,6 +5,7 @@
 // Count where a BERT's parameters live, make the model lean the ALBERT way, pre-train
 // small versions with masked-language modelling and sentence-order prediction, and
 // fine-tune on a task with few labels.
+import Course
 import Foundation
 import LanguageModels
 import NeuralNetwork
@@ -14,7 +15,7 @@ import TensorCore
 import TextData
 
 let lesson = Lesson(
-  catalog: "albert",
+  catalog: .albert,
   introduction: """
     Lesson 5's models were small; real ones hold hundreds of millions of parameters. \
     ALBERT (Lan et al., 2019) asks where those parameters live and removes most of them \

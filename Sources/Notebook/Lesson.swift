@@ -23,7 +23,7 @@ import TensorCore
 /// State lives in variables declared between cells, as in a notebook's namespace.
 public final class Lesson {
   public let title: String
-  /// One line for the catalog and `--help`.
+  /// One line for the course's list of lessons and `--help`.
   public let summary: String
   /// What the lesson is about, shown first. A lesson that reads a learner's file may say
   /// it in other words once it knows (its options are read before its cells run).
@@ -67,15 +67,6 @@ public final class Lesson {
   var knobsReadOutsideCells: Set<String> = []
   /// The rules the knobs' values must keep together (see `constraint`).
   var constraints: [() throws -> String?] = []
-
-  /// Creates the lesson `Catalog` lists as `executable`, with its heading and summary from
-  /// there, and parses the command line.
-  public convenience init(catalog executable: String, introduction: String) {
-    guard let entry = Catalog.entry(executable) else {
-      preconditionFailure("Lesson: '\(executable)' is not in Catalog.lessons")
-    }
-    self.init(entry.heading, summary: entry.summary, introduction: introduction)
-  }
 
   /// Creates a lesson and parses the command line.
   /// - Parameters:

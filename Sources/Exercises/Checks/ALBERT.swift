@@ -4,8 +4,32 @@ import NeuralNetwork
 import TensorCore
 import TextData
 
+/// The functions the exercises of Lesson 6 (ALBERT) ask for, each returning `nil`
+/// until it is written; part of `ExerciseAnswers`.
+public protocol ALBERTAnswers: Sendable {
+  /// Parameters of the word embedding (and projection, when E < H).
+  func embeddingParameters(_ v: Int, _ e: Int, _ h: Int) -> Int?
+  /// Parameters of one transformer layer with hidden size H and feed-forward size F.
+  func layerParameters(_ h: Int, _ feedForward: Int) -> Int?
+  /// The learning rates of layers 0 … n−1, the top one at `base`, each lower one × `decay`.
+  func layerwiseRates(_ base: Double, _ decay: Double, _ layers: Int) -> [Double]?
+  /// A sentence-order example: `[CLS] A [SEP] B [SEP]`, swapped when `swapped`; segments 0 then 1; label 1 in order, 0 swapped.
+  func sentenceOrderExample(_ first: [String], _ second: [String], _ swapped: Bool) -> (
+    tokens: [String], segments: [Int], label: Int
+  )?
+}
+
+extension NoAnswers {
+  public func embeddingParameters(_ v: Int, _ e: Int, _ h: Int) -> Int? { nil }
+  public func layerParameters(_ h: Int, _ feedForward: Int) -> Int? { nil }
+  public func layerwiseRates(_ base: Double, _ decay: Double, _ layers: Int) -> [Double]? { nil }
+  public func sentenceOrderExample(_ first: [String], _ second: [String], _ swapped: Bool) -> (
+    tokens: [String], segments: [Int], label: Int
+  )? { nil }
+}
+
 /// The exercises of Lesson 6: ALBERT, checking the functions of `f`.
-func albertExercises(_ f: some ExerciseAnswers) -> [Exercise] {
+func albertExercises(_ f: some ALBERTAnswers) -> [Exercise] {
   [
     Exercise(
       id: "embedding-parameters", lesson: "albert", title: "Embedding parameters",
@@ -26,13 +50,15 @@ func albertExercises(_ f: some ExerciseAnswers) -> [Exercise] {
       task:
         "layerParameters(H, F): attention 4(H² + H), feed-forward (H·F + F) + (F·H + H), two layer norms 4H."
     ) {
-      compare(
-        cases: [(768, 3072), (1024, 4096), (4, 8)], describe: { "H = \($0.0), F = \($0.1)" },
-        expected: { h, f in
-          withMetaTensors {
+      let cases: [(Int, Int)] = [(768, 3072), (1024, 4096), (4, 8)]
+      return compare(
+        cases: cases, describe: { "H = \($0.0), F = \($0.1)" },
+        expected: { (h: Int, feedForward: Int) -> Int in
+          withMetaTensors { () -> Int in
             var g = SplitMix64(seed: 0)
-            return TransformerEncoderLayer(dimension: h, heads: 1, feedForwardSize: f, using: &g)
-              .parameterCount
+            let layer = TransformerEncoderLayer(
+              dimension: h, heads: 1, feedForwardSize: feedForward, using: &g)
+            return layer.parameterCount
           }
         },
         attempt: { f.layerParameters($0.0, $0.1) }, equal: ==, show: { "\($0)" })
@@ -66,8 +92,9 @@ func albertExercises(_ f: some ExerciseAnswers) -> [Exercise] {
       let cases: [([String], [String], Bool)] = [(a, b, false), (a, b, true), (short, a, true)]
       return compare(
         cases: cases,
-        describe: {
-          "A = \($0.0.joined(separator: " ")), B = \($0.1.joined(separator: " ")), swapped \($0.2)"
+        describe: { (first: [String], second: [String], swapped: Bool) -> String in
+          let (a, b) = (first.joined(separator: " "), second.joined(separator: " "))
+          return "A = \(a), B = \(b), swapped \(swapped)"
         },
         expected: { (first: [String], second: [String], swapped: Bool) -> Example in
           let (x, y) = swapped ? (second, first) : (first, second)
@@ -81,8 +108,9 @@ func albertExercises(_ f: some ExerciseAnswers) -> [Exercise] {
         equal: { (p: Example, q: Example) -> Bool in
           p.tokens == q.tokens && p.segments == q.segments && p.label == q.label
         },
-        show: {
-          "\($0.tokens.joined(separator: " ")) / segments \($0.segments.map(String.init).joined()) / label \($0.label)"
+        show: { (e: Example) -> String in
+          let segments: String = e.segments.map { "\($0)" }.joined()
+          return "\(e.tokens.joined(separator: " ")) / segments \(segments) / label \(e.label)"
         })
     },
   ]

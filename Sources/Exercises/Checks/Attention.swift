@@ -4,8 +4,27 @@ import NeuralNetwork
 import TensorCore
 import TextData
 
+/// The functions the exercises of Lesson 4 (attention) ask for, each returning `nil`
+/// until it is written; part of `ExerciseAnswers`.
+public protocol AttentionAnswers: Sendable {
+  /// softmax(Q·Kᵀ/√d) · V, hiding keys after each query when `causal`.
+  func attention(_ q: [[Float]], _ k: [[Float]], _ v: [[Float]], _ causal: Bool) -> [[Float]]?
+  /// n × n, true where query r must not see key c.
+  func causalMask(_ size: Int) -> [[Bool]]?
+  /// The sinusoidal code of `position` with `dimension` values.
+  func sinusoidalCode(_ position: Int, _ dimension: Int) -> [Float]?
+}
+
+extension NoAnswers {
+  public func attention(_ q: [[Float]], _ k: [[Float]], _ v: [[Float]], _ causal: Bool)
+    -> [[Float]]?
+  { nil }
+  public func causalMask(_ size: Int) -> [[Bool]]? { nil }
+  public func sinusoidalCode(_ position: Int, _ dimension: Int) -> [Float]? { nil }
+}
+
 /// The exercises of Lesson 4: attention, checking the functions of `f`.
-func attentionExercises(_ f: some ExerciseAnswers) -> [Exercise] {
+func attentionExercises(_ f: some AttentionAnswers) -> [Exercise] {
   [
     Exercise(
       id: "attention", lesson: "attention", title: "Scaled dot-product attention with a mask",
@@ -21,22 +40,27 @@ func attentionExercises(_ f: some ExerciseAnswers) -> [Exercise] {
       }
       return compare(
         cases: cases, describe: { "Q \($0.0), causal \($0.3)" },
-        expected: { q, k, v, causal in
+        expected: { (q: [[Float]], k: [[Float]], v: [[Float]], causal: Bool) -> [Float] in
           let (out, _) = scaledDotProductAttention(
             query: Tensor(q), key: Tensor(k), value: Tensor(v),
             mask: causal ? Tensor.causalMask(q.count) : nil)
           return out.scalars
         },
-        attempt: { f.attention($0.0, $0.1, $0.2, $0.3)?.flatMap { $0 } },
+        attempt: { (q: [[Float]], k: [[Float]], v: [[Float]], causal: Bool) -> [Float]? in
+          f.attention(q, k, v, causal)?.flatMap { $0 }
+        },
         equal: { close($0, $1) }, show: show)
     },
     Exercise(
       id: "causal-mask", lesson: "attention", title: "The causal mask",
       task: "causalMask(n): n × n, true where query r must not see key c (c > r)."
     ) {
-      compare(
-        cases: [1, 2, 3, 5], describe: { "n = \($0)" },
-        expected: { n in (0..<n).map { r in (0..<n).map { c in c > r } } },
+      let cases: [Int] = [1, 2, 3, 5]
+      return compare(
+        cases: cases, describe: { "n = \($0)" },
+        expected: { (n: Int) -> [[Bool]] in
+          (0..<n).map { (r: Int) -> [Bool] in (0..<n).map { (c: Int) -> Bool in c > r } }
+        },
         attempt: { f.causalMask($0) }, equal: ==, show: { "\($0)" })
     },
     Exercise(
@@ -45,9 +69,10 @@ func attentionExercises(_ f: some ExerciseAnswers) -> [Exercise] {
         "sinusoidalCode(p, d): [sin(p/10000^(0/d)), cos(p/10000^(0/d)), sin(p/10000^(2/d)), …], d values."
     ) {
       let table = SinusoidalPositionalEncoding(maxLength: 20, dimension: 8).codes(20)
+      let cases: [Int] = [0, 1, 7, 19]
       return compare(
-        cases: [0, 1, 7, 19], describe: { "position \($0), dimension 8" },
-        expected: { p in table.selected(axis: 0, index: p).scalars },
+        cases: cases, describe: { "position \($0), dimension 8" },
+        expected: { (p: Int) -> [Float] in table.selected(axis: 0, index: p).scalars },
         attempt: { f.sinusoidalCode($0, 8) }, equal: { close($0, $1) }, show: show)
     },
   ]

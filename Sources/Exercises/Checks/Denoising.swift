@@ -4,8 +4,27 @@ import NeuralNetwork
 import TensorCore
 import TextData
 
+/// The functions the exercises of Lesson 5 (denoising) ask for, each returning `nil`
+/// until it is written; part of `ExerciseAnswers`.
+public protocol DenoisingAnswers: Sendable {
+  /// `tokens` with each (start, length) span replaced by one "[MASK]".
+  func spanMask(_ tokens: [String], _ spans: [(start: Int, length: Int)]) -> [String]?
+  /// −Σ ln p over the probabilities of a sequence's tokens.
+  func sequenceLoss(_ tokenProbabilities: [Double]) -> Double?
+  /// The document starting at `start`, wrapping around.
+  func rotate(_ tokens: [String], _ start: Int) -> [String]?
+}
+
+extension NoAnswers {
+  public func spanMask(_ tokens: [String], _ spans: [(start: Int, length: Int)]) -> [String]? {
+    nil
+  }
+  public func sequenceLoss(_ tokenProbabilities: [Double]) -> Double? { nil }
+  public func rotate(_ tokens: [String], _ start: Int) -> [String]? { nil }
+}
+
 /// The exercises of Lesson 5: denoising autoencoders, checking the functions of `f`.
-func denoisingExercises(_ f: some ExerciseAnswers) -> [Exercise] {
+func denoisingExercises(_ f: some DenoisingAnswers) -> [Exercise] {
   [
     Exercise(
       id: "span-masking", lesson: "denoising", title: "Span masking",
@@ -17,8 +36,12 @@ func denoisingExercises(_ f: some ExerciseAnswers) -> [Exercise] {
         [(1, 1)], [(3, 2), (6, 1)], [], [(0, 8)], [(2, 3)],
       ]
       return compare(
-        cases: cases, describe: { "spans \($0.map { "(\($0.start), \($0.length))" })" },
-        expected: { spans in
+        cases: cases,
+        describe: { (spans: [(start: Int, length: Int)]) -> String in
+          let shown: [String] = spans.map { "(\($0.start), \($0.length))" }
+          return "spans \(shown)"
+        },
+        expected: { (spans: [(start: Int, length: Int)]) -> [String] in
           var result: [String] = []
           var i = 0
           for span in spans {
@@ -35,9 +58,13 @@ func denoisingExercises(_ f: some ExerciseAnswers) -> [Exercise] {
       task:
         "sequenceLoss(p): −Σ ln pₜ, the loss of a sequence from the probabilities of its tokens."
     ) {
-      compare(
-        cases: [[0.5, 0.5], [0.9, 0.1, 0.99], [1]], describe: { "probabilities \($0)" },
-        expected: { -$0.map { Foundation.log($0) }.reduce(0, +) },
+      let cases: [[Double]] = [[0.5, 0.5], [0.9, 0.1, 0.99], [1]]
+      return compare(
+        cases: cases, describe: { "probabilities \($0)" },
+        expected: { (p: [Double]) -> Double in
+          let logs: [Double] = p.map { Foundation.log($0) }
+          return -logs.reduce(0, +)
+        },
         attempt: { f.sequenceLoss($0) }, equal: { close($0, $1) },
         show: { String(format: "%.6f", $0) })
     },
@@ -45,10 +72,15 @@ func denoisingExercises(_ f: some ExerciseAnswers) -> [Exercise] {
       id: "rotation", lesson: "denoising", title: "Document rotation",
       task: "rotate(tokens, start): the document starting at index start, wrapping around."
     ) {
-      let tokens = ["a", "b", "c", "d", "e"]
+      let tokens: [String] = ["a", "b", "c", "d", "e"]
+      let cases: [Int] = [0, 1, 4, 2]
       return compare(
-        cases: [0, 1, 4, 2], describe: { "start \($0)" },
-        expected: { Array(tokens[$0...] + tokens[..<$0]) },
+        cases: cases, describe: { "start \($0)" },
+        expected: { (start: Int) -> [String] in
+          let tail: ArraySlice<String> = tokens[start...]
+          let head: ArraySlice<String> = tokens[..<start]
+          return Array(tail) + Array(head)
+        },
         attempt: { f.rotate(tokens, $0) }, equal: ==, show: { $0.joined(separator: " ") })
     },
   ]

@@ -4,8 +4,36 @@ import NeuralNetwork
 import TensorCore
 import TextData
 
+/// The functions the exercises of Lesson 4½ (a small GPT) ask for, each returning `nil`
+/// until it is written; part of `ExerciseAnswers`.
+public protocol GPTAnswers: Sendable {
+  /// The probabilities kept by top-p: the smallest set of likeliest tokens whose sum reaches
+  /// `p` (ties: the lower index first), renormalised; the others 0.
+  func topPFilter(_ probabilities: [Double], _ p: Double) -> [Double]?
+  /// One step with a key-value cache: append `newKey` and `newValue` to the cache, then
+  /// attend from `query` to every cached row (softmax(q·kᵀ/√d) · V).
+  func cachedAttentionStep(
+    _ query: [Float], _ keys: [[Float]], _ values: [[Float]], _ newKey: [Float],
+    _ newValue: [Float]
+  ) -> (output: [Float], keys: [[Float]], values: [[Float]])?
+  /// Bits per character: `nats` of total surprise in bits, over the characters plus one
+  /// per sentence end.
+  func bitsPerCharacter(_ nats: Double, _ characters: Int, _ sentences: Int) -> Double?
+}
+
+extension NoAnswers {
+  public func topPFilter(_ probabilities: [Double], _ p: Double) -> [Double]? { nil }
+  public func cachedAttentionStep(
+    _ query: [Float], _ keys: [[Float]], _ values: [[Float]], _ newKey: [Float],
+    _ newValue: [Float]
+  ) -> (output: [Float], keys: [[Float]], values: [[Float]])? { nil }
+  public func bitsPerCharacter(_ nats: Double, _ characters: Int, _ sentences: Int) -> Double? {
+    nil
+  }
+}
+
 /// The exercises of Lesson 4½: a small GPT, checking the functions of `f`.
-func gptExercises(_ f: some ExerciseAnswers) -> [Exercise] {
+func gptExercises(_ f: some GPTAnswers) -> [Exercise] {
   [
     Exercise(
       id: "top-p", lesson: "gpt", title: "Top-p (nucleus) filtering",
@@ -18,10 +46,14 @@ func gptExercises(_ f: some ExerciseAnswers) -> [Exercise] {
       ]
       return compare(
         cases: cases, describe: { "probabilities \($0.0), p = \($0.1)" },
-        expected: { SamplingRule.keepTopP($0.0, $0.1) },
+        expected: { (p: [Double], threshold: Double) -> [Double] in
+          SamplingRule.keepTopP(p, threshold)
+        },
         attempt: { f.topPFilter($0.0, $0.1) },
-        equal: { a, b in a.count == b.count && zip(a, b).allSatisfy { close($0, $1) } },
-        show: { "\($0.map { String(format: "%.4f", $0) })" })
+        equal: { (a: [Double], b: [Double]) -> Bool in
+          a.count == b.count && zip(a, b).allSatisfy { close($0, $1) }
+        },
+        show: { (p: [Double]) -> String in "\(p.map { String(format: "%.4f", $0) })" })
     },
     Exercise(
       id: "kv-cache-step", lesson: "gpt", title: "One step with a key-value cache",
@@ -38,16 +70,19 @@ func gptExercises(_ f: some ExerciseAnswers) -> [Exercise] {
       }
       return compare(
         cases: cases, describe: { "query \($0.0), \($0.1.count) cached rows" },
-        expected: { q, keys, values, k, v in
+        expected: {
+          (q: [Float], keys: [[Float]], values: [[Float]], k: [Float], v: [Float]) -> [Float] in
           // The whole cache attended at once by the library: the step must give its output.
           let (out, _) = scaledDotProductAttention(
             query: Tensor([q]), key: Tensor(keys + [k]), value: Tensor(values + [v]))
-          return out.scalars + (keys + [k]).flatMap { $0 } + (values + [v]).flatMap { $0 }
+          let cache: [Float] = (keys + [k]).flatMap { $0 } + (values + [v]).flatMap { $0 }
+          return out.scalars + cache
         },
-        attempt: { q, keys, values, k, v in
-          f.cachedAttentionStep(q, keys, values, k, v).map {
-            $0.output + $0.keys.flatMap { $0 } + $0.values.flatMap { $0 }
-          }
+        attempt: {
+          (q: [Float], keys: [[Float]], values: [[Float]], k: [Float], v: [Float]) -> [Float]? in
+          guard let step = f.cachedAttentionStep(q, keys, values, k, v) else { return nil }
+          let cache: [Float] = step.keys.flatMap { $0 } + step.values.flatMap { $0 }
+          return step.output + cache
         },
         equal: { close($0, $1) }, show: show)
     },
@@ -58,9 +93,9 @@ func gptExercises(_ f: some ExerciseAnswers) -> [Exercise] {
       let cases: [(Double, Int, Int)] = [(100, 50, 2), (0, 10, 1), (3781.631, 8072, 305)]
       return compare(
         cases: cases, describe: { "nats \($0.0), characters \($0.1), sentences \($0.2)" },
-        expected: { nats, characters, sentences in
+        expected: { (nats: Double, characters: Int, sentences: Int) -> Double in
           // A text of `sentences` sentences holding `characters` characters in all.
-          let text =
+          let text: [String] =
             [String(repeating: "a", count: characters)]
             + Array(repeating: "", count: sentences - 1)
           return LanguageModelCorpus.bitsPerCharacter(nats: nats, text: text)

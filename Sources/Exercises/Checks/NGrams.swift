@@ -4,8 +4,28 @@ import NeuralNetwork
 import TensorCore
 import TextData
 
+/// The functions the exercises of Lesson 2 (n-grams) ask for, each returning `nil`
+/// until it is written; part of `ExerciseAnswers`.
+public protocol NGramsAnswers: Sendable {
+  /// counts[previous][next] over `<s> w₁ … w_m </s>` for each sentence.
+  func bigramCounts(_ sentences: [[String]]) -> [String: [String: Int]]?
+  /// The add-k estimate (c + k) / (contextCount + k·V).
+  func addKProbability(_ count: Int, _ contextCount: Int, _ k: Double, _ vocabularySize: Int)
+    -> Double?
+  /// exp(−(1/N) Σ ln p) over the given probabilities.
+  func perplexity(_ probabilities: [Double]) -> Double?
+}
+
+extension NoAnswers {
+  public func bigramCounts(_ sentences: [[String]]) -> [String: [String: Int]]? { nil }
+  public func addKProbability(_ count: Int, _ contextCount: Int, _ k: Double, _ vocabularySize: Int)
+    -> Double?
+  { nil }
+  public func perplexity(_ probabilities: [Double]) -> Double? { nil }
+}
+
 /// The exercises of Lesson 2: n-grams, checking the functions of `f`.
-func nGramsExercises(_ f: some ExerciseAnswers) -> [Exercise] {
+func nGramsExercises(_ f: some NGramsAnswers) -> [Exercise] {
   [
     Exercise(
       id: "bigram-counts", lesson: "ngrams", title: "Bigram counts",
@@ -14,13 +34,14 @@ func nGramsExercises(_ f: some ExerciseAnswers) -> [Exercise] {
     ) {
       var g = SplitMix64(seed: 3)
       let words = ["a", "b", "c"]
-      let random = (0..<10).map { _ in
+      let random: [[[String]]] = (0..<10).map { _ in
         (0..<(1 + g.index(3))).map { _ in (0..<g.index(5)).map { _ in words[g.index(3)] } }
       }
+      let cases: [[[String]]] = [[["the", "dog", "runs"]], [["a", "a"], ["a"]], [[]]]
       return compare(
-        cases: [[["the", "dog", "runs"]], [["a", "a"], ["a"]], [[]]] + random,
+        cases: cases + random,
         describe: { "sentences \($0)" },
-        expected: { sentences in
+        expected: { (sentences: [[String]]) -> [String: [String: Int]] in
           var counts: [String: [String: Int]] = [:]
           for s in sentences {
             let padded = ["<s>"] + s + ["</s>"]
@@ -30,7 +51,10 @@ func nGramsExercises(_ f: some ExerciseAnswers) -> [Exercise] {
           }
           return counts
         },
-        attempt: { f.bigramCounts($0) }, equal: ==, show: { "\($0.sorted { $0.key < $1.key })" })
+        attempt: { f.bigramCounts($0) }, equal: ==,
+        show: { (counts: [String: [String: Int]]) -> String in
+          "\(counts.sorted { $0.key < $1.key })"
+        })
     },
     Exercise(
       id: "add-k", lesson: "ngrams", title: "Add-k probability",
@@ -56,14 +80,16 @@ func nGramsExercises(_ f: some ExerciseAnswers) -> [Exercise] {
         "perplexity(probabilities): exp(−(1/N) Σ ln pᵢ) for the probabilities of the N predicted tokens."
     ) {
       var g = SplitMix64(seed: 4)
-      let random = (0..<10).map { _ in
+      let random: [[Double]] = (0..<10).map { _ in
         (0..<(1 + g.index(20))).map { _ in 0.01 + 0.99 * g.nextUnit() }
       }
+      let cases: [[Double]] = [[0.25, 0.25], [1.0 / 6, 1.0 / 5, 2.0 / 7], [1]]
       return compare(
-        cases: [[0.25, 0.25], [1.0 / 6, 1.0 / 5, 2.0 / 7], [1]] + random,
+        cases: cases + random,
         describe: { "probabilities \($0)" },
-        expected: { p in
-          Foundation.exp(-p.map { Foundation.log($0) }.reduce(0, +) / Double(p.count))
+        expected: { (p: [Double]) -> Double in
+          let logs: [Double] = p.map { Foundation.log($0) }
+          return Foundation.exp(-logs.reduce(0, +) / Double(p.count))
         },
         attempt: { f.perplexity($0) }, equal: { close($0, $1) },
         show: { String(format: "%.6f", $0) })

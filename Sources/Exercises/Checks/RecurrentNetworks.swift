@@ -4,8 +4,28 @@ import NeuralNetwork
 import TensorCore
 import TextData
 
+/// The functions the exercises of Lesson 3 (recurrent networks) ask for, each returning `nil`
+/// until it is written; part of `ExerciseAnswers`.
+public protocol RecurrentNetworkAnswers: Sendable {
+  /// tanh(W_ih·x + W_hh·h + b), with the weights as rows.
+  func rnnStep(_ x: [Float], _ h: [Float], _ wIH: [[Float]], _ wHH: [[Float]], _ bias: [Float])
+    -> [Float]?
+  /// ∂L/∂x for y = tanh(x), given y and the upstream gradient g.
+  func tanhBackward(_ output: [Float], _ gradient: [Float]) -> [Float]?
+  /// ∂L/∂x for y = softmax(x), given y and the upstream gradient g.
+  func softmaxBackward(_ output: [Float], _ gradient: [Float]) -> [Float]?
+}
+
+extension NoAnswers {
+  public func rnnStep(
+    _ x: [Float], _ h: [Float], _ wIH: [[Float]], _ wHH: [[Float]], _ bias: [Float]
+  ) -> [Float]? { nil }
+  public func tanhBackward(_ output: [Float], _ gradient: [Float]) -> [Float]? { nil }
+  public func softmaxBackward(_ output: [Float], _ gradient: [Float]) -> [Float]? { nil }
+}
+
 /// The exercises of Lesson 3: recurrent networks, checking the functions of `f`.
-func recurrentExercises(_ f: some ExerciseAnswers) -> [Exercise] {
+func recurrentExercises(_ f: some RecurrentNetworkAnswers) -> [Exercise] {
   [
     Exercise(
       id: "rnn-step", lesson: "rnn", title: "One RNN step",
@@ -37,18 +57,21 @@ func recurrentExercises(_ f: some ExerciseAnswers) -> [Exercise] {
         "tanhBackward(y, g): ∂L/∂x for y = tanh(x) and upstream gradient g (checked by finite differences)."
     ) {
       let xs: [[Float]] = [[0, 0.5, -1], [2, -3, 0.1], randomMatrix(1, 6, seed: 5)[0]]
+      let ones: [([Float], [Float])] = xs.map { x in (x, x.map { _ in Float(1) }) }
+      let random: [([Float], [Float])] = xs.map { x in (x, randomMatrix(1, x.count, seed: 6)[0]) }
       return compare(
-        cases: xs.map { x in (x, x.map { _ in Float(1) }) }
-          + xs.map { x in (x, randomMatrix(1, x.count, seed: 6)[0]) },
+        cases: ones + random,
         describe: { "x \(show($0.0)), g \(show($0.1))" },
-        expected: { x, g in
-          zip(x, g).map { x, g in
-            let e = 1e-4
-            let slope = (Foundation.tanh(Double(x) + e) - Foundation.tanh(Double(x) - e)) / (2 * e)
-            return Float(slope) * g
+        expected: { (x: [Float], g: [Float]) -> [Float] in
+          zip(x, g).map { (x: Float, g: Float) -> Float in
+            let e: Double = 1e-4
+            let rise: Double = Foundation.tanh(Double(x) + e) - Foundation.tanh(Double(x) - e)
+            return Float(rise / (2 * e)) * g
           }
         },
-        attempt: { x, g in f.tanhBackward(x.map { Float(Foundation.tanh(Double($0))) }, g) },
+        attempt: { (x: [Float], g: [Float]) -> [Float]? in
+          f.tanhBackward(x.map { Float(Foundation.tanh(Double($0))) }, g)
+        },
         equal: { close($0, $1, tolerance: 1e-4) }, show: show)
     },
     Exercise(
@@ -64,15 +87,16 @@ func recurrentExercises(_ f: some ExerciseAnswers) -> [Exercise] {
       }
       return compare(
         cases: cases, describe: { "x \(show($0.0)), g \(show($0.1))" },
-        expected: { x, g in
+        expected: { (x: [Float], g: [Float]) -> [Float] in
           func projected(_ x: [Double]) -> Double {
             let m = x.max()!
-            let e = x.map { Foundation.exp($0 - m) }
-            let s = e.reduce(0, +)
-            return zip(e, g).map { $0 / s * Double($1) }.reduce(0, +)
+            let e: [Double] = x.map { Foundation.exp($0 - m) }
+            let s: Double = e.reduce(0, +)
+            return zip(e, g).map { (e: Double, g: Float) -> Double in e / s * Double(g) }
+              .reduce(0, +)
           }
-          let xd = x.map(Double.init)
-          return xd.indices.map { i in
+          let xd: [Double] = x.map { Double($0) }
+          return xd.indices.map { (i: Int) -> Float in
             var plus = xd
             var minus = xd
             plus[i] += 1e-5
@@ -80,7 +104,9 @@ func recurrentExercises(_ f: some ExerciseAnswers) -> [Exercise] {
             return Float((projected(plus) - projected(minus)) / 2e-5)
           }
         },
-        attempt: { x, g in f.softmaxBackward(Tensor(x, shape: [x.count]).softmax().scalars, g) },
+        attempt: { (x: [Float], g: [Float]) -> [Float]? in
+          f.softmaxBackward(Tensor(x, shape: [x.count]).softmax().scalars, g)
+        },
         equal: { close($0, $1, tolerance: 1e-3) }, show: show)
     },
   ]
