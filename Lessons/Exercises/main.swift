@@ -3,6 +3,7 @@
 //     swift run -c release exercises list            what there is to do
 //     swift run -c release exercises check           check every attempt
 //     swift run -c release exercises check rnn       check one lesson's
+//     swift run -c release exercises hint rnn rnn-step     one hint, if you are stuck
 //     swift run -c release exercises answer rnn rnn-step   the model answer, once yours is right
 //
 // Write your answers in the files of `Lessons/Exercises/Attempts/`, one per lesson: each
@@ -20,7 +21,7 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 let exercises = allExercises(Attempts())
 let usage =
   "usage: exercises list [lesson] | exercises check [lesson [exercise]] [--json] "
-  + "[--time-limit SECONDS] | exercises answer LESSON EXERCISE"
+  + "[--time-limit SECONDS] | exercises hint LESSON EXERCISE | exercises answer LESSON EXERCISE"
   + " | exercises student-copy FOLDER"
 
 /// How long one exercise may run before it counts as stuck (an endless loop); the checks
@@ -273,6 +274,20 @@ case "check":
   try? FileManager.default.removeItem(at: scratch)
   if !asJSON { Console.print("\(correct) of \(total) correct") }
   exit(correct == total ? 0 : 1)
+case "hint":
+  // exercises hint LESSON EXERCISE: one hint, for a student who is stuck.
+  guard arguments.count == 3 else { fail("hint takes a LESSON and an EXERCISE") }
+  guard lessons.contains(arguments[1]) else {
+    fail("unknown lesson '\(arguments[1])'; choose from \(lessons.joined(separator: ", "))")
+  }
+  guard let e = exercises.first(where: { $0.lesson == arguments[1] && $0.id == arguments[2] })
+  else {
+    let names = exercises.filter { $0.lesson == arguments[1] }.map(\.id)
+    fail(
+      "\(arguments[1]) has no exercise '\(arguments[2])'; choose from \(names.joined(separator: ", "))"
+    )
+  }
+  Console.print("\(e.lesson)/\(e.id): \(e.task)\nhint: \(e.hint)")
 case "answer":
   // exercises answer LESSON EXERCISE: the model answer, once the attempt is correct, for a
   // student working alone who wants to compare.
@@ -310,7 +325,10 @@ case "answer":
         + "them).")
     exit(0)
   }
-  guard let answer = ModelAnswer.source(of: ModelAnswer.functionName(of: e), in: text) else {
+  guard
+    let answer = ModelAnswer.source(
+      of: ModelAnswer.functionName(of: e), in: ModelAnswer.solutions(in: text))
+  else {
     Console.writeError("exercises: no model answer for \(e.id) in \(ModelAnswer.path)\n")
     exit(1)
   }
@@ -339,7 +357,8 @@ case nil, "--help", "-h":
       + "in a process of its own, so one that crashes or runs over --time-limit (\(Int(timeLimit)) s) is "
       + "reported as crashed and the others are still checked; --json prints one object per "
       + "exercise (lesson, id, status, and for a wrong one its first failing case, for a "
-      + "crashed one the detail); answer shows an exercise's model answer once the attempt is "
+      + "crashed one the detail); hint gives one hint for an exercise; answer shows an "
+      + "exercise's model answer once the attempt is "
       + "correct (run it from the course's folder); student-copy writes the course without the "
       + "model answers (run it from the course's folder)")
 default: fail("unknown command '\(arguments[0])'")

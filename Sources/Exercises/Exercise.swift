@@ -23,17 +23,21 @@ public struct Exercise: Sendable {
   public let title: String
   /// What to implement, in a sentence or two.
   public let task: String
+  /// One hint, shown on request (`exercises hint LESSON ID`): the step a student most often
+  /// misses, without the answer.
+  public let hint: String
   /// Runs the student's attempt on fixed and random cases.
   public let check: @Sendable () -> Verdict
 
   public init(
-    id: String, lesson: String, title: String, task: String,
+    id: String, lesson: String, title: String, task: String, hint: String,
     check: @escaping @Sendable () -> Verdict
   ) {
     self.id = id
     self.lesson = lesson
     self.title = title
     self.task = task
+    self.hint = hint
     self.check = check
   }
 }

@@ -14,6 +14,15 @@ public enum ModelAnswer {
     String(exercise.task.prefix { $0.isLetter || $0.isNumber })
   }
 
+  /// The model answers' part of the answers file: from `struct Solutions` to the next
+  /// type (the file also holds `PlantedMistakes`, which must never be shown as an answer).
+  public static func solutions(in file: String) -> String {
+    guard let start = file.range(of: "struct Solutions") else { return "" }
+    let rest = file[start.lowerBound...]
+    let end = rest.dropFirst().range(of: "\npublic struct ")?.lowerBound ?? rest.endIndex
+    return String(rest[..<end])
+  }
+
   /// The declaration of `func name(` in `source`, from its first line to its closing brace,
   /// with the indentation the type gave it removed; `nil` if there is none.
   public static func source(of name: String, in source: String) -> String? {

@@ -34,10 +34,15 @@ struct ModelAnswerTests {
       contentsOf: root.appendingPathComponent(ModelAnswer.path), encoding: .utf8)
     let exercises = allExercises(Solutions())
     #expect(exercises.count > 10)
+    let solutions = ModelAnswer.solutions(in: text)
+    #expect(!solutions.contains("PlantedMistakes"))
     for exercise in exercises {
       let name = ModelAnswer.functionName(of: exercise)
-      let answer = ModelAnswer.source(of: name, in: text)
+      let answer = ModelAnswer.source(of: name, in: solutions)
       #expect(answer?.hasPrefix("func \(name)(") == true, "\(exercise.id): \(name)")
+      // Every exercise has a hint of its own.
+      #expect(exercise.hint.count > 20, "\(exercise.id)")
     }
+    #expect(Set(exercises.map(\.hint)).count == exercises.count)
   }
 }

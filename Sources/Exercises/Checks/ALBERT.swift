@@ -34,7 +34,9 @@ func albertExercises(_ f: some ALBERTAnswers) -> [Exercise] {
     Exercise(
       id: "embedding-parameters", lesson: "albert", title: "Embedding parameters",
       task:
-        "embeddingParameters(V, E, H): V·H when E = H; V·E + E·H + H (the projection's bias) when E < H."
+        "embeddingParameters(V, E, H): V·H when E = H; V·E + E·H + H (the projection's bias) when E < H.",
+      hint:
+        "Count two tables when E < H: the V × E embedding and the E → H projection, which is a linear layer, so it has a bias of H numbers as well as its E·H weights."
     ) {
       let cases: [(Int, Int, Int)] = [
         (30_000, 768, 768), (30_000, 128, 768), (30_000, 128, 4096), (10, 2, 3),
@@ -48,7 +50,9 @@ func albertExercises(_ f: some ALBERTAnswers) -> [Exercise] {
     Exercise(
       id: "layer-parameters", lesson: "albert", title: "Transformer layer parameters",
       task:
-        "layerParameters(H, F): attention 4(H² + H), feed-forward (H·F + F) + (F·H + H), two layer norms 4H."
+        "layerParameters(H, F): attention 4(H² + H), feed-forward (H·F + F) + (F·H + H), two layer norms 4H.",
+      hint:
+        "Every linear layer has a bias: four H → H projections in attention, then H → F and F → H in the feed-forward part; each layer norm has a scale and a shift of H numbers."
     ) {
       let cases: [(Int, Int)] = [(768, 3072), (1024, 4096), (4, 8)]
       return compare(
@@ -66,7 +70,9 @@ func albertExercises(_ f: some ALBERTAnswers) -> [Exercise] {
     Exercise(
       id: "layerwise-rates", lesson: "albert", title: "Layer-wise learning rates",
       task:
-        "layerwiseRates(base, decay, n): the rate of layers 0 … n−1 (0 nearest the input), the top one at base."
+        "layerwiseRates(base, decay, n): the rate of layers 0 … n−1 (0 nearest the input), the top one at base.",
+      hint:
+        "The top layer (index n − 1) gets base; layer i gets base · decay^(n − 1 − i)."
     ) {
       let cases: [(Double, Double, Int)] = [(1e-3, 0.5, 3), (2e-4, 0.9, 6), (0.1, 1, 2)]
       return compare(
@@ -83,7 +89,9 @@ func albertExercises(_ f: some ALBERTAnswers) -> [Exercise] {
     Exercise(
       id: "sentence-order", lesson: "albert", title: "A sentence-order example",
       task:
-        "sentenceOrderExample(A, B, swapped): [CLS] A [SEP] B [SEP] (B first when swapped), segment 0 through the first [SEP], label 1 in order, 0 swapped."
+        "sentenceOrderExample(A, B, swapped): [CLS] A [SEP] B [SEP] (B first when swapped), segment 0 through the first [SEP], label 1 in order, 0 swapped.",
+      hint:
+        "Build the tokens first, then the segments from the position of the first [SEP]: everything up to and including it is segment 0. Swapping changes which sentence comes first, not where the [SEP]s go."
     ) {
       typealias Example = (tokens: [String], segments: [Int], label: Int)
       let a = ["the", "girl", "found", "the", "puppy", "."]

@@ -29,7 +29,9 @@ func attentionExercises(_ f: some AttentionAnswers) -> [Exercise] {
     Exercise(
       id: "attention", lesson: "attention", title: "Scaled dot-product attention with a mask",
       task:
-        "attention(Q, K, V, causal): softmax(Q·Kᵀ/√d, hiding later keys when causal) · V, as rows."
+        "attention(Q, K, V, causal): softmax(Q·Kᵀ/√d, hiding later keys when causal) · V, as rows.",
+      hint:
+        "Per query row: scores against every key, divided by √d; when causal, set the scores of later keys to −∞ before the softmax; subtract the row's largest score before exp so nothing overflows."
     ) {
       var cases: [([[Float]], [[Float]], [[Float]], Bool)] = []
       for s in 0..<6 {
@@ -53,7 +55,9 @@ func attentionExercises(_ f: some AttentionAnswers) -> [Exercise] {
     },
     Exercise(
       id: "causal-mask", lesson: "attention", title: "The causal mask",
-      task: "causalMask(n): n × n, true where query r must not see key c (c > r)."
+      task: "causalMask(n): n × n, true where query r must not see key c (c > r).",
+      hint:
+        "Row r is a query, column c a key; the query may see keys at its own position and before it."
     ) {
       let cases: [Int] = [1, 2, 3, 5]
       return compare(
@@ -66,7 +70,9 @@ func attentionExercises(_ f: some AttentionAnswers) -> [Exercise] {
     Exercise(
       id: "sinusoidal", lesson: "attention", title: "Sinusoidal position code",
       task:
-        "sinusoidalCode(p, d): [sin(p/10000^(0/d)), cos(p/10000^(0/d)), sin(p/10000^(2/d)), …], d values."
+        "sinusoidalCode(p, d): [sin(p/10000^(0/d)), cos(p/10000^(0/d)), sin(p/10000^(2/d)), …], d values.",
+      hint:
+        "Pairs of values share a frequency: values 2i and 2i + 1 both use p / 10000^(2i/d), the first with sin, the second with cos."
     ) {
       let table = SinusoidalPositionalEncoding(maxLength: 20, dimension: 8).codes(20)
       let cases: [Int] = [0, 1, 7, 19]

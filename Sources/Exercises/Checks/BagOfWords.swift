@@ -27,7 +27,9 @@ func bagOfWordsExercises(_ f: some BagOfWordsAnswers) -> [Exercise] {
     Exercise(
       id: "count-vector", lesson: "bag-of-words", title: "Count vector",
       task:
-        "countVector(tokens, vocabulary): how often each vocabulary word occurs in tokens (others are ignored)."
+        "countVector(tokens, vocabulary): how often each vocabulary word occurs in tokens (others are ignored).",
+      hint:
+        "One count per vocabulary word, in vocabulary order; a token not in the vocabulary counts nowhere."
     ) {
       let vocabulary = ["dog", "bites", "man", "the"]
       var g = SplitMix64(seed: 1)
@@ -45,7 +47,9 @@ func bagOfWordsExercises(_ f: some BagOfWordsAnswers) -> [Exercise] {
     },
     Exercise(
       id: "f1", lesson: "bag-of-words", title: "F1 score",
-      task: "f1Score(predicted, actual): 2PR/(P+R) with 1 as the positive class; 0 when P + R = 0."
+      task: "f1Score(predicted, actual): 2PR/(P+R) with 1 as the positive class; 0 when P + R = 0.",
+      hint:
+        "Count true positives, false positives and false negatives with 1 as the positive class; precision or recall with a zero denominator is 0."
     ) {
       var g = SplitMix64(seed: 2)
       let random = (0..<20).map { _ -> ([Int], [Int]) in
@@ -67,7 +71,9 @@ func bagOfWordsExercises(_ f: some BagOfWordsAnswers) -> [Exercise] {
     Exercise(
       id: "binary-cross-entropy", lesson: "bag-of-words", title: "Stable binary cross-entropy",
       task:
-        "sigmoidCrossEntropy(logit, label): −[y log σ(z) + (1 − y) log(1 − σ(z))], finite even for z = ±100."
+        "sigmoidCrossEntropy(logit, label): −[y log σ(z) + (1 − y) log(1 − σ(z))], finite even for z = ±100.",
+      hint:
+        "Write it without σ: max(z, 0) − z·y + log(1 + exp(−|z|)) is the same function and never overflows."
     ) {
       let cases: [(Double, Double)] = [
         (0, 1), (2, 0), (-3, 1), (100, 1), (-100, 1), (100, 0), (0.5, 0.3),

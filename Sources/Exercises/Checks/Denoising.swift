@@ -29,7 +29,9 @@ func denoisingExercises(_ f: some DenoisingAnswers) -> [Exercise] {
     Exercise(
       id: "span-masking", lesson: "denoising", title: "Span masking",
       task:
-        "spanMask(tokens, spans): replace each (start, length) span, in order and not overlapping, by one [MASK]."
+        "spanMask(tokens, spans): replace each (start, length) span, in order and not overlapping, by one [MASK].",
+      hint:
+        "Walk through the tokens once, copying them, and at each span's start write one [MASK] and jump past the span."
     ) {
       let tokens = ["the", "puppies", "are", "playing", "outside", "the", "house", "."]
       let cases: [[(start: Int, length: Int)]] = [
@@ -56,7 +58,9 @@ func denoisingExercises(_ f: some DenoisingAnswers) -> [Exercise] {
     Exercise(
       id: "sequence-loss", lesson: "denoising", title: "Sequence loss",
       task:
-        "sequenceLoss(p): −Σ ln pₜ, the loss of a sequence from the probabilities of its tokens."
+        "sequenceLoss(p): −Σ ln pₜ, the loss of a sequence from the probabilities of its tokens.",
+      hint:
+        "The loss of a sequence is the sum, not the mean, of −ln p over its tokens."
     ) {
       let cases: [[Double]] = [[0.5, 0.5], [0.9, 0.1, 0.99], [1]]
       return compare(
@@ -70,7 +74,9 @@ func denoisingExercises(_ f: some DenoisingAnswers) -> [Exercise] {
     },
     Exercise(
       id: "rotation", lesson: "denoising", title: "Document rotation",
-      task: "rotate(tokens, start): the document starting at index start, wrapping around."
+      task: "rotate(tokens, start): the document starting at index start, wrapping around.",
+      hint:
+        "Two slices: from start to the end, then from the beginning up to start."
     ) {
       let tokens: [String] = ["a", "b", "c", "d", "e"]
       let cases: [Int] = [0, 1, 4, 2]

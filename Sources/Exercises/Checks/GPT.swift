@@ -38,7 +38,9 @@ func gptExercises(_ f: some GPTAnswers) -> [Exercise] {
     Exercise(
       id: "top-p", lesson: "gpt", title: "Top-p (nucleus) filtering",
       task:
-        "topPFilter(p, threshold): keep the smallest set of likeliest tokens whose sum reaches threshold, renormalised."
+        "topPFilter(p, threshold): keep the smallest set of likeliest tokens whose sum reaches threshold, renormalised.",
+      hint:
+        "Sort the indices by probability (ties: the lower index first) and keep adding until the kept sum reaches p, keeping the token that crosses it; then divide the kept ones by their sum."
     ) {
       let cases: [([Double], Double)] = [
         ([0.05, 0.5, 0.15, 0.3], 0.9), ([0.05, 0.5, 0.15, 0.3], 0.8), ([0.25, 0.25, 0.5], 0.6),
@@ -58,7 +60,9 @@ func gptExercises(_ f: some GPTAnswers) -> [Exercise] {
     Exercise(
       id: "kv-cache-step", lesson: "gpt", title: "One step with a key-value cache",
       task:
-        "cachedAttentionStep(q, keys, values, k, v): grow the cache by (k, v), attend from q to every row."
+        "cachedAttentionStep(q, keys, values, k, v): grow the cache by (k, v), attend from q to every row.",
+      hint:
+        "Append first, then attend: the new key and value are part of what the query attends to."
     ) {
       var cases: [([Float], [[Float]], [[Float]], [Float], [Float])] = []
       for s in 0..<5 {
@@ -88,7 +92,10 @@ func gptExercises(_ f: some GPTAnswers) -> [Exercise] {
     },
     Exercise(
       id: "bits-per-character", lesson: "gpt", title: "Bits per character",
-      task: "bitsPerCharacter(nats, characters, sentences): nats ÷ ln 2 ÷ (characters + sentences)."
+      task:
+        "bitsPerCharacter(nats, characters, sentences): nats ÷ ln 2 ÷ (characters + sentences).",
+      hint:
+        "Nats to bits is a division by ln 2; each sentence end counts as one character."
     ) {
       let cases: [(Double, Int, Int)] = [(100, 50, 2), (0, 10, 1), (3781.631, 8072, 305)]
       return compare(

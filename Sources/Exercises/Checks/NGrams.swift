@@ -30,7 +30,9 @@ func nGramsExercises(_ f: some NGramsAnswers) -> [Exercise] {
     Exercise(
       id: "bigram-counts", lesson: "ngrams", title: "Bigram counts",
       task:
-        "bigramCounts(sentences): counts[previous][next] over <s> w₁ … w_m </s> for every sentence."
+        "bigramCounts(sentences): counts[previous][next] over <s> w₁ … w_m </s> for every sentence.",
+      hint:
+        "Pad each sentence with <s> before and </s> after, then count each neighbouring pair (previous, next)."
     ) {
       var g = SplitMix64(seed: 3)
       let words = ["a", "b", "c"]
@@ -58,7 +60,9 @@ func nGramsExercises(_ f: some NGramsAnswers) -> [Exercise] {
     },
     Exercise(
       id: "add-k", lesson: "ngrams", title: "Add-k probability",
-      task: "addKProbability(c, contextCount, k, V): (c + k) / (contextCount + k·V)."
+      task: "addKProbability(c, contextCount, k, V): (c + k) / (contextCount + k·V).",
+      hint:
+        "k is added to the count of every one of the V possible tokens, so the denominator grows by k·V."
     ) {
       let cases: [(Int, Int, Double, Int)] = [
         (0, 2, 1, 4), (1, 3, 1, 4), (5, 10, 0.01, 100), (0, 0, 0.5, 7),
@@ -77,7 +81,9 @@ func nGramsExercises(_ f: some NGramsAnswers) -> [Exercise] {
     Exercise(
       id: "perplexity", lesson: "ngrams", title: "Perplexity",
       task:
-        "perplexity(probabilities): exp(−(1/N) Σ ln pᵢ) for the probabilities of the N predicted tokens."
+        "perplexity(probabilities): exp(−(1/N) Σ ln pᵢ) for the probabilities of the N predicted tokens.",
+      hint:
+        "Take the mean of ln p, negate it, and exponentiate; a product of many probabilities would underflow."
     ) {
       var g = SplitMix64(seed: 4)
       let random: [[Double]] = (0..<10).map { _ in

@@ -30,7 +30,9 @@ func recurrentExercises(_ f: some RecurrentNetworkAnswers) -> [Exercise] {
     Exercise(
       id: "rnn-step", lesson: "rnn", title: "One RNN step",
       task:
-        "rnnStep(x, h, W_ih, W_hh, b): tanh(W_ih·x + W_hh·h + b), weights given as rows [hidden][input]."
+        "rnnStep(x, h, W_ih, W_hh, b): tanh(W_ih·x + W_hh·h + b), weights given as rows [hidden][input].",
+      hint:
+        "For each hidden unit i: the bias, plus row i of W_ih dotted with x, plus row i of W_hh dotted with h, then tanh."
     ) {
       var cases: [([Float], [Float], [[Float]], [[Float]], [Float])] = []
       for seed in 0..<8 {
@@ -54,7 +56,9 @@ func recurrentExercises(_ f: some RecurrentNetworkAnswers) -> [Exercise] {
     Exercise(
       id: "tanh-backward", lesson: "rnn", title: "The backward pass of tanh",
       task:
-        "tanhBackward(y, g): ∂L/∂x for y = tanh(x) and upstream gradient g (checked by finite differences)."
+        "tanhBackward(y, g): ∂L/∂x for y = tanh(x) and upstream gradient g (checked by finite differences).",
+      hint:
+        "The derivative of tanh is 1 − tanh², and tanh(x) is the output y you are given."
     ) {
       let xs: [[Float]] = [[0, 0.5, -1], [2, -3, 0.1], randomMatrix(1, 6, seed: 5)[0]]
       let ones: [([Float], [Float])] = xs.map { x in (x, x.map { _ in Float(1) }) }
@@ -77,7 +81,9 @@ func recurrentExercises(_ f: some RecurrentNetworkAnswers) -> [Exercise] {
     Exercise(
       id: "softmax-backward", lesson: "rnn", title: "The backward pass of softmax",
       task:
-        "softmaxBackward(y, g): ∂L/∂x for y = softmax(x) and upstream gradient g (checked by finite differences)."
+        "softmaxBackward(y, g): ∂L/∂x for y = softmax(x) and upstream gradient g (checked by finite differences).",
+      hint:
+        "With y the softmax output and g the upstream gradient, the gradient is y ⊙ (g − Σⱼ yⱼgⱼ)."
     ) {
       var cases: [([Float], [Float])] = [([1, 2, 3], [1, 0, 0]), ([0, 0], [1, -1])]
       for s in 0..<5 {
