@@ -404,6 +404,26 @@ func checkpointMetadata() -> [String: String] {
   ]
 }
 
+/// With `--load FILE`: loads it into the model and says so; returns whether it did (then
+/// training is skipped).
+func loadedFromCheckpoint(_ out: CellOutput) throws -> Bool {
+  guard let loadPath else { return false }
+  try loadCheckpoint(loadPath)
+  out.print("loaded \(loadPath); training skipped")
+  return true
+}
+
+/// With `--save FILE`: writes the trained model there, with the settings that made it.
+func saveIfAsked(_ out: CellOutput) throws {
+  guard let savePath else { return }
+  do {
+    try model.save(to: savePath, metadata: checkpointMetadata())
+    out.printLive("saved \(savePath)")
+  } catch {
+    throw UsageError("cannot save \(savePath): \(error)")
+  }
+}
+
 /// Loads `path` into the model, refusing a checkpoint saved with other settings or words.
 func loadCheckpoint(_ path: String) throws {
   do {
@@ -482,11 +502,7 @@ lesson.cell(
   from before that.
   """
 ) { out in
-  if let loadPath {
-    try loadCheckpoint(loadPath)
-    out.print("loaded \(loadPath); training skipped")
-    return
-  }
+  if try loadedFromCheckpoint(out) { return }
   let history = try trainModel(
     model, steps: scaled(steps.value), seed: "training", out: out, label: "train")
   // Zoomed on the end of training, with the n-gram to beat and (for the built-in text) the
@@ -516,14 +532,7 @@ lesson.cell(
         + "that floor holds for new sentences of the grammar, and the training sentences are "
         + "not new to the model — it has begun to learn them by heart")
   }
-  if let savePath {
-    do {
-      try model.save(to: savePath, metadata: checkpointMetadata())
-      out.printLive("saved \(savePath)")
-    } catch {
-      throw UsageError("cannot save \(savePath): \(error)")
-    }
-  }
+  try saveIfAsked(out)
 }
 
 /// Why a claim verified on the built-in words (default run, seeds 0–9; quick, seeds 0–4) is

@@ -332,6 +332,30 @@ func testBits(_ model: some SentenceLanguageModel) -> Double {
 var gptHistory = TrainingHistory()
 var gptSeconds = 0.0
 
+/// With `--load FOLDER`: loads the GPT saved there and says so; returns whether it did
+/// (then training is skipped).
+func loadedFromFolder(_ out: CellOutput) throws -> Bool {
+  guard let loadPath else { return false }
+  do {
+    try GPT2Folder.load(model, vocabulary: vocabulary, from: loadPath)
+  } catch {
+    throw UsageError("cannot load \(loadPath): \(error)")
+  }
+  out.print("loaded \(loadPath); training skipped")
+  return true
+}
+
+/// With `--save FOLDER`: writes the trained GPT there as a Hugging Face folder.
+func saveIfAsked(_ out: CellOutput) throws {
+  guard let savePath else { return }
+  do {
+    try GPT2Folder.save(model, tokenizer: corpus.tokenizer, vocabulary: vocabulary, to: savePath)
+    out.printLive("saved \(savePath) (config.json, model.safetensors, tokenizer files)")
+  } catch {
+    throw UsageError("cannot save \(savePath): \(error)")
+  }
+}
+
 lesson.cell(
   "Train",
   """
@@ -341,15 +365,7 @@ lesson.cell(
   validation*), stopping after three validations without improvement.
   """
 ) { out in
-  if let loadPath {
-    do {
-      try GPT2Folder.load(model, vocabulary: vocabulary, from: loadPath)
-    } catch {
-      throw UsageError("cannot load \(loadPath): \(error)")
-    }
-    out.print("loaded \(loadPath); training skipped")
-    return
-  }
+  if try loadedFromFolder(out) { return }
   var generator = lesson.random("training")
   let progress = out.progress("train", total: gptSteps)
   let start = Date()
@@ -374,15 +390,7 @@ lesson.cell(
         ? "; stopped at step \(gptHistory.trainLoss.count), validation had stopped improving"
         : ""))
   out.printTiming(String(format: "trained in %.1f s", gptSeconds))
-  if let savePath {
-    do {
-      try GPT2Folder.save(
-        model, tokenizer: corpus.tokenizer, vocabulary: vocabulary, to: savePath)
-      out.printLive("saved \(savePath) (config.json, model.safetensors, tokenizer files)")
-    } catch {
-      throw UsageError("cannot save \(savePath): \(error)")
-    }
-  }
+  try saveIfAsked(out)
 }
 
 /// The model as it was before training: the same initial weights, drawn again.

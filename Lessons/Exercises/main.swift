@@ -161,6 +161,21 @@ func checkIsolated(_ e: Exercise, executable: URL, scratch: URL) -> [String: Str
   return fields
 }
 
+/// The exercise `exercises COMMAND LESSON EXERCISE` names, or a refusal that lists what
+/// there is.
+func namedExercise(_ command: String) -> Exercise {
+  guard arguments.count == 3 else { fail("\(command) takes a LESSON and an EXERCISE") }
+  let (lesson, id) = (arguments[1], arguments[2])
+  guard lessons.contains(lesson) else {
+    fail("unknown lesson '\(lesson)'; choose from \(lessons.joined(separator: ", "))")
+  }
+  guard let e = exercises.first(where: { $0.lesson == lesson && $0.id == id }) else {
+    let names = exercises.filter { $0.lesson == lesson }.map(\.id)
+    fail("\(lesson) has no exercise '\(id)'; choose from \(names.joined(separator: ", "))")
+  }
+  return e
+}
+
 func show(_ fields: [String: String]) -> String {
   let name = "\(fields["lesson"] ?? "")/\(fields["id"] ?? "")"
   switch fields["status"] {
@@ -276,32 +291,12 @@ case "check":
   exit(correct == total ? 0 : 1)
 case "hint":
   // exercises hint LESSON EXERCISE: one hint, for a student who is stuck.
-  guard arguments.count == 3 else { fail("hint takes a LESSON and an EXERCISE") }
-  guard lessons.contains(arguments[1]) else {
-    fail("unknown lesson '\(arguments[1])'; choose from \(lessons.joined(separator: ", "))")
-  }
-  guard let e = exercises.first(where: { $0.lesson == arguments[1] && $0.id == arguments[2] })
-  else {
-    let names = exercises.filter { $0.lesson == arguments[1] }.map(\.id)
-    fail(
-      "\(arguments[1]) has no exercise '\(arguments[2])'; choose from \(names.joined(separator: ", "))"
-    )
-  }
+  let e = namedExercise("hint")
   Console.print("\(e.lesson)/\(e.id): \(e.task)\nhint: \(e.hint)")
 case "answer":
   // exercises answer LESSON EXERCISE: the model answer, once the attempt is correct, for a
   // student working alone who wants to compare.
-  guard arguments.count == 3 else { fail("answer takes a LESSON and an EXERCISE") }
-  guard lessons.contains(arguments[1]) else {
-    fail("unknown lesson '\(arguments[1])'; choose from \(lessons.joined(separator: ", "))")
-  }
-  guard let e = exercises.first(where: { $0.lesson == arguments[1] && $0.id == arguments[2] })
-  else {
-    let names = exercises.filter { $0.lesson == arguments[1] }.map(\.id)
-    fail(
-      "\(arguments[1]) has no exercise '\(arguments[2])'; choose from \(names.joined(separator: ", "))"
-    )
-  }
+  let e = namedExercise("answer")
   guard let executable = Bundle.main.executableURL else {
     Console.writeError("exercises: cannot find this program's own path to run the check\n")
     exit(1)

@@ -21,26 +21,23 @@ public enum Terminal {
   public static var width: Int? { width(of: STDOUT_FILENO) }
 
   static func width(of descriptor: Int32) -> Int? {
-    var size = winsize()
-    #if canImport(Glibc)
-      let request = UInt(TIOCGWINSZ)
-    #else
-      let request = TIOCGWINSZ
-    #endif
-    guard ioctl(descriptor, request, &size) == 0, size.ws_col > 0 else { return nil }
-    return Int(size.ws_col)
+    windowSize(of: descriptor).flatMap { $0.ws_col > 0 ? Int($0.ws_col) : nil }
   }
 
   /// The terminal's height in rows, if standard output is a terminal that reports one.
   public static var height: Int? {
+    windowSize(of: STDOUT_FILENO).flatMap { $0.ws_row > 0 ? Int($0.ws_row) : nil }
+  }
+
+  /// The window size the terminal on `descriptor` reports, if it is a terminal.
+  static func windowSize(of descriptor: Int32) -> winsize? {
     var size = winsize()
     #if canImport(Glibc)
       let request = UInt(TIOCGWINSZ)
     #else
       let request = TIOCGWINSZ
     #endif
-    guard ioctl(STDOUT_FILENO, request, &size) == 0, size.ws_row > 0 else { return nil }
-    return Int(size.ws_row)
+    return ioctl(descriptor, request, &size) == 0 ? size : nil
   }
 
   /// The width of the terminal standard error is, if it is one.
