@@ -162,21 +162,21 @@ void lm_gemm_small(
 void lm_gemm_packed(
   LMKernelLevel level, bool transposeA, bool transposeB, long m, long n, long k, float alpha,
   const float *a, long lda, const float *b, long ldb, float *c, long ldc,
-  float *packedA, float *packedB)
+  bool fresh, const float *bias, float *packedA, float *packedB)
 {
   switch (level) {
 #if defined(__x86_64__)
   case LMKernelLevelAVX512:
     lm_avx512_packed(
-      transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, c, ldc, packedA, packedB);
+      transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, c, ldc, fresh, bias, packedA, packedB);
     return;
   case LMKernelLevelAVX2:
     lm_avx2_packed(
-      transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, c, ldc, packedA, packedB);
+      transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, c, ldc, fresh, bias, packedA, packedB);
     return;
 #endif
   default:
     lm_portable_packed(
-      transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, c, ldc, packedA, packedB);
+      transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, c, ldc, fresh, bias, packedA, packedB);
   }
 }

@@ -126,9 +126,11 @@ LM_TARGET static void LM_FN(pack_a)(
 }
 
 /// Adds a packed LM_MR × k panel of A times a packed k × LM_NR panel of B to a tile of C,
-/// keeping the tile in registers for the whole loop over k.
+/// keeping the tile in registers for the whole loop over k. With `fresh`, the tile's old
+/// contents are not read: it starts from `bias` (LM_NR values, the same for every row) or
+/// from zero, added to the sum exactly as if they had been stored in C first.
 LM_TARGET static inline __attribute__((always_inline)) void LM_FN(micro)(
-  long k, const float *a, const float *b, float *c, long ldc)
+  long k, const float *a, const float *b, float *c, long ldc, bool fresh, const float *bias)
 {
   LM_VEC acc[LM_MR][LM_NV];
 #pragma clang loop unroll(full)
@@ -146,6 +148,18 @@ LM_TARGET static inline __attribute__((always_inline)) void LM_FN(micro)(
       for (int v = 0; v < LM_NV; v++) acc[r][v] = LM_MADD(acc[r][v], s, bv[v]);
     }
   }
+  if (fresh) {
+    LM_VEC start[LM_NV];
+#pragma clang loop unroll(full)
+    for (int v = 0; v < LM_NV; v++)
+      start[v] = bias ? *(const LM_VEC *)(bias + v * LM_VL) : LM_SPLAT(0.0f);
+#pragma clang loop unroll(full)
+    for (int r = 0; r < LM_MR; r++)
+#pragma clang loop unroll(full)
+      for (int v = 0; v < LM_NV; v++)
+        *(LM_VEC *)(c + r * ldc + v * LM_VL) = start[v] + acc[r][v];
+    return;
+  }
 #pragma clang loop unroll(full)
   for (int r = 0; r < LM_MR; r++)
 #pragma clang loop unroll(full)
@@ -155,9 +169,11 @@ LM_TARGET static inline __attribute__((always_inline)) void LM_FN(micro)(
     }
 }
 
-/// A packed `m × k` block of A times a packed `k × n` block of B, added to C.
+/// A packed `m × k` block of A times a packed `k × n` block of B, added to C (or, with
+/// `fresh`, written over it from `bias` or zero; see `micro`).
 LM_TARGET static void LM_FN(macro)(
-  long m, long n, long k, const float *packedA, const float *packedB, float *c, long ldc)
+  long m, long n, long k, const float *packedA, const float *packedB, float *c, long ldc,
+  bool fresh, const float *bias)
 {
   float edge[LM_MR * LM_NR];
   for (long j = 0; j < n; j += LM_NR) {
@@ -167,13 +183,17 @@ LM_TARGET static void LM_FN(macro)(
       long height = m - i < LM_MR ? m - i : LM_MR;
       const float *aPanel = packedA + i * k;
       if (width == LM_NR && height == LM_MR) {
-        LM_FN(micro)(k, aPanel, bPanel, c + i * ldc + j, ldc);
+        LM_FN(micro)(k, aPanel, bPanel, c + i * ldc + j, ldc, fresh, bias ? bias + j : NULL);
       } else {
         // A partial tile: the whole tile on the side, then the part that fits.
         memset(edge, 0, sizeof edge);
-        LM_FN(micro)(k, aPanel, bPanel, edge, LM_NR);
+        LM_FN(micro)(k, aPanel, bPanel, edge, LM_NR, false, NULL);
         for (long r = 0; r < height; r++)
-          for (long q = 0; q < width; q++) c[(i + r) * ldc + j + q] += edge[r * LM_NR + q];
+          for (long q = 0; q < width; q++) {
+            float *target = c + (i + r) * ldc + j + q;
+            float start = fresh ? (bias ? bias[j + q] : 0.0f) : *target;
+            *target = start + edge[r * LM_NR + q];
+          }
       }
     }
   }
@@ -182,17 +202,21 @@ LM_TARGET static void LM_FN(macro)(
 LM_TARGET static void LM_FN(packed)(
   bool transposeA, bool transposeB, long m, long n, long k, float alpha,
   const float *a, long lda, const float *b, long ldb, float *c, long ldc,
-  float *packedA, float *packedB)
+  bool fresh, const float *bias, float *packedA, float *packedB)
 {
   for (long jc = 0; jc < n; jc += LM_NC) {
     long ncb = n - jc < LM_NC ? n - jc : LM_NC;
     for (long pc = 0; pc < k; pc += LM_KC) {
       long kcb = k - pc < LM_KC ? k - pc : LM_KC;
+      // The first block of k writes C from its start (bias or zero); the others add.
+      bool first = fresh && pc == 0;
       LM_FN(pack_b)(transposeB, b, ldb, pc, jc, kcb, ncb, packedB);
       for (long ic = 0; ic < m; ic += LM_MC) {
         long mcb = m - ic < LM_MC ? m - ic : LM_MC;
         LM_FN(pack_a)(transposeA, a, lda, ic, pc, mcb, kcb, alpha, packedA);
-        LM_FN(macro)(mcb, ncb, kcb, packedA, packedB, c + ic * ldc + jc, ldc);
+        LM_FN(macro)(
+          mcb, ncb, kcb, packedA, packedB, c + ic * ldc + jc, ldc, first,
+          first && bias ? bias + jc : NULL);
       }
     }
   }

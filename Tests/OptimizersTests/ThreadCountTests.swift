@@ -40,3 +40,47 @@ struct ThreadCountTests {
     }
   }
 }
+
+/// The other loops threads now share: broadcast arithmetic (a bias row, a scalar, a mask
+/// over leading axes), masked fill, permutes, softmax rows forward and backward, and the
+/// entries of a batched product, one per sequence and head, through causal multi-head
+/// attention's forward and backward pass.
+struct SharedLoopTests {
+  func run(threads: Int) -> [[UInt32]] {
+    let saved = Parallelism.threads
+    defer { Parallelism.threads = saved }
+    Parallelism.threads = threads
+    var g = SplitMix64(seed: 9)
+    let (batch, heads, time, size) = (12, 4, 64, 32)
+    let x = Tensor.uniform(
+      [batch, time, heads * size], low: -1, high: 1, requiresGrad: true, using: &g)
+    let w = Tensor.uniform([heads * size, heads * size], low: -0.3, high: 0.3, using: &g)
+    let bias = Tensor.uniform([heads * size], low: -1, high: 1, requiresGrad: true, using: &g)
+    let projected = matmul(x, w) + bias
+    let q = projected.reshaped([batch, time, heads, size]).permuted([0, 2, 1, 3])
+    // A shift per sequence and query row: the general broadcast (no operand a suffix).
+    let shift = Tensor.uniform(
+      [batch, 1, time, 1], low: -1, high: 1, requiresGrad: true, using: &g)
+    let scores = matmul(q, q, transposeB: true) * 0.25 + shift
+    let masked = scores.maskedFill(Tensor.causalMask(time), -.infinity)
+    let weights = masked.softmax(axis: -1)
+    let out = matmul(weights, q).permuted([0, 2, 1, 3]).reshaped([batch, time, heads * size])
+    let loss = (out * out).sum() + (weights.logSoftmax(axis: -1) * weights).sum()
+    loss.backward()
+    return [projected, scores, weights, out, x.grad!, bias.grad!, shift.grad!].map {
+      $0.scalars.map(\.bitPattern)
+    }
+  }
+
+  @Test func sharedLoopsGiveTheSameBitsOnOneThreadAndTwo() {
+    // 196,608 scores and 98,304 activations, as in the benchmark's GPT: above the bar.
+    #expect(12 * 64 * 128 >= Parallelism.minimumParallelWork * 2)
+    let one = run(threads: 1)
+    let two = run(threads: 2)
+    for (index, (a, b)) in zip(one, two).enumerated() {
+      let differing = zip(a, b).filter { $0 != $1 }.count
+      #expect(
+        differing == 0, "result \(index): \(differing) values differ between one thread and two")
+    }
+  }
+}

@@ -211,3 +211,61 @@ struct ProductRowTests {
     }
   }
 }
+
+/// A product that overwrites C (beta 0) or starts it from a bias writes its first block of
+/// k straight from the registers: the same bits as clearing or filling C first and adding.
+struct FreshProductTests {
+  func run(
+    _ m: Int, _ n: Int, _ k: Int, transposeB: Bool, bias: [Float]?, prefilled: Bool,
+    level: VectorLevel
+  ) -> [UInt32] {
+    var g = SplitMix64(seed: UInt64(m * 7919 + n * 31 + k))
+    let a = (0..<(m * k)).map { _ in Float.random(in: -1...1, using: &g) }
+    let b = (0..<(k * n)).map { _ in Float.random(in: -1...1, using: &g) }
+    // Garbage in C: a fresh product must never read it.
+    var c = [Float](repeating: .nan, count: m * n)
+    if prefilled {
+      for i in 0..<m { for j in 0..<n { c[i * n + j] = bias?[j] ?? 0 } }
+    }
+    let rowBias = prefilled ? nil : bias
+    a.withUnsafeBufferPointer { a in
+      b.withUnsafeBufferPointer { b in
+        c.withUnsafeMutableBufferPointer { c in
+          (rowBias ?? []).withUnsafeBufferPointer { rowBiasBuffer in
+            Gemm.multiply(
+              transposeA: false, transposeB: transposeB, m: m, n: n, k: k,
+              a: a.baseAddress!, lda: k, b: b.baseAddress!, ldb: transposeB ? k : n,
+              beta: prefilled ? 1 : 0, c: c.baseAddress!, ldc: n,
+              rowBias: rowBias == nil ? nil : rowBiasBuffer.baseAddress, level: level)
+          }
+        }
+      }
+    }
+    return c.map(\.bitPattern)
+  }
+
+  /// Edge tiles (m, n not multiples of the tile), two blocks of k (k over 256), products
+  /// shared by rows and by columns, with and without a bias, at every level.
+  @Test func freshProductsEqualClearingOrFillingFirst() {
+    for (m, n, k) in [(97, 45, 300), (50, 130, 40), (13, 300, 129)] {
+      check(m, n, k)
+    }
+  }
+
+  func check(_ m: Int, _ n: Int, _ k: Int) {
+    var g = SplitMix64(seed: 11)
+    let bias = (0..<n).map { _ in Float.random(in: -1...1, using: &g) }
+    for level in VectorLevel.available {
+      for transposeB in [false, true] {
+        for rowBias in [nil, bias] {
+          let fresh = run(
+            m, n, k, transposeB: transposeB, bias: rowBias, prefilled: false, level: level)
+          let filled = run(
+            m, n, k, transposeB: transposeB, bias: rowBias, prefilled: true, level: level)
+          #expect(fresh == filled, "\(level) m \(m) n \(n) k \(k) bias \(rowBias != nil)")
+          #expect(!fresh.contains(Float.nan.bitPattern))
+        }
+      }
+    }
+  }
+}

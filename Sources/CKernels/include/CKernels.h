@@ -50,11 +50,13 @@ void lm_gemm_small(
   const float *a, long lda, const float *b, long ldb, float *c, long ldc);
 
 /// At `level`: `C += alpha · op(A) · op(B)` through packed panels and a register-tile micro-kernel.
+/// With `fresh`, C's old contents are not read: `C = bias + alpha · op(A) · op(B)`, `bias` being
+/// `n` values repeated on every row, or zero when NULL (the same bits as storing them first).
 /// `packedA` and `packedB` hold at least what `lm_gemm_scratch` asked for.
 void lm_gemm_packed(
   LMKernelLevel level, bool transposeA, bool transposeB, long m, long n, long k, float alpha,
   const float *a, long lda, const float *b, long ldb, float *c, long ldc,
-  float *packedA, float *packedB);
+  bool fresh, const float *bias, float *packedA, float *packedB);
 
 /// The elementwise functions of `lm_map`.
 typedef enum {

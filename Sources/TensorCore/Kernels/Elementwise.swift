@@ -42,7 +42,9 @@ enum Kernels {
   ///
   /// The common layouts get their own loops: equal shapes, a scalar operand, and an
   /// operand repeated along leading axes (a bias added to every row). Everything else goes
-  /// through an odometer over the output index, innermost axis in the inner loop.
+  /// through an odometer over the output index, innermost axis in the inner loop. Large
+  /// outputs are cut into ranges of whole rows shared between threads; every element gets
+  /// the same arithmetic whichever range holds it.
   @inline(__always)
   static func broadcast(
     _ a: UnsafePointer<Float>, _ aShape: [Int], _ b: UnsafePointer<Float>, _ bShape: [Int],
@@ -52,50 +54,57 @@ enum Kernels {
     let aCount = Shape.count(aShape)
     let bCount = Shape.count(bShape)
     if aCount == count && bCount == count {
-      zip(a, b, into: out, count: count, f)
+      Parallelism.forEachRange(count) { r in
+        let o = r.lowerBound
+        zip(a + o, b + o, into: out + o, count: r.count, f)
+      }
     } else if bCount == 1 && aCount == count {
       let y = b[0]
-      for i in 0..<count { out[i] = f(a[i], y) }
+      Parallelism.forEachRange(count) { r in for i in r { out[i] = f(a[i], y) } }
     } else if aCount == 1 && bCount == count {
       let x = a[0]
-      for i in 0..<count { out[i] = f(x, b[i]) }
-    } else if aCount == count && isSuffix(bShape, of: outShape) {
-      var row = 0
-      while row < count {
-        for i in 0..<bCount { out[row + i] = f(a[row + i], b[i]) }
-        row += bCount
+      Parallelism.forEachRange(count) { r in for i in r { out[i] = f(x, b[i]) } }
+    } else if aCount == count && isSuffix(bShape, of: outShape) && bCount > 0 {
+      Parallelism.forEachRange(count / bCount, cost: bCount, granule: 1) { rows in
+        for row in rows {
+          let o = row &* bCount
+          for i in 0..<bCount { out[o + i] = f(a[o + i], b[i]) }
+        }
       }
-    } else if bCount == count && isSuffix(aShape, of: outShape) {
-      var row = 0
-      while row < count {
-        for i in 0..<aCount { out[row + i] = f(a[i], b[row + i]) }
-        row += aCount
+    } else if bCount == count && isSuffix(aShape, of: outShape) && aCount > 0 {
+      Parallelism.forEachRange(count / aCount, cost: aCount, granule: 1) { rows in
+        for row in rows {
+          let o = row &* aCount
+          for i in 0..<aCount { out[o + i] = f(a[i], b[o + i]) }
+        }
       }
     } else {
       let aStrides = Shape.broadcastStrides(aShape, to: outShape)
       let bStrides = Shape.broadcastStrides(bShape, to: outShape)
-      forEachRow(outShape) { outOffset, index in
-        var ai = 0
-        var bi = 0
-        for axis in 0..<(outShape.count - 1) {
-          ai += index[axis] * aStrides[axis]
-          bi += index[axis] * bStrides[axis]
-        }
-        let n = outShape.last ?? 1
-        let sa = aStrides.last ?? 0
-        let sb = bStrides.last ?? 0
-        // Contiguous or repeated inner rows (an attention mask added to every query's
-        // scores) get loops the compiler can vectorise.
-        if sa == 1 && sb == 1 {
-          zip(a + ai, b + bi, into: out + outOffset, count: n, f)
-        } else if sa == 1 && sb == 0 {
-          let y = b[bi]
-          for j in 0..<n { out[outOffset + j] = f(a[ai + j], y) }
-        } else if sa == 0 && sb == 1 {
-          let x = a[ai]
-          for j in 0..<n { out[outOffset + j] = f(x, b[bi + j]) }
-        } else {
-          for j in 0..<n { out[outOffset + j] = f(a[ai + j * sa], b[bi + j * sb]) }
+      let n = outShape.last ?? 1
+      let sa = aStrides.last ?? 0
+      let sb = bStrides.last ?? 0
+      Parallelism.forEachRange(n == 0 ? 0 : count / n, cost: n, granule: 1) { rows in
+        forEachRow(outShape, rows: rows) { outOffset, index in
+          var ai = 0
+          var bi = 0
+          for axis in 0..<(outShape.count - 1) {
+            ai += index[axis] * aStrides[axis]
+            bi += index[axis] * bStrides[axis]
+          }
+          // Contiguous or repeated inner rows (an attention mask added to every query's
+          // scores) get loops the compiler can vectorise.
+          if sa == 1 && sb == 1 {
+            zip(a + ai, b + bi, into: out + outOffset, count: n, f)
+          } else if sa == 1 && sb == 0 {
+            let y = b[bi]
+            for j in 0..<n { out[outOffset + j] = f(a[ai + j], y) }
+          } else if sa == 0 && sb == 1 {
+            let x = a[ai]
+            for j in 0..<n { out[outOffset + j] = f(x, b[bi + j]) }
+          } else {
+            for j in 0..<n { out[outOffset + j] = f(a[ai + j * sa], b[bi + j * sb]) }
+          }
         }
       }
     }
@@ -112,10 +121,21 @@ enum Kernels {
   /// row-major order; `index` holds the position along each axis but the last.
   @inline(__always)
   static func forEachRow(_ shape: [Int], _ body: (Int, [Int]) -> Void) {
-    let rows = shape.dropLast().reduce(1, *)
+    forEachRow(shape, rows: 0..<shape.dropLast().reduce(1, *), body)
+  }
+
+  /// `forEachRow` over the innermost rows numbered `rows` only (a thread's share).
+  @inline(__always)
+  static func forEachRow(_ shape: [Int], rows: Range<Int>, _ body: (Int, [Int]) -> Void) {
+    if rows.isEmpty { return }
     let width = shape.last ?? 1
     var index = [Int](repeating: 0, count: max(shape.count - 1, 0))
-    for row in 0..<rows {
+    var rest = rows.lowerBound
+    for axis in index.indices.reversed() {
+      index[axis] = rest % shape[axis]
+      rest /= shape[axis]
+    }
+    for row in rows {
       body(row * width, index)
       var axis = index.count - 1
       while axis >= 0 {

@@ -34,6 +34,8 @@ public enum Gemm {
   ///   - a, lda: `A` and its row stride.
   ///   - b, ldb: `B` and its row stride.
   ///   - c, ldc: `C` and its row stride.
+  ///   - rowBias: if given, `n` values every row of `C` starts from instead of `beta · C`
+  ///     (a linear layer's bias): `C = alpha · op(A) · op(B) + bias`.
   ///   - level: the instruction-set level to run at (tests compare them); the active one
   ///     unless given. A level the processor lacks is replaced by the widest it has.
   public static func multiply(
@@ -41,14 +43,27 @@ public enum Gemm {
     alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
     b: UnsafePointer<Float>, ldb: Int,
     beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int,
+    rowBias: UnsafePointer<Float>? = nil,
     level: VectorLevel? = nil
   ) {
     if m == 0 || n == 0 { return }
-    lm_gemm_scale(m, n, beta, c, ldc)
-    if k == 0 || alpha == 0 { return }
+    /// The starting value of rows `rows` and columns `columns` of `C`; each thread sets its
+    /// own share, so a second core also shares this pass over memory.
+    func start(_ rows: Range<Int>, _ columns: Range<Int>) {
+      let first = c + rows.lowerBound * ldc + columns.lowerBound
+      if let rowBias {
+        for i in 0..<rows.count {
+          (first + i * ldc).update(from: rowBias + columns.lowerBound, count: columns.count)
+        }
+      } else {
+        lm_gemm_scale(rows.count, columns.count, beta, first, ldc)
+      }
+    }
     let level = LMKernelLevel(
       rawValue: UInt32(Swift.min(level ?? .active, VectorLevel.supported).rawValue))
-    if lm_gemm_is_small(m, n, k) {
+    if k == 0 || alpha == 0 || lm_gemm_is_small(m, n, k) {
+      start(0..<m, 0..<n)
+      if k == 0 || alpha == 0 { return }
       lm_gemm_small(level, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, c, ldc)
       return
     }
@@ -61,20 +76,27 @@ public enum Gemm {
     let extent = splitRows ? m : n
     let tiles = (extent + tile - 1) / tile
     let chunks = min(tiles, max(1, Parallelism.threads))
+    // A product that overwrites C (or starts it from a bias) writes its first block of k
+    // straight from the registers instead of clearing or filling C in a pass of its own.
+    let fresh = rowBias != nil || beta == 0
     Parallelism.forEach(chunks: chunks, work: m * n * k) { chunk in
       let lo = tiles * chunk / chunks * tile
       let hi = min(extent, tiles * (chunk + 1) / chunks * tile)
       if lo >= hi { return }
       if splitRows {
+        if !fresh { start(lo..<hi, 0..<n) }
         let aStart = transposeA ? a + lo : a + lo * lda
         packed(
           level, transposeA: transposeA, transposeB: transposeB, m: hi - lo, n: n, k: k,
-          alpha: alpha, a: aStart, lda: lda, b: b, ldb: ldb, c: c + lo * ldc, ldc: ldc)
+          alpha: alpha, a: aStart, lda: lda, b: b, ldb: ldb, c: c + lo * ldc, ldc: ldc,
+          fresh: fresh, bias: rowBias)
       } else {
+        if !fresh { start(0..<m, lo..<hi) }
         let bStart = transposeB ? b + lo * ldb : b + lo
         packed(
           level, transposeA: transposeA, transposeB: transposeB, m: m, n: hi - lo, k: k,
-          alpha: alpha, a: a, lda: lda, b: bStart, ldb: ldb, c: c + lo, ldc: ldc)
+          alpha: alpha, a: a, lda: lda, b: bStart, ldb: ldb, c: c + lo, ldc: ldc,
+          fresh: fresh, bias: rowBias.map { $0 + lo })
       }
     }
   }
@@ -86,7 +108,7 @@ public enum Gemm {
     _ level: LMKernelLevel, transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
     alpha: Float,
     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-    c: UnsafeMutablePointer<Float>, ldc: Int
+    c: UnsafeMutablePointer<Float>, ldc: Int, fresh: Bool, bias: UnsafePointer<Float>?
   ) {
     var sizeA = 0
     var sizeB = 0
@@ -98,8 +120,8 @@ public enum Gemm {
       ScratchPool.give(packedA)
     }
     lm_gemm_packed(
-      level, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, c, ldc, packedA.pointer,
-      packedB.pointer)
+      level, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, c, ldc, fresh, bias,
+      packedA.pointer, packedB.pointer)
   }
 }
 

@@ -8,7 +8,10 @@ extension Kernels {
     into out: UnsafeMutablePointer<Float>
   ) {
     if inner == 1 {
-      for o in 0..<outer { softmaxRow(x + o * n, n: n, log: log, into: out + o * n) }
+      // Rows are independent: threads share them (an exponential costs about 8 additions).
+      Parallelism.forEachRange(outer, cost: n &* 8, granule: 1) { rows in
+        for o in rows { softmaxRow(x + o &* n, n: n, log: log, into: out + o &* n) }
+      }
       return
     }
     let row = UnsafeMutablePointer<Float>.allocate(capacity: n)
@@ -46,8 +49,10 @@ extension Kernels {
     log: Bool, into out: UnsafeMutablePointer<Float>
   ) {
     if inner == 1 {
-      for o in 0..<outer {
-        softmaxBackwardRow(g + o &* n, y + o &* n, n: n, log: log, into: out + o &* n)
+      Parallelism.forEachRange(outer, cost: n &* (log ? 8 : 3), granule: 1) { rows in
+        for o in rows {
+          softmaxBackwardRow(g + o &* n, y + o &* n, n: n, log: log, into: out + o &* n)
+        }
       }
       return
     }

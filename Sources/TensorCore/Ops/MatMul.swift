@@ -95,6 +95,13 @@ struct MatMul {
     return (ai, bi)
   }
 
+  /// Runs `body(index)` for every batch entry, the entries shared between threads (each
+  /// entry's product then runs on the thread that took it). Attention's products are many
+  /// small ones, one per sequence and head, each too small to split by rows efficiently.
+  func forEachEntry(_ body: (Int) -> Void) {
+    for index in 0..<batchCount { body(index) }
+  }
+
   /// Whether the product is one GEMM: `b` has no batch axes and `a`'s batch rows can be
   /// stacked into one tall matrix (`[B, T, k] · [k, n]` is `[B·T, k] · [k, n]`).
   var isFlat: Bool { Shape.count(bBatch) == 1 && !transposeA }
@@ -110,7 +117,7 @@ struct MatMul {
         a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: n)
       return
     }
-    for index in 0..<batchCount {
+    forEachEntry { index in
       let (ai, bi) = offsets(index)
       Gemm.multiply(
         transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
@@ -130,7 +137,7 @@ struct MatMul {
         a: g.pointer, lda: n, b: b.pointer, ldb: ldb, c: full.pointer, ldc: k)
       return full.reduced(toShape: aShape)
     }
-    for index in 0..<batchCount {
+    forEachEntry { index in
       let (_, bi) = offsets(index)
       let gp = g.pointer + index * m * n
       let bp = b.pointer + bi * k * n
@@ -167,7 +174,7 @@ struct MatMul {
       return out
     }
     let full = Tensor(uninitializedShape: batchShape + (transposeB ? [n, k] : [k, n]))
-    for index in 0..<batchCount {
+    forEachEntry { index in
       let (ai, _) = offsets(index)
       let gp = g.pointer + index * m * n
       let ap = a.pointer + ai * m * k
@@ -191,9 +198,10 @@ extension Tensor {
   /// `input · weightᵀ + bias` over the last axis: the affine map of a linear layer, as one
   /// operation.
   ///
-  /// The bias is written into the output first and the product added onto it, so the
-  /// result is made in one pass over memory instead of two (a product, then a broadcast
-  /// addition with its own output and its own step in the backward pass).
+  /// Each thread writes the bias into its rows of the output and adds its share of the
+  /// product onto them, so the result is made in one pass over memory instead of two (a
+  /// product, then a broadcast addition with its own output and its own step in the
+  /// backward pass).
   ///
   /// Shapes: `input [..., in]`, `weight [out, in]`, `bias [out]`, result `[..., out]`.
   /// Gradients: `d input = g · W`, `d W = gᵀ · input`, `d bias = Σ_rows g`.
@@ -210,15 +218,10 @@ extension Tensor {
     let rows = input.count / Swift.max(inputSize, 1)
     let outShape = Array(input.shape.dropLast()) + [outputSize]
     let out = Tensor(uninitializedShape: outShape)
-    if let bias {
-      for r in 0..<rows {
-        (out.pointer + r * outputSize).update(from: bias.pointer, count: outputSize)
-      }
-    }
     Gemm.multiply(
       transposeA: false, transposeB: true, m: rows, n: outputSize, k: inputSize,
       a: input.pointer, lda: inputSize, b: weight.pointer, ldb: inputSize,
-      beta: bias == nil ? 0 : 1, c: out.pointer, ldc: outputSize)
+      c: out.pointer, ldc: outputSize, rowBias: bias?.pointer)
     let parents = bias.map { [input, weight, $0] } ?? [input, weight]
     return out.recorded("linear", parents) { g, _ in
       // The gradients are plain products of the rows seen as matrices.
