@@ -162,21 +162,43 @@ void lm_gemm_small(
 void lm_gemm_packed(
   LMKernelLevel level, bool transposeA, bool transposeB, long m, long n, long k, float alpha,
   const float *a, long lda, const float *b, long ldb, float *c, long ldc,
-  bool fresh, const float *bias, float *packedA, float *packedB)
+  bool fresh, const float *bias, const float *prepacked, long panels, long firstPanel,
+  float *packedA, float *packedB)
 {
   switch (level) {
 #if defined(__x86_64__)
   case LMKernelLevelAVX512:
     lm_avx512_packed(
-      transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, c, ldc, fresh, bias, packedA, packedB);
+      transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, c, ldc, fresh, bias, prepacked,
+      panels, firstPanel, packedA, packedB);
     return;
   case LMKernelLevelAVX2:
     lm_avx2_packed(
-      transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, c, ldc, fresh, bias, packedA, packedB);
+      transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, c, ldc, fresh, bias, prepacked,
+      panels, firstPanel, packedA, packedB);
     return;
 #endif
   default:
     lm_portable_packed(
-      transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, c, ldc, fresh, bias, packedA, packedB);
+      transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, c, ldc, fresh, bias, prepacked,
+      panels, firstPanel, packedA, packedB);
+  }
+}
+
+long lm_gemm_prepacked_size(LMKernelLevel level, long k, long n) {
+  long mr, nr;
+  lm_gemm_tile(level, &mr, &nr);
+  return n > LM_NC ? 0 : k * ((n + nr - 1) / nr * nr);
+}
+
+void lm_gemm_prepack(
+  LMKernelLevel level, bool transposeB, const float *b, long ldb, long k, long n, float *out)
+{
+  switch (level) {
+#if defined(__x86_64__)
+  case LMKernelLevelAVX512: lm_avx512_pack_b_all(transposeB, b, ldb, k, n, out); return;
+  case LMKernelLevelAVX2: lm_avx2_pack_b_all(transposeB, b, ldb, k, n, out); return;
+#endif
+  default: lm_portable_pack_b_all(transposeB, b, ldb, k, n, out);
   }
 }

@@ -199,10 +199,26 @@ LM_TARGET static void LM_FN(macro)(
   }
 }
 
+/// Packs all of op(B), `k × n` with `n` at most LM_NC, for `packed` to use again and again:
+/// block after block of LM_KC rows of k, each block `panels` panels of LM_NR columns.
+LM_TARGET static void LM_FN(pack_b_all)(
+  bool transposed, const float *b, long ldb, long k, long n, float *out)
+{
+  long panels = (n + LM_NR - 1) / LM_NR;
+  for (long pc = 0; pc < k; pc += LM_KC) {
+    long kcb = k - pc < LM_KC ? k - pc : LM_KC;
+    LM_FN(pack_b)(transposed, b, ldb, pc, 0, kcb, n, out + pc * panels * LM_NR);
+  }
+}
+
+/// With `prepacked` (from `pack_b_all`, `panels` panels wide), op(B) is not packed again:
+/// this share's columns start at panel `firstPanel` of each block. Packing only moves
+/// floats, so the result is the same either way.
 LM_TARGET static void LM_FN(packed)(
   bool transposeA, bool transposeB, long m, long n, long k, float alpha,
   const float *a, long lda, const float *b, long ldb, float *c, long ldc,
-  bool fresh, const float *bias, float *packedA, float *packedB)
+  bool fresh, const float *bias, const float *prepacked, long panels, long firstPanel,
+  float *packedA, float *packedB)
 {
   for (long jc = 0; jc < n; jc += LM_NC) {
     long ncb = n - jc < LM_NC ? n - jc : LM_NC;
@@ -210,12 +226,17 @@ LM_TARGET static void LM_FN(packed)(
       long kcb = k - pc < LM_KC ? k - pc : LM_KC;
       // The first block of k writes C from its start (bias or zero); the others add.
       bool first = fresh && pc == 0;
-      LM_FN(pack_b)(transposeB, b, ldb, pc, jc, kcb, ncb, packedB);
+      const float *panelsOfB = packedB;
+      if (prepacked) {
+        panelsOfB = prepacked + pc * panels * LM_NR + firstPanel * kcb * LM_NR;
+      } else {
+        LM_FN(pack_b)(transposeB, b, ldb, pc, jc, kcb, ncb, packedB);
+      }
       for (long ic = 0; ic < m; ic += LM_MC) {
         long mcb = m - ic < LM_MC ? m - ic : LM_MC;
         LM_FN(pack_a)(transposeA, a, lda, ic, pc, mcb, kcb, alpha, packedA);
         LM_FN(macro)(
-          mcb, ncb, kcb, packedA, packedB, c + ic * ldc + jc, ldc, first,
+          mcb, ncb, kcb, packedA, panelsOfB, c + ic * ldc + jc, ldc, first,
           first && bias ? bias + jc : NULL);
       }
     }

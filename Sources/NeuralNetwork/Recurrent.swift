@@ -86,6 +86,13 @@ public class RecurrentLayer: Module {
     return RecurrentOutput(outputs: Tensor.stack(states, axis: 1), states: states, lastCell: nil)
   }
 
+  /// The recurrent weight packed once for this sequence's products (`nil` for an input that
+  /// is not `[batch, time, features]`: `unrolled` reports it).
+  func weightPacks(for input: Tensor) -> RecurrentWeightPacks? {
+    input.rank == 3
+      ? RecurrentWeightPacks(weightHH, batch: input.shape[0], steps: input.shape[1]) : nil
+  }
+
   /// `h · weightHHᵀ + biasHH`: the previous state's contribution to the gates.
   func recurrent(_ h: Tensor) -> Tensor {
     matmul(h, weightHH, transposeB: true) + biasHH
@@ -110,8 +117,9 @@ public final class RNN: RecurrentLayer {
   public override func callAsFunction(
     _ input: Tensor, initialState: Tensor? = nil
   ) -> RecurrentOutput {
-    unrolled(input, initialState: initialState, "RNN") { x, h in
-      Tensor.rnnCell(input: x, hidden: h, weight: weightHH, bias: biasHH)
+    let packed = weightPacks(for: input)
+    return unrolled(input, initialState: initialState, "RNN") { x, h in
+      Tensor.rnnCell(input: x, hidden: h, weight: weightHH, bias: biasHH, packed: packed)
     }
   }
 }
@@ -135,8 +143,9 @@ public final class GRU: RecurrentLayer {
   public override func callAsFunction(
     _ input: Tensor, initialState: Tensor? = nil
   ) -> RecurrentOutput {
-    unrolled(input, initialState: initialState, "GRU") { x, h in
-      Tensor.gruCell(inputGates: x, hidden: h, weight: weightHH, bias: biasHH)
+    let packed = weightPacks(for: input)
+    return unrolled(input, initialState: initialState, "GRU") { x, h in
+      Tensor.gruCell(inputGates: x, hidden: h, weight: weightHH, bias: biasHH, packed: packed)
     }
   }
 }

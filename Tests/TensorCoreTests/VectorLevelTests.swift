@@ -262,8 +262,54 @@ struct FreshProductTests {
             m, n, k, transposeB: transposeB, bias: rowBias, prefilled: false, level: level)
           let filled = run(
             m, n, k, transposeB: transposeB, bias: rowBias, prefilled: true, level: level)
-          #expect(fresh == filled, "\(level) m \(m) n \(n) k \(k) bias \(rowBias != nil)")
+          let differing = zip(fresh, filled).filter { $0 != $1 }.count
+          #expect(differing == 0, "\(level) m \(m) n \(n) k \(k) bias \(rowBias != nil)")
           #expect(!fresh.contains(Float.nan.bitPattern))
+        }
+      }
+    }
+  }
+}
+
+/// A matrix packed once (`Gemm.PackedMatrix`, a recurrent weight) gives the same bits as
+/// packing it in every product: shared by rows and by columns, one and two blocks of k, at
+/// every level, on one thread and two.
+struct PackedMatrixTests {
+  @Test func prepackedProductsEqualPackingEachTime() {
+    let saved = (Parallelism.threads, VectorLevel.active)
+    defer { (Parallelism.threads, VectorLevel.active) = saved }
+    for (m, n, k) in [(32, 384, 128), (32, 128, 384), (200, 40, 70), (7, 130, 300)] {
+      for transposeB in [false, true] {
+        var g = SplitMix64(seed: UInt64(m + n + k))
+        let a = (0..<(m * k)).map { _ in Float.random(in: -1...1, using: &g) }
+        let b = (0..<(k * n)).map { _ in Float.random(in: -1...1, using: &g) }
+        let ldb = transposeB ? k : n
+        for level in VectorLevel.available {
+          VectorLevel.active = level
+          for threads in [1, 2] {
+            Parallelism.threads = threads
+            let results: [[UInt32]] = a.withUnsafeBufferPointer { a in
+              b.withUnsafeBufferPointer { b in
+                let packed = Gemm.PackedMatrix(
+                  transposed: transposeB, k: k, n: n, b: b.baseAddress!, ldb: ldb)
+                #expect(packed != nil)
+                return [nil, packed].map { packedB in
+                  var c = [Float](repeating: 0, count: m * n)
+                  c.withUnsafeMutableBufferPointer { c in
+                    Gemm.multiply(
+                      transposeA: false, transposeB: transposeB, m: m, n: n, k: k,
+                      a: a.baseAddress!, lda: k, b: b.baseAddress!, ldb: ldb,
+                      c: c.baseAddress!, ldc: n, packedB: packedB)
+                  }
+                  return c.map(\.bitPattern)
+                }
+              }
+            }
+            let differing = zip(results[0], results[1]).filter { $0 != $1 }.count
+            #expect(
+              differing == 0,
+              "\(level) \(threads) threads m \(m) n \(n) k \(k) transposeB \(transposeB)")
+          }
         }
       }
     }

@@ -50,13 +50,25 @@ void lm_gemm_small(
   const float *a, long lda, const float *b, long ldb, float *c, long ldc);
 
 /// At `level`: `C += alpha · op(A) · op(B)` through packed panels and a register-tile micro-kernel.
+/// With `prepacked`, op(B) is read from `lm_gemm_prepack`'s panels instead of packed here.
 /// With `fresh`, C's old contents are not read: `C = bias + alpha · op(A) · op(B)`, `bias` being
 /// `n` values repeated on every row, or zero when NULL (the same bits as storing them first).
 /// `packedA` and `packedB` hold at least what `lm_gemm_scratch` asked for.
 void lm_gemm_packed(
   LMKernelLevel level, bool transposeA, bool transposeB, long m, long n, long k, float alpha,
   const float *a, long lda, const float *b, long ldb, float *c, long ldc,
-  bool fresh, const float *bias, float *packedA, float *packedB);
+  bool fresh, const float *bias, const float *prepacked, long panels, long firstPanel,
+  float *packedA, float *packedB);
+
+/// Floats `lm_gemm_prepack` writes for a `k × n` op(B) at `level`; 0 when n is too wide to
+/// be packed once (more than one block of columns).
+long lm_gemm_prepacked_size(LMKernelLevel level, long k, long n);
+
+/// Packs all of op(B) once, for products that use the same B many times (a recurrent weight
+/// at every time step): `lm_gemm_packed` then reads it with `prepacked`, `panels` panels wide
+/// (n over the tile's columns, rounded up), from panel `firstPanel` for a share of columns.
+void lm_gemm_prepack(
+  LMKernelLevel level, bool transposeB, const float *b, long ldb, long k, long n, float *out);
 
 /// The elementwise functions of `lm_map`.
 typedef enum {

@@ -1,3 +1,5 @@
+import CKernels
+
 /// One step of a gated recurrent unit as a single fused op.
 ///
 /// A GRU step written with separate ops records about seventeen nodes (a product, splits,
@@ -24,8 +26,10 @@ extension Tensor {
   ///   - hidden: the previous state `[batch, hidden]`.
   ///   - weight: `W_hh`, `[3·hidden, hidden]`.
   ///   - bias: `b_hh`, `[3·hidden]`.
+  ///   - packed: `weight` packed once for a whole sequence (`RecurrentWeightPacks`).
   public static func gruCell(
-    inputGates: Tensor, hidden: Tensor, weight: Tensor, bias: Tensor
+    inputGates: Tensor, hidden: Tensor, weight: Tensor, bias: Tensor,
+    packed: RecurrentWeightPacks? = nil
   ) -> Tensor {
     let batch = hidden.shape[0]
     let size = hidden.shape[1]
@@ -42,7 +46,7 @@ extension Tensor {
     Gemm.multiply(
       transposeA: false, transposeB: true, m: batch, n: 3 * size, k: size,
       a: hidden.pointer, lda: size, b: weight.pointer, ldb: size, beta: 1, c: hg.pointer,
-      ldc: 3 * size)
+      ldc: 3 * size, packedB: packed?.transposed)
     // Gates r, z and candidate n, stored side by side like hg.
     let gates = Tensor(uninitializedShape: [batch, 3 * size])
     let out = Tensor(uninitializedShape: [batch, size])
@@ -95,7 +99,7 @@ extension Tensor {
       Gemm.multiply(
         transposeA: false, transposeB: false, m: batch, n: size, k: 3 * size,
         a: dGates.pointer, lda: 3 * size, b: weight.pointer, ldb: size, beta: 1,
-        c: dHidden.pointer, ldc: size)
+        c: dHidden.pointer, ldc: size, packedB: packed?.plain)
       var dWeight: Tensor? = nil
       var dBias: Tensor? = nil
       if weight.requiresGrad {
@@ -131,8 +135,10 @@ extension Tensor {
   ///   - hidden: the previous state `[batch, hidden]`.
   ///   - weight: `W_hh`, `[hidden, hidden]`.
   ///   - bias: `b_hh`, `[hidden]`.
-  public static func rnnCell(input: Tensor, hidden: Tensor, weight: Tensor, bias: Tensor) -> Tensor
-  {
+  public static func rnnCell(
+    input: Tensor, hidden: Tensor, weight: Tensor, bias: Tensor,
+    packed: RecurrentWeightPacks? = nil
+  ) -> Tensor {
     let batch = hidden.shape[0]
     let size = hidden.shape[1]
     check(
@@ -148,8 +154,9 @@ extension Tensor {
     }
     Gemm.multiply(
       transposeA: false, transposeB: true, m: batch, n: size, k: size,
-      a: hidden.pointer, lda: size, b: weight.pointer, ldb: size, beta: 1, c: out.pointer, ldc: size
-    )
+      a: hidden.pointer, lda: size, b: weight.pointer, ldb: size, beta: 1, c: out.pointer,
+      ldc: size,
+      packedB: packed?.transposed)
     FastMath.map(out.pointer, into: out.pointer, count: batch * size, FastMath.tanh)
     return out.recorded("rnnCell", [input, hidden, weight, bias]) { g, y in
       let da = Tensor(uninitializedShape: [batch, size])
@@ -163,7 +170,8 @@ extension Tensor {
         let dh = Tensor(uninitializedShape: [batch, size])
         Gemm.multiply(
           transposeA: false, transposeB: false, m: batch, n: size, k: size,
-          a: da.pointer, lda: size, b: weight.pointer, ldb: size, c: dh.pointer, ldc: size)
+          a: da.pointer, lda: size, b: weight.pointer, ldb: size, c: dh.pointer, ldc: size,
+          packedB: packed?.plain)
         dHidden = dh
       }
       if weight.requiresGrad {
@@ -180,5 +188,26 @@ extension Tensor {
       }
       return [input.requiresGrad ? da : nil, dHidden, dWeight, dBias]
     }
+  }
+}
+
+/// A recurrent weight `W_hh` (`[gates · hidden, hidden]`) packed once for a whole sequence:
+/// `transposed` for the forward product `h · W_hhᵀ`, `plain` for the backward `dgates · W_hh`.
+/// The weight does not change between a sequence's forward pass and its backward pass (the
+/// optimizer steps after both), so every step can read the same panels instead of packing
+/// the weight again; the results are the same bits.
+public struct RecurrentWeightPacks {
+  let transposed: Gemm.PackedMatrix?
+  let plain: Gemm.PackedMatrix?
+
+  /// Packs `weight` for `steps` steps of `batch` rows; `nil` when that would not pay (a
+  /// single step, or products small enough to skip packing altogether).
+  public init?(_ weight: Tensor, batch: Int, steps: Int) {
+    let (rows, size) = (weight.shape[0], weight.shape[1])
+    if steps < 2 || lm_gemm_is_small(batch, rows, size) { return nil }
+    transposed = Gemm.PackedMatrix(
+      transposed: true, k: size, n: rows, b: weight.pointer, ldb: size)
+    plain = Gemm.PackedMatrix(
+      transposed: false, k: rows, n: size, b: weight.pointer, ldb: size)
   }
 }
