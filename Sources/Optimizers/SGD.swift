@@ -35,14 +35,23 @@ public final class SGD: Optimizer {
   ) {
     let first = !state.started
     state.started = true
+    let (decay, momentum) = (weightDecay, self.momentum)
+    guard let x = values.baseAddress, let gr = gradient.baseAddress else { return }
+    if momentum == 0 {
+      // Each element on its own, so threads can take a range each; the same arithmetic,
+      // element for element, as one loop.
+      Parallelism.forEachRange(values.count, cost: 3) { range in
+        for i in range { x[i] -= learningRate * (gr[i] + decay * x[i]) }
+      }
+      return
+    }
     state.first.withUnsafeMutableBufferPointer { buffer in
-      for i in values.indices {
-        let g = gradient[i] + weightDecay * values[i]
-        if momentum > 0 {
-          buffer[i] = first ? g : momentum * buffer[i] + g
-          values[i] -= learningRate * buffer[i]
-        } else {
-          values[i] -= learningRate * g
+      guard let b = buffer.baseAddress else { return }
+      Parallelism.forEachRange(values.count, cost: 5) { range in
+        for i in range {
+          let g = gr[i] + decay * x[i]
+          b[i] = first ? g : momentum * b[i] + g
+          x[i] -= learningRate * b[i]
         }
       }
     }

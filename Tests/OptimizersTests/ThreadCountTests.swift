@@ -84,3 +84,44 @@ struct SharedLoopTests {
     }
   }
 }
+
+/// SGD's update, shared between threads, with and without momentum: the same bits on one
+/// thread and two, and the same as the update written out element by element.
+struct SharedSGDTests {
+  @Test(arguments: [Float(0), 0.9])
+  func sgdGivesTheSameBitsOnOneThreadAndTwoAndMatchesTheFormula(momentum: Float) {
+    let saved = Parallelism.threads
+    defer { Parallelism.threads = saved }
+    var g = SplitMix64(seed: 5)
+    let start = Tensor.uniform([600, 64], low: -1, high: 1, using: &g).scalars
+    let gradients = (0..<3).map { _ in
+      Tensor.uniform([600, 64], low: -1, high: 1, using: &g).scalars
+    }
+    let (rate, decay) = (Float(0.1), Float(0.01))
+    // The formula, one element at a time.
+    var expected = start
+    var buffer = [Float](repeating: 0, count: start.count)
+    for (step, gradient) in gradients.enumerated() {
+      for i in expected.indices {
+        let d = gradient[i] + decay * expected[i]
+        if momentum > 0 {
+          buffer[i] = step == 0 ? d : momentum * buffer[i] + d
+          expected[i] -= rate * buffer[i]
+        } else {
+          expected[i] -= rate * d
+        }
+      }
+    }
+    for threads in [1, 2] {
+      Parallelism.threads = threads
+      let p = Tensor(start, shape: [600, 64], requiresGrad: true)
+      let sgd = SGD([p], learningRate: rate, momentum: momentum, weightDecay: decay)
+      for gradient in gradients {
+        p.grad = Tensor(gradient, shape: [600, 64])
+        sgd.step()
+      }
+      let differing = zip(p.scalars, expected).filter { $0.bitPattern != $1.bitPattern }.count
+      #expect(differing == 0, "\(threads) threads, momentum \(momentum)")
+    }
+  }
+}
