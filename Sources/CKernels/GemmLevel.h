@@ -269,6 +269,46 @@ LM_TARGET static void LM_FN(packed)(
     }                                                                                      \
   }
 
+/// The same for two vectors of columns at once, from `j`: eight chains of multiply-adds in
+/// flight instead of four, enough to cover the latency of a fused multiply-add on both of a
+/// core's FMA units (with four, each waited on the one before it half of the time). Each
+/// element is still its own chain over k, so the bits are those of LM_ROWS_BLOCK.
+#define LM_ROWS_BLOCK2(VEC, SPLAT)                                                        \
+  {                                                                                        \
+    long lanes = (long)(sizeof(VEC) / sizeof(float));                                      \
+    VEC acc0 = SPLAT(0.0f), acc1 = SPLAT(0.0f), acc2 = SPLAT(0.0f), acc3 = SPLAT(0.0f);   \
+    VEC acc4 = SPLAT(0.0f), acc5 = SPLAT(0.0f), acc6 = SPLAT(0.0f), acc7 = SPLAT(0.0f);   \
+    for (long p = 0; p < k; p++) {                                                         \
+      VEC bv = *(const VEC *)(b + p * ldb + j);                                            \
+      VEC bw = *(const VEC *)(b + p * ldb + j + lanes);                                    \
+      long offset = p * depthStep;                                                         \
+      VEC s0 = SPLAT(a0[offset]), s1 = SPLAT(a1[offset]);                                  \
+      VEC s2 = SPLAT(a2[offset]), s3 = SPLAT(a3[offset]);                                  \
+      acc0 = LM_MADD(acc0, s0, bv);                                                        \
+      acc4 = LM_MADD(acc4, s0, bw);                                                        \
+      acc1 = LM_MADD(acc1, s1, bv);                                                        \
+      acc5 = LM_MADD(acc5, s1, bw);                                                        \
+      acc2 = LM_MADD(acc2, s2, bv);                                                        \
+      acc6 = LM_MADD(acc6, s2, bw);                                                        \
+      acc3 = LM_MADD(acc3, s3, bv);                                                        \
+      acc7 = LM_MADD(acc7, s3, bw);                                                        \
+    }                                                                                      \
+    VEC accs[8] = {acc0 * scale, acc1 * scale, acc2 * scale, acc3 * scale,                 \
+                   acc4 * scale, acc5 * scale, acc6 * scale, acc7 * scale};                \
+    for (long half = 0; half < 2; half++) {                                                \
+      long column = j + half * lanes;                                                      \
+      for (long r = 0; r < rows; r++) {                                                    \
+        float *target = c + (i + r) * ldc + column;                                        \
+        if (column + lanes <= n) {                                                         \
+          *(VEC *)target = *(VEC *)target + accs[half * 4 + r];                            \
+        } else {                                                                           \
+          for (long lane = 0; lane < n - column; lane++)                                   \
+            target[lane] += accs[half * 4 + r][lane];                                      \
+        }                                                                                  \
+      }                                                                                    \
+    }                                                                                      \
+  }
+
 /// C += alpha · op(A) · B with the rows of B contiguous. With `paddedB`, B's rows are
 /// zero-padded to a multiple of eight, so the last columns too are read as whole vectors;
 /// without it the columns past the last whole vector are summed one product at a time.
@@ -289,11 +329,13 @@ LM_TARGET static void LM_FN(rows_times_panel)(
 #if LM_WIDE
     {
       lm_v16 scale = LM_SPLAT16(alpha);
+      for (; j + 32 <= blocks; j += 32) LM_ROWS_BLOCK2(lm_v16, LM_SPLAT16)
       for (; j + 16 <= blocks; j += 16) LM_ROWS_BLOCK(lm_v16, LM_SPLAT16)
     }
 #endif
     {
       lm_v8 scale = LM_SPLAT8(alpha);
+      for (; j + 16 <= blocks; j += 16) LM_ROWS_BLOCK2(lm_v8, LM_SPLAT8)
       for (; j < blocks; j += 8) LM_ROWS_BLOCK(lm_v8, LM_SPLAT8)
     }
     for (; j < n; j++) {
