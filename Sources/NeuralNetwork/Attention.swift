@@ -21,9 +21,9 @@ public func scaledDotProductAttention(
   dropout: ((Tensor) -> Tensor)? = nil
 ) -> (output: Tensor, weights: Tensor) {
   let d = query.shape[query.rank - 1]
-  var scores = matmul(query, key, transposeB: true) * (1 / Float(d).squareRoot())
-  if let mask { scores = scores.maskedFill(mask, -.infinity) }
-  let weights = scores.softmax(axis: -1)
+  let scores = matmul(query, key, transposeB: true)
+  // The scaling, the mask (−∞ where hidden) and the softmax in one pass over the scores.
+  let weights = scores.maskedSoftmax(scale: 1 / Float(d).squareRoot(), mask: mask)
   return (matmul(dropout.map { $0(weights) } ?? weights, value), weights)
 }
 

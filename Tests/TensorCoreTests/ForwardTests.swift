@@ -334,3 +334,52 @@ struct FastMathTests {
     #expect(FastMath.scalar(0, FastMath.tanh) == 0)
   }
 }
+
+/// Attention's fused `maskedSoftmax` against the three ops it replaces (a scaled copy, a
+/// masked fill with −∞, a softmax): the same bits forward and backward, with a causal mask,
+/// a padding mask over whole rows of keys, and the two together.
+struct MaskedSoftmaxTests {
+  @Test func maskedSoftmaxIsTheScaledMaskedSoftmaxBitForBit() {
+    var g = SplitMix64(seed: 21)
+    let (batch, heads, time) = (3, 2, 7)
+    var later = [Float](repeating: 0, count: time * time)
+    for r in 0..<time { for c in (r + 1)..<time { later[r * time + c] = 1 } }
+    let causal = Tensor(later, shape: [time, time])
+    var padding = [Float](repeating: 0, count: batch * time)
+    for t in 5..<time { padding[t] = 1 }  // the first sequence has two padding positions
+    let keyPadding = Tensor(padding, shape: [batch, 1, 1, time])
+    let both = withNoGrad { (causal + keyPadding).clamped(max: 1) }
+    let upstream = Tensor.uniform([batch, heads, time, time], low: -1, high: 1, using: &g)
+    let start = Tensor.uniform([batch, heads, time, time], low: -3, high: 3, using: &g)
+    for mask: Tensor? in [nil, causal, keyPadding, both] {
+      let x1 = Tensor(start.scalars, shape: start.shape, requiresGrad: true)
+      let fused = x1.maskedSoftmax(scale: 0.125, mask: mask)
+      (fused * upstream).sum().backward()
+      let x2 = Tensor(start.scalars, shape: start.shape, requiresGrad: true)
+      var scores = x2 * 0.125
+      if let mask { scores = scores.maskedFill(mask, -.infinity) }
+      let chain = scores.softmax(axis: -1)
+      (chain * upstream).sum().backward()
+      #expect(fused.scalars.map(\.bitPattern) == chain.scalars.map(\.bitPattern))
+      #expect(x1.grad!.scalars.map(\.bitPattern) == x2.grad!.scalars.map(\.bitPattern))
+      #expect(fused.scalars.allSatisfy { $0.isFinite })
+    }
+  }
+
+  /// A mask made for one call and dropped at once (as attention makes its causal mask) is
+  /// still the mask the backward pass reads, however its memory would be reused meanwhile.
+  @Test func aTemporaryMaskLivesUntilTheBackwardPass() {
+    var g = SplitMix64(seed: 22)
+    let x = Tensor.uniform([4, 6], low: -2, high: 2, requiresGrad: true, using: &g)
+    let hidden: [Float] = [0, 1, 0, 0, 1, 0]
+    let fused = x.maskedSoftmax(scale: 1, mask: Tensor(hidden, shape: [6]))
+    // Freed buffers of six floats are handed out again: fill them with ones.
+    let filler = (0..<8).map { _ in Tensor.ones([6]) }
+    (fused * fused).sum().backward()
+    let x2 = Tensor(x.scalars, shape: [4, 6], requiresGrad: true)
+    let chain = x2.maskedFill(Tensor(hidden, shape: [6]), -.infinity).softmax(axis: -1)
+    (chain * chain).sum().backward()
+    #expect(x.grad!.scalars.map(\.bitPattern) == x2.grad!.scalars.map(\.bitPattern))
+    #expect(filler.count == 8)
+  }
+}

@@ -125,6 +125,13 @@ let gradientCases: [GradientCase] = [
   GradientCase("maskedFill", [[2, 3]]) {
     $0[0].maskedFill(Tensor([0, 1, 0], shape: [3]), -5)
   },
+  GradientCase("maskedSoftmax", [[2, 3, 4]]) {
+    $0[0].maskedSoftmax(
+      scale: 0.5, mask: Tensor([0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0], shape: [3, 4]))
+  },
+  GradientCase("maskedSoftmax without a mask", [[3, 5]]) {
+    $0[0].maskedSoftmax(scale: 1.5, mask: nil)
+  },
   GradientCase("where", [[2, 3], [3]]) {
     Tensor.where(Tensor([1, 0, 1, 0, 0, 1], shape: [2, 3]), $0[0], $0[1])
   },

@@ -35,4 +35,78 @@ extension Tensor {
       return [gx]
     }
   }
+
+  /// `softmax(maskedFill(self · scale, mask, −∞))` along the last axis, as one op:
+  /// attention's weights from its raw scores, in one pass over them instead of three (a
+  /// scaled copy, a masked copy, then the softmax), forward and backward. The arithmetic is
+  /// that of the three ops, element by element, so the result is the same bits.
+  ///
+  /// - Parameters:
+  ///   - scale: multiplies every score first (attention's `1/√d`).
+  ///   - mask: broadcastable to this shape, its last axis whole or of size 1; where it is
+  ///     non-zero the score is hidden (weight 0, gradient 0).
+  ///
+  /// Gradient: with `y` the weights, `dx = scale · y ⊙ (g − Σ g ⊙ y)` where not masked, 0
+  /// where masked.
+  public func maskedSoftmax(scale: Float, mask: Tensor?) -> Tensor {
+    precondition(rank >= 1, "maskedSoftmax: the scores need at least one axis")
+    let n = shape[rank - 1]
+    let rows = n == 0 ? 0 : count / n
+    var maskStrides: [Int] = []
+    if let mask {
+      check(
+        Shape.broadcast(shape, mask.shape) == shape
+          ? nil
+          : "maskedSoftmax: mask \(Shape.describe(mask.shape)) does not broadcast to the scores "
+            + "\(Shape.describe(shape))")
+      maskStrides = Shape.broadcastStrides(mask.shape, to: shape)
+    }
+    let out = Tensor(uninitializedShape: shape)
+    let maskPointer = mask.map { UnsafePointer($0.pointer) }
+    let (outerShape, step) = (Array(shape.dropLast()), maskStrides.last ?? 0)
+    /// Where row `r`'s mask values start (their stride is `step`).
+    func maskRow(_ r: Int) -> UnsafePointer<Float>? {
+      guard let maskPointer else { return nil }
+      var (rest, offset) = (r, 0)
+      for axis in outerShape.indices.reversed() {
+        offset += rest % outerShape[axis] * maskStrides[axis]
+        rest /= outerShape[axis]
+      }
+      return maskPointer + offset
+    }
+    let x = pointer
+    // Rows are independent: threads take a range of them each.
+    Parallelism.forEachRange(rows, cost: n &* 10, granule: 1) { range in
+      for r in range {
+        // The scaled, masked scores go straight into the output row, and the softmax runs
+        // in place (it reads each value before it writes it).
+        let row = out.pointer + r &* n
+        let scores = x + r &* n
+        for k in 0..<n { row[k] = scores[k] * scale }
+        if let hidden = maskRow(r) {
+          for k in 0..<n { row[k] = hidden[k &* step] != 0 ? -.infinity : row[k] }
+        }
+        Kernels.softmaxRow(row, n: n, log: false, into: row)
+      }
+    }
+    return out.recorded("maskedSoftmax", [self]) { g, y in
+      let gx = Tensor(uninitializedShape: self.shape)
+      // The mask is read through a pointer: the pullback holds the tensor, so its memory
+      // cannot be freed (and reused) between the forward pass and this one.
+      withExtendedLifetime(mask) {
+        Parallelism.forEachRange(rows, cost: n &* 4, granule: 1) { range in
+          for r in range {
+            let dx = gx.pointer + r &* n
+            Kernels.softmaxBackwardRow(
+              g.pointer + r &* n, y.pointer + r &* n, n: n, log: false, into: dx)
+            for k in 0..<n { dx[k] *= scale }
+            if let hidden = maskRow(r) {
+              for k in 0..<n { dx[k] = hidden[k &* step] != 0 ? 0 : dx[k] }
+            }
+          }
+        }
+      }
+      return [gx]
+    }
+  }
 }
