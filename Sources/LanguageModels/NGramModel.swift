@@ -127,14 +127,25 @@ public struct NGramModel: Sendable {
       let total = Double(totals[context.count][context]?.count ?? 0)
       return (c + k) / (total + k * Double(vocabularySize))
     case .wittenBell:
-      var p = 1 / Double(vocabularySize)
-      for j in 1...order {
-        let h = Array(context.suffix(j - 1))
-        guard let (total, distinct) = totals[j - 1][h], total > 0 else { continue }
+      return wittenBell(w, context: context) { _, _ in }
+    }
+  }
+
+  /// Witten–Bell's chain for `w` after `context` (at least the `order − 1` previous tokens):
+  /// `P₀ = 1/V`, then each `Pⱼ` from `Pⱼ₋₁`, handed to `each(j, Pⱼ)`; returns `Pₙ`. One
+  /// copy of the recursion, for `probability` (which wants the last) and for
+  /// `perplexityByOrder` (which wants every order's).
+  @inline(__always)
+  func wittenBell(_ w: Int, context: [Int], _ each: (Int, Double) -> Void) -> Double {
+    var p = 1 / Double(vocabularySize)
+    for j in 1...order {
+      let h = Array(context.suffix(j - 1))
+      if let (total, distinct) = totals[j - 1][h], total > 0 {
         p = (Double(count(h, w)) + Double(distinct) * p) / Double(total + distinct)
       }
-      return p
+      each(j, p)
     }
+    return p
   }
 
   /// The distribution over `predictable` after `context`.
@@ -192,12 +203,7 @@ public struct NGramModel: Sendable {
     for sentence in sentences {
       var context = Array(repeating: startID, count: order - 1)
       for w in sentence + [endID] {
-        var p = 1 / Double(vocabularySize)
-        for j in 1...order {
-          let h = Array(context.suffix(j - 1))
-          if let (total, distinct) = self.totals[j - 1][h], total > 0 {
-            p = (Double(count(h, w)) + Double(distinct) * p) / Double(total + distinct)
-          }
+        _ = wittenBell(w, context: context) { j, p in
           // As `logLikelihood` sums them: the surprisal is negated, then subtracted.
           totals[j - 1] -= -Foundation.log(p)
         }
