@@ -64,10 +64,15 @@ struct SharedLoopTests {
     let scores = matmul(q, q, transposeB: true) * 0.25 + shift
     let masked = scores.maskedFill(Tensor.causalMask(time), -.infinity)
     let weights = masked.softmax(axis: -1)
+    // The fused op attention uses: the same scores, scaled, masked and normalised at once.
+    let fused = matmul(q, q, transposeB: true).maskedSoftmax(
+      scale: 0.25, mask: Tensor.causalMask(time))
     let out = matmul(weights, q).permuted([0, 2, 1, 3]).reshaped([batch, time, heads * size])
-    let loss = (out * out).sum() + (weights.logSoftmax(axis: -1) * weights).sum()
+    let loss =
+      (out * out).sum() + (weights.logSoftmax(axis: -1) * weights).sum()
+      + (matmul(fused, q) * matmul(fused, q)).sum()
     loss.backward()
-    return [projected, scores, weights, out, x.grad!, bias.grad!, shift.grad!].map {
+    return [projected, scores, weights, fused, out, x.grad!, bias.grad!, shift.grad!].map {
       $0.scalars.map(\.bitPattern)
     }
   }

@@ -247,8 +247,13 @@ struct FreshProductTests {
   /// Edge tiles (m, n not multiples of the tile), two blocks of k (k over 256), products
   /// shared by rows and by columns, with and without a bias, at every level.
   @Test func freshProductsEqualClearingOrFillingFirst() {
-    for (m, n, k) in [(97, 45, 300), (50, 130, 40), (13, 300, 129)] {
-      check(m, n, k)
+    let saved = Parallelism.threads
+    defer { Parallelism.threads = saved }
+    for threads in [1, 2] {
+      Parallelism.threads = threads
+      for (m, n, k) in [(97, 45, 300), (50, 130, 40), (13, 300, 129), (40, 300, 520)] {
+        check(m, n, k)
+      }
     }
   }
 
@@ -275,6 +280,34 @@ struct FreshProductTests {
 /// packing it in every product: shared by rows and by columns, one and two blocks of k, at
 /// every level, on one thread and two.
 struct PackedMatrixTests {
+  /// `C = A · op(B) + beta · C` from `start`, with `b` itself or with its packed panels.
+  func product(
+    _ a: [Float], _ b: inout [Float], _ start: [Float], m: Int, n: Int, k: Int,
+    transposeB: Bool, beta: Float, packAndSpoil: Bool
+  ) -> [UInt32] {
+    let ldb = transposeB ? k : n
+    var c = start
+    a.withUnsafeBufferPointer { a in
+      b.withUnsafeMutableBufferPointer { b in
+        var packed: Gemm.PackedMatrix? = nil
+        if packAndSpoil {
+          packed = Gemm.PackedMatrix(
+            transposed: transposeB, k: k, n: n, b: b.baseAddress!, ldb: ldb)
+          #expect(packed != nil)
+          // The product must read the panels, never `b` again.
+          for i in b.indices { b[i] = .nan }
+        }
+        c.withUnsafeMutableBufferPointer { c in
+          Gemm.multiply(
+            transposeA: false, transposeB: transposeB, m: m, n: n, k: k,
+            a: a.baseAddress!, lda: k, b: b.baseAddress!, ldb: ldb, beta: beta,
+            c: c.baseAddress!, ldc: n, packedB: packed)
+        }
+      }
+    }
+    return c.map(\.bitPattern)
+  }
+
   @Test func prepackedProductsEqualPackingEachTime() {
     let saved = (Parallelism.threads, VectorLevel.active)
     defer { (Parallelism.threads, VectorLevel.active) = saved }
@@ -283,35 +316,57 @@ struct PackedMatrixTests {
         var g = SplitMix64(seed: UInt64(m + n + k))
         let a = (0..<(m * k)).map { _ in Float.random(in: -1...1, using: &g) }
         let b = (0..<(k * n)).map { _ in Float.random(in: -1...1, using: &g) }
-        let ldb = transposeB ? k : n
+        let start = (0..<(m * n)).map { _ in Float.random(in: -1...1, using: &g) }
         for level in VectorLevel.available {
           VectorLevel.active = level
           for threads in [1, 2] {
             Parallelism.threads = threads
-            let results: [[UInt32]] = a.withUnsafeBufferPointer { a in
-              b.withUnsafeBufferPointer { b in
-                let packed = Gemm.PackedMatrix(
-                  transposed: transposeB, k: k, n: n, b: b.baseAddress!, ldb: ldb)
-                #expect(packed != nil)
-                return [nil, packed].map { packedB in
-                  var c = [Float](repeating: 0, count: m * n)
-                  c.withUnsafeMutableBufferPointer { c in
-                    Gemm.multiply(
-                      transposeA: false, transposeB: transposeB, m: m, n: n, k: k,
-                      a: a.baseAddress!, lda: k, b: b.baseAddress!, ldb: ldb,
-                      c: c.baseAddress!, ldc: n, packedB: packedB)
-                  }
-                  return c.map(\.bitPattern)
-                }
-              }
+            for beta: Float in [0, 1] {
+              var plain = b
+              var spoiled = b
+              let expected = product(
+                a, &plain, start, m: m, n: n, k: k, transposeB: transposeB, beta: beta,
+                packAndSpoil: false)
+              let packed = product(
+                a, &spoiled, start, m: m, n: n, k: k, transposeB: transposeB, beta: beta,
+                packAndSpoil: true)
+              let differing = zip(expected, packed).filter { $0 != $1 }.count
+              #expect(
+                differing == 0,
+                "\(level) \(threads) threads m \(m) n \(n) k \(k) transposeB \(transposeB) beta \(beta)"
+              )
             }
-            let differing = zip(results[0], results[1]).filter { $0 != $1 }.count
-            #expect(
-              differing == 0,
-              "\(level) \(threads) threads m \(m) n \(n) k \(k) transposeB \(transposeB)")
           }
         }
       }
     }
+  }
+
+  /// Panels packed from one matrix are never used for another of the same shape.
+  @Test func panelsOfAnotherMatrixAreNotUsed() {
+    let (m, n, k) = (32, 128, 128)
+    var g = SplitMix64(seed: 4)
+    let a = (0..<(m * k)).map { _ in Float.random(in: -1...1, using: &g) }
+    let b = (0..<(k * n)).map { _ in Float.random(in: -1...1, using: &g) }
+    let other = (0..<(k * n)).map { _ in Float.random(in: -1...1, using: &g) }
+    var results: [[Float]] = []
+    a.withUnsafeBufferPointer { a in
+      b.withUnsafeBufferPointer { b in
+        other.withUnsafeBufferPointer { other in
+          let packedOther = Gemm.PackedMatrix(
+            transposed: false, k: k, n: n, b: other.baseAddress!, ldb: n)
+          for packed in [nil, packedOther] {
+            var c = [Float](repeating: 0, count: m * n)
+            c.withUnsafeMutableBufferPointer { c in
+              Gemm.multiply(
+                transposeA: false, transposeB: false, m: m, n: n, k: k, a: a.baseAddress!,
+                lda: k, b: b.baseAddress!, ldb: n, c: c.baseAddress!, ldc: n, packedB: packed)
+            }
+            results.append(c)
+          }
+        }
+      }
+    }
+    #expect(results[0] == results[1])
   }
 }

@@ -36,8 +36,10 @@ public enum Gemm {
   ///   - c, ldc: `C` and its row stride.
   ///   - rowBias: if given, `n` values every row of `C` starts from instead of `beta · C`
   ///     (a linear layer's bias): `C = alpha · op(A) · op(B) + bias`.
-  ///   - packedB: `op(B)` packed once by `PackedMatrix` (the same `b`), for a matrix used
-  ///     in many products; packing only moves floats, so the result is the same.
+  ///   - packedB: `op(B)` packed once by `PackedMatrix`, for a matrix used in many products;
+  ///     used only if it was packed from this `b` (same address and stride) at this level,
+  ///     and `b` must not have changed since. Packing only moves floats, so the result is
+  ///     the same.
   ///   - level: the instruction-set level to run at (tests compare them); the active one
   ///     unless given. A level the processor lacks is replaced by the widest it has.
   public static func multiply(
@@ -82,7 +84,8 @@ public enum Gemm {
     // straight from the registers instead of clearing or filling C in a pass of its own.
     let fresh = rowBias != nil || beta == 0
     let prepacked = packedB.flatMap {
-      $0.level == level && $0.transposed == transposeB && $0.k == k && $0.n == n ? $0 : nil
+      $0.level == level && $0.transposed == transposeB && $0.k == k && $0.n == n
+        && $0.source == b && $0.ldb == ldb ? $0 : nil
     }
     Parallelism.forEach(chunks: chunks, work: m * n * k) { chunk in
       let lo = tiles * chunk / chunks * tile
@@ -147,6 +150,9 @@ extension Gemm {
     let n: Int
     let panelCount: Int
     let panels: UnsafeMutableBufferPointer<Float>
+    /// The matrix packed, and its row stride: a product uses the panels only for this `b`.
+    let source: UnsafePointer<Float>
+    let ldb: Int
 
     /// Packs `op(B)`, `[k, n]` (`B` stored `[n, k]` when `transposed`); `nil` when the
     /// product would not use it (more columns than one block of the packed product).
@@ -162,6 +168,8 @@ extension Gemm {
       self.transposed = transposed
       self.k = k
       self.n = n
+      source = b
+      self.ldb = ldb
       panelCount = (n + tileColumns - 1) / tileColumns
       panels = .allocate(capacity: size)
       lm_gemm_prepack(level, transposed, b, ldb, k, n, panels.baseAddress)

@@ -99,7 +99,7 @@ struct MatMul {
   /// entry's product then runs on the thread that took it). Attention's products are many
   /// small ones, one per sequence and head, each too small to split by rows efficiently.
   func forEachEntry(_ body: (Int) -> Void) {
-    for index in 0..<batchCount { body(index) }
+    Parallelism.forEach(chunks: batchCount, work: batchCount * m * n * k, body)
   }
 
   /// Whether the product is one GEMM: `b` has no batch axes and `a`'s batch rows can be
@@ -215,7 +215,7 @@ extension Tensor {
         : "linear: input \(Shape.describe(input.shape)), weight \(Shape.describe(weight.shape))"
           + (bias.map { " and bias \(Shape.describe($0.shape))" } ?? "")
           + " do not fit (want input [..., in], weight [out, in], bias [out])")
-    let rows = input.count / Swift.max(inputSize, 1)
+    let rows = Shape.count(Array(input.shape.dropLast()))
     let outShape = Array(input.shape.dropLast()) + [outputSize]
     let out = Tensor(uninitializedShape: outShape)
     Gemm.multiply(

@@ -26,7 +26,8 @@ extension Tensor {
   ///   - hidden: the previous state `[batch, hidden]`.
   ///   - weight: `W_hh`, `[3·hidden, hidden]`.
   ///   - bias: `b_hh`, `[3·hidden]`.
-  ///   - packed: `weight` packed once for a whole sequence (`RecurrentWeightPacks`).
+  ///   - packed: `weight` packed once for a whole sequence (`RecurrentWeightPacks`); the
+  ///     weight must not change until this step's backward pass.
   public static func gruCell(
     inputGates: Tensor, hidden: Tensor, weight: Tensor, bias: Tensor,
     packed: RecurrentWeightPacks? = nil
@@ -135,6 +136,8 @@ extension Tensor {
   ///   - hidden: the previous state `[batch, hidden]`.
   ///   - weight: `W_hh`, `[hidden, hidden]`.
   ///   - bias: `b_hh`, `[hidden]`.
+  ///   - packed: `weight` packed once for a whole sequence (`RecurrentWeightPacks`); the
+  ///     weight must not change until this step's backward pass.
   public static func rnnCell(
     input: Tensor, hidden: Tensor, weight: Tensor, bias: Tensor,
     packed: RecurrentWeightPacks? = nil
@@ -195,7 +198,10 @@ extension Tensor {
 /// `transposed` for the forward product `h · W_hhᵀ`, `plain` for the backward `dgates · W_hh`.
 /// The weight does not change between a sequence's forward pass and its backward pass (the
 /// optimizer steps after both), so every step can read the same panels instead of packing
-/// the weight again; the results are the same bits.
+/// the weight again; the results are the same bits. A weight changed in place after the
+/// forward pass and before its backward pass would not be seen by the backward pass: the
+/// layers make a new pack for every sequence, and nothing in the library changes a weight
+/// in between.
 public struct RecurrentWeightPacks {
   let transposed: Gemm.PackedMatrix?
   let plain: Gemm.PackedMatrix?
@@ -207,7 +213,10 @@ public struct RecurrentWeightPacks {
     if steps < 2 || lm_gemm_is_small(batch, rows, size) { return nil }
     transposed = Gemm.PackedMatrix(
       transposed: true, k: size, n: rows, b: weight.pointer, ldb: size)
-    plain = Gemm.PackedMatrix(
-      transposed: false, k: rows, n: size, b: weight.pointer, ldb: size)
+    // The backward pass's orientation only when there will be one.
+    plain =
+      GradMode.isEnabled
+      ? Gemm.PackedMatrix(transposed: false, k: rows, n: size, b: weight.pointer, ldb: size)
+      : nil
   }
 }

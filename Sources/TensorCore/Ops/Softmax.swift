@@ -99,10 +99,12 @@ extension Tensor {
             let dx = gx.pointer + r &* n
             Kernels.softmaxBackwardRow(
               g.pointer + r &* n, y.pointer + r &* n, n: n, log: false, into: dx)
-            for k in 0..<n { dx[k] *= scale }
+            // The masked fill's pullback, then the scaling's, in that order (a masked
+            // position gets 0 · scale, as from the three ops).
             if let hidden = maskRow(r) {
               for k in 0..<n { dx[k] = hidden[k &* step] != 0 ? 0 : dx[k] }
             }
+            for k in 0..<n { dx[k] *= scale }
           }
         }
       }
