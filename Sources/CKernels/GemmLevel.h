@@ -243,71 +243,73 @@ LM_TARGET static void LM_FN(packed)(
   }
 }
 
-/// Four rows of C (rows past `m` repeat the last; they are not stored), LANES columns from
-/// `j`: each a chain of multiply-adds over k, then C += alpha · chain. With `whole` false only
-/// the first `n - j` lanes are stored.
-#define LM_ROWS_BLOCK(VEC, SPLAT)                                                         \
+/// ROWS rows of C from row `i` (rows past `m` repeat the last; they are not stored), NV
+/// vectors of columns from `j`: each element a chain of multiply-adds over k, then
+/// C += alpha · chain; only the first `n - j` lanes are stored when fewer remain. Six rows by
+/// two vectors keep twelve chains in flight, as the packed micro-kernel's 6 × 16 tile does:
+/// enough to cover the latency of a fused multiply-add on both of a core's FMA units, each
+/// broadcast of A feeding two of them. The tile decides which elements are computed
+/// together, never an element's chain, so every tile gives the same bits.
+#define LM_ROWS_BLOCK(VEC, SPLAT, ROWS, NV)                                            \
   {                                                                                        \
-    VEC acc0 = SPLAT(0.0f), acc1 = SPLAT(0.0f), acc2 = SPLAT(0.0f), acc3 = SPLAT(0.0f);   \
-    for (long p = 0; p < k; p++) {                                                         \
-      VEC bv = *(const VEC *)(b + p * ldb + j);                                            \
-      long offset = p * depthStep;                                                         \
-      acc0 = LM_MADD(acc0, SPLAT(a0[offset]), bv);                                         \
-      acc1 = LM_MADD(acc1, SPLAT(a1[offset]), bv);                                         \
-      acc2 = LM_MADD(acc2, SPLAT(a2[offset]), bv);                                         \
-      acc3 = LM_MADD(acc3, SPLAT(a3[offset]), bv);                                         \
-    }                                                                                      \
-    VEC accs[4] = {acc0 * scale, acc1 * scale, acc2 * scale, acc3 * scale};                \
     long lanes = (long)(sizeof(VEC) / sizeof(float));                                      \
-    for (long r = 0; r < rows; r++) {                                                      \
-      float *target = c + (i + r) * ldc + j;                                               \
-      if (j + lanes <= n) {                                                                \
-        *(VEC *)target = *(VEC *)target + accs[r];                                         \
-      } else {                                                                             \
-        for (long lane = 0; lane < n - j; lane++) target[lane] += accs[r][lane];           \
+    VEC acc[ROWS][NV];                                                                     \
+    _Pragma("clang loop unroll(full)") for (int r = 0; r < ROWS; r++)                      \
+      _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) acc[r][v] = SPLAT(0.0f); \
+    for (long p = 0; p < k; p++) {                                                         \
+      VEC bv[NV];                                                                          \
+      _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++)                      \
+        bv[v] = *(const VEC *)(b + p * ldb + j + v * lanes);                               \
+      long offset = p * depthStep;                                                         \
+      _Pragma("clang loop unroll(full)") for (int r = 0; r < ROWS; r++) {                  \
+        VEC s = SPLAT(rowsOfA[r][offset]);                                                 \
+        _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++)                    \
+          acc[r][v] = LM_MADD(acc[r][v], s, bv[v]);                                        \
       }                                                                                    \
     }                                                                                      \
-  }
-
-/// The same for two vectors of columns at once, from `j`: eight chains of multiply-adds in
-/// flight instead of four, enough to cover the latency of a fused multiply-add on both of a
-/// core's FMA units (with four, each waited on the one before it half of the time). Each
-/// element is still its own chain over k, so the bits are those of LM_ROWS_BLOCK.
-#define LM_ROWS_BLOCK2(VEC, SPLAT)                                                        \
-  {                                                                                        \
-    long lanes = (long)(sizeof(VEC) / sizeof(float));                                      \
-    VEC acc0 = SPLAT(0.0f), acc1 = SPLAT(0.0f), acc2 = SPLAT(0.0f), acc3 = SPLAT(0.0f);   \
-    VEC acc4 = SPLAT(0.0f), acc5 = SPLAT(0.0f), acc6 = SPLAT(0.0f), acc7 = SPLAT(0.0f);   \
-    for (long p = 0; p < k; p++) {                                                         \
-      VEC bv = *(const VEC *)(b + p * ldb + j);                                            \
-      VEC bw = *(const VEC *)(b + p * ldb + j + lanes);                                    \
-      long offset = p * depthStep;                                                         \
-      VEC s0 = SPLAT(a0[offset]), s1 = SPLAT(a1[offset]);                                  \
-      VEC s2 = SPLAT(a2[offset]), s3 = SPLAT(a3[offset]);                                  \
-      acc0 = LM_MADD(acc0, s0, bv);                                                        \
-      acc4 = LM_MADD(acc4, s0, bw);                                                        \
-      acc1 = LM_MADD(acc1, s1, bv);                                                        \
-      acc5 = LM_MADD(acc5, s1, bw);                                                        \
-      acc2 = LM_MADD(acc2, s2, bv);                                                        \
-      acc6 = LM_MADD(acc6, s2, bw);                                                        \
-      acc3 = LM_MADD(acc3, s3, bv);                                                        \
-      acc7 = LM_MADD(acc7, s3, bw);                                                        \
-    }                                                                                      \
-    VEC accs[8] = {acc0 * scale, acc1 * scale, acc2 * scale, acc3 * scale,                 \
-                   acc4 * scale, acc5 * scale, acc6 * scale, acc7 * scale};                \
-    for (long half = 0; half < 2; half++) {                                                \
-      long column = j + half * lanes;                                                      \
-      for (long r = 0; r < rows; r++) {                                                    \
-        float *target = c + (i + r) * ldc + column;                                        \
-        if (column + lanes <= n) {                                                         \
-          *(VEC *)target = *(VEC *)target + accs[half * 4 + r];                            \
-        } else {                                                                           \
-          for (long lane = 0; lane < n - column; lane++)                                   \
-            target[lane] += accs[half * 4 + r][lane];                                      \
+    _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) {                      \
+      long column = j + v * lanes;                                                         \
+      _Pragma("clang loop unroll(full)") for (int r = 0; r < ROWS; r++) {                  \
+        if (r < rows) {                                                                    \
+          float *target = c + (i + r) * ldc + column;                                      \
+          VEC sum = acc[r][v] * scale;                                                     \
+          if (column + lanes <= n) *(VEC *)target = *(VEC *)target + sum;                  \
+          else for (long lane = 0; lane < n - column; lane++) target[lane] += sum[lane];   \
         }                                                                                  \
       }                                                                                    \
     }                                                                                      \
   }
+
+/// The column loop over a group of ROWS (4 or 6) rows, `rowsOfA` their rows of A: the widest
+/// vectors first, then eight lanes, then the columns past the last whole vector one product
+/// at a time.
+#define LM_ROWS_GROUP(ROWS)                                                                \
+  {                                                                                        \
+    long j = 0;                                                                            \
+    LM_ROWS_WIDE(ROWS)                                                                     \
+    lm_v8 scale = LM_SPLAT8(alpha);                                                        \
+    for (; j + 16 <= blocks; j += 16) LM_ROWS_BLOCK(lm_v8, LM_SPLAT8, ROWS, 2)             \
+    for (; j < blocks; j += 8) LM_ROWS_BLOCK(lm_v8, LM_SPLAT8, ROWS, 1)                     \
+    for (; j < n; j++) {                                                                   \
+      for (long r = 0; r < rows; r++) {                                                    \
+        const float *aRow = rowsOfA[r];                                                    \
+        float sum = 0;                                                                     \
+        for (long p = 0; p < k; p++) sum += aRow[p * depthStep] * b[p * ldb + j];          \
+        c[(i + r) * ldc + j] += alpha * sum;                                               \
+      }                                                                                    \
+    }                                                                                      \
+  }
+
+#if LM_WIDE
+#define LM_ROWS_WIDE(ROWS)                                                                 \
+  {                                                                                        \
+    lm_v16 scale = LM_SPLAT16(alpha);                                                      \
+    for (; j + 32 <= blocks; j += 32) LM_ROWS_BLOCK(lm_v16, LM_SPLAT16, ROWS, 2)           \
+    for (; j + 16 <= blocks; j += 16) LM_ROWS_BLOCK(lm_v16, LM_SPLAT16, ROWS, 1)            \
+  }
+#else
+#define LM_ROWS_WIDE(ROWS)
+#endif
 
 /// C += alpha · op(A) · B with the rows of B contiguous. With `paddedB`, B's rows are
 /// zero-padded to a multiple of eight, so the last columns too are read as whole vectors;
@@ -319,33 +321,19 @@ LM_TARGET static void LM_FN(rows_times_panel)(
   long rowStep = transposeA ? 1 : lda;
   long depthStep = transposeA ? lda : 1;
   long blocks = paddedB ? (n + 7) & ~7L : n & ~7L;
-  for (long i = 0; i < m; i += 4) {
-    long rows = m - i < 4 ? m - i : 4;
-    const float *a0 = a + i * rowStep;
-    const float *a1 = a + (i + 1 < m ? i + 1 : m - 1) * rowStep;
-    const float *a2 = a + (i + 2 < m ? i + 2 : m - 1) * rowStep;
-    const float *a3 = a + (i + 3 < m ? i + 3 : m - 1) * rowStep;
-    long j = 0;
-#if LM_WIDE
-    {
-      lm_v16 scale = LM_SPLAT16(alpha);
-      for (; j + 32 <= blocks; j += 32) LM_ROWS_BLOCK2(lm_v16, LM_SPLAT16)
-      for (; j + 16 <= blocks; j += 16) LM_ROWS_BLOCK(lm_v16, LM_SPLAT16)
+  for (long i = 0; i < m;) {
+    // Groups of six rows; the last one to four as a group of four (a key-value cache's
+    // product is one row: four chains for it, not six).
+    long group = m - i > 4 ? 6 : 4;
+    long rows = m - i < group ? m - i : group;
+    const float *rowsOfA[6];
+    for (long r = 0; r < 6; r++) rowsOfA[r] = a + (i + r < m ? i + r : m - 1) * rowStep;
+    if (group == 6) {
+      LM_ROWS_GROUP(6)
+    } else {
+      LM_ROWS_GROUP(4)
     }
-#endif
-    {
-      lm_v8 scale = LM_SPLAT8(alpha);
-      for (; j + 16 <= blocks; j += 16) LM_ROWS_BLOCK2(lm_v8, LM_SPLAT8)
-      for (; j < blocks; j += 8) LM_ROWS_BLOCK(lm_v8, LM_SPLAT8)
-    }
-    for (; j < n; j++) {
-      for (long r = 0; r < rows; r++) {
-        const float *aRow = a + (i + r) * rowStep;
-        float sum = 0;
-        for (long p = 0; p < k; p++) sum += aRow[p * depthStep] * b[p * ldb + j];
-        c[(i + r) * ldc + j] += alpha * sum;
-      }
-    }
+    i += rows;
   }
 }
 
@@ -411,3 +399,6 @@ LM_TARGET static void LM_FN(small)(
 
 #undef LM_NR
 #undef LM_MADD
+#undef LM_ROWS_BLOCK
+#undef LM_ROWS_GROUP
+#undef LM_ROWS_WIDE

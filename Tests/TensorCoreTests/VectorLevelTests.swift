@@ -370,3 +370,105 @@ struct PackedMatrixTests {
     #expect(results[0] == results[1])
   }
 }
+
+/// A product, or one thread's share of it, small enough to run faster unpacked
+/// (`lm_gemm_unpacked_pays`: attention's per-head products) gets the packed path's bits, so
+/// the choice may follow the thread count: every layout, with a bias, over C, at every level,
+/// on one thread and two. The control: with alpha 0.75, which the rule refuses, the unpacked
+/// path's bits differ from the packed path's.
+struct UnpackedShareTests {
+  static let cases: [(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int)] = [
+    (false, false, 64, 32, 64), (true, false, 64, 32, 64), (false, true, 64, 64, 32),
+    (false, false, 40, 48, 256), (true, false, 17, 120, 90), (false, true, 61, 64, 32),
+    (false, false, 128, 16, 100),
+  ]
+
+  /// `alpha · op(A) · op(B)` plus C's start (a bias row, or C itself), through `Gemm.multiply`
+  /// or through the packed path alone.
+  func product(
+    _ shape: (transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int), bias: Bool,
+    alpha: Float, packedOnly: Bool, level: VectorLevel
+  ) -> [UInt32] {
+    let (m, n, k) = (shape.m, shape.n, shape.k)
+    var g = SplitMix64(seed: UInt64(m * 131 + n * 17 + k))
+    let a = (0..<(m * k)).map { _ in Float.random(in: -1...1, using: &g) }
+    let b = (0..<(k * n)).map { _ in Float.random(in: -1...1, using: &g) }
+    let row = (0..<n).map { _ in Float.random(in: -1...1, using: &g) }
+    var c = (0..<(m * n)).map { _ in Float.random(in: -1...1, using: &g) }
+    let (lda, ldb) = (shape.transposeA ? m : k, shape.transposeB ? k : n)
+    a.withUnsafeBufferPointer { a in
+      b.withUnsafeBufferPointer { b in
+        row.withUnsafeBufferPointer { row in
+          c.withUnsafeMutableBufferPointer { c in
+            let (a, b, c) = (a.baseAddress!, b.baseAddress!, c.baseAddress!)
+            if packedOnly {
+              let activeLevel = LMKernelLevel(
+                rawValue: UInt32(Swift.min(level, VectorLevel.supported).rawValue))
+              if bias { for i in 0..<m { (c + i * n).update(from: row.baseAddress!, count: n) } }
+              Gemm.packed(
+                activeLevel, transposeA: shape.transposeA, transposeB: shape.transposeB, m: m,
+                n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: n,
+                fresh: false, bias: nil, prepacked: nil, firstPanel: 0)
+            } else {
+              Gemm.multiply(
+                transposeA: shape.transposeA, transposeB: shape.transposeB, m: m, n: n, k: k,
+                alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: 1, c: c, ldc: n,
+                rowBias: bias ? row.baseAddress : nil, level: level)
+            }
+          }
+        }
+      }
+    }
+    return c.map(\.bitPattern)
+  }
+
+  @Test func smallSharesRunUnpackedWithThePackedBits() {
+    let saved = Parallelism.threads
+    defer { Parallelism.threads = saved }
+    for threads in [1, 2] {
+      Parallelism.threads = threads
+      for shape in Self.cases {
+        let (m, n, k) = (shape.m, shape.n, shape.k)
+        #expect(!lm_gemm_is_small(m, n, k), "\(shape) should be past the small path")
+        #expect(lm_gemm_unpacked_pays(shape.transposeB, m, n, k, 1), "\(shape)")
+        for level in VectorLevel.available {
+          for bias in [false, true] {
+            let shared = product(shape, bias: bias, alpha: 1, packedOnly: false, level: level)
+            let packed = product(shape, bias: bias, alpha: 1, packedOnly: true, level: level)
+            #expect(shared == packed, "\(level) \(shape) bias \(bias) threads \(threads)")
+          }
+        }
+      }
+    }
+  }
+
+  @Test func theRuleRefusesWhatWouldChangeTheBits() {
+    // alpha folded into A before the chain (packed) or applied after it (unpacked).
+    let shape = Self.cases[0]
+    #expect(!lm_gemm_unpacked_pays(false, shape.m, shape.n, shape.k, 0.75))
+    #expect(!lm_gemm_unpacked_pays(false, 64, 32, 257, 1), "k past one block")
+    #expect(!lm_gemm_unpacked_pays(false, 64, 30, 64, 1), "columns past the last vector")
+    let level = VectorLevel.supported
+    var unpacked = [Float](repeating: 0, count: shape.m * shape.n)
+    var g = SplitMix64(seed: 5)
+    let a = (0..<(shape.m * shape.k)).map { _ in Float.random(in: -1...1, using: &g) }
+    let b = (0..<(shape.k * shape.n)).map { _ in Float.random(in: -1...1, using: &g) }
+    lm_gemm_small(
+      LMKernelLevel(rawValue: UInt32(level.rawValue)), false, false, shape.m, shape.n,
+      shape.k, 0.75, a, shape.k, b, shape.n, &unpacked, shape.n)
+    var packed = [Float](repeating: 0, count: shape.m * shape.n)
+    a.withUnsafeBufferPointer { a in
+      b.withUnsafeBufferPointer { b in
+        packed.withUnsafeMutableBufferPointer { c in
+          Gemm.packed(
+            LMKernelLevel(rawValue: UInt32(level.rawValue)), transposeA: false,
+            transposeB: false, m: shape.m, n: shape.n, k: shape.k, alpha: 0.75,
+            a: a.baseAddress!, lda: shape.k, b: b.baseAddress!, ldb: shape.n,
+            c: c.baseAddress!, ldc: shape.n, fresh: false, bias: nil, prepacked: nil,
+            firstPanel: 0)
+        }
+      }
+    }
+    #expect(unpacked.map(\.bitPattern) != packed.map(\.bitPattern))
+  }
+}

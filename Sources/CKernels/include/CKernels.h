@@ -44,6 +44,13 @@ void lm_gemm_scale(long m, long n, float beta, float *c, long ldc);
 /// depend on the level, so neither do the results).
 bool lm_gemm_is_small(long m, long n, long k);
 
+/// True when a product (or one thread's share of it) past `lm_gemm_is_small` still runs faster
+/// unpacked *and* gets the packed path's bits there: alpha 1, k within one block, and no
+/// column left to the scalar loop. A batched product's per-head entries in attention
+/// (`[64, 64] · [64, 32]`) spent a quarter of their time packing. Since the bits are the same
+/// either way, a caller may choose by the size of a thread's share.
+bool lm_gemm_unpacked_pays(bool transposeB, long m, long n, long k, float alpha);
+
 /// At `level` (one the processor supports): `C += alpha · op(A) · op(B)` without packing: for products too small to repay it.
 void lm_gemm_small(
   LMKernelLevel level, bool transposeA, bool transposeB, long m, long n, long k, float alpha,

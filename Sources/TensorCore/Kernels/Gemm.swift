@@ -91,6 +91,20 @@ public enum Gemm {
       let lo = tiles * chunk / chunks * tile
       let hi = min(extent, tiles * (chunk + 1) / chunks * tile)
       if lo >= hi { return }
+      // A share small enough to run faster unpacked, with the same bits (see
+      // `lm_gemm_unpacked_pays`).
+      let (rows, columns) = splitRows ? (lo..<hi, 0..<n) : (0..<m, lo..<hi)
+      if prepacked == nil
+        && lm_gemm_unpacked_pays(transposeB, rows.count, columns.count, k, alpha)
+      {
+        start(rows, columns)
+        let aStart = transposeA ? a + rows.lowerBound : a + rows.lowerBound * lda
+        let bStart = transposeB ? b + columns.lowerBound * ldb : b + columns.lowerBound
+        lm_gemm_small(
+          level, transposeA, transposeB, rows.count, columns.count, k, alpha, aStart, lda,
+          bStart, ldb, c + rows.lowerBound * ldc + columns.lowerBound, ldc)
+        return
+      }
       if splitRows {
         if !fresh { start(lo..<hi, 0..<n) }
         let aStart = transposeA ? a + lo : a + lo * lda
