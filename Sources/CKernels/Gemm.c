@@ -9,13 +9,9 @@
 #include "Vectors.h"
 
 // Cache blocking, shared by every level: k in blocks of LM_KC (this fixes the order of each
-// element's sum), rows of A in blocks of LM_MC, columns of B in blocks of LM_NC. A block of
-// A (192 × 256 floats, 192 KB) stays in a core's L2 cache while every panel of B passes
-// over it; 192 rather than 96 rows halves how often each panel of B is read again (W5's
-// backward products 1.03× the speed, in-process alternated runs). LM_MC is a multiple of
-// both tiles' rows (6 and 8). Only LM_KC changes any result.
+// element's sum), rows of A in blocks of LM_MC, columns of B in blocks of LM_NC.
 #define LM_KC 256
-#define LM_MC 192
+#define LM_MC 96
 #define LM_NC 2048
 
 // Below this many multiply-adds (or with fewer rows than a tile), packing costs more than
