@@ -197,8 +197,11 @@ LM_TARGET static void LM_FN(macro)(
       if (width == LM_NR && height == LM_MR) {
         LM_FN(micro)(k, aPanel, bPanel, c + i * ldc + j, ldc, fresh, bias ? bias + j : NULL);
       } else {
-        // A partial tile: the whole tile on the side, then the part that fits.
-        memset(edge, 0, sizeof edge);
+        // A partial tile: the whole tile on the side, then the part that fits. The side
+        // tile starts at −0, not +0: −0 + x is x for every x, where +0 would turn a chain's
+        // −0 into +0, so an edge element gets `start + chain` exactly as a whole tile's does
+        // (and as the unpacked path's, which a thread's share may take instead).
+        for (long e = 0; e < LM_MR * LM_NR; e++) edge[e] = -0.0f;
         LM_FN(micro)(k, aPanel, bPanel, edge, LM_NR, false, NULL);
         for (long r = 0; r < height; r++)
           for (long q = 0; q < width; q++) {

@@ -196,7 +196,9 @@ struct ProductRowTests {
       Gemm.multiply(
         transposeA: false, transposeB: true, m: m, n: n, k: k, a: a, lda: k, b: b, ldb: k,
         c: &whole, ldc: n, level: level)
-      #expect(!lm_gemm_is_small(m, n, k), "the whole product should take the packed path")
+      // Past the small path: packed, or (with more threads than two, in shares small
+      // enough) unpacked with the packed path's bits.
+      #expect(!lm_gemm_is_small(m, n, k), "the whole product should be past the small path")
       for i in [0, 17, m - 1] {
         var row = [Float](repeating: 0, count: n)
         a.withUnsafeBufferPointer { a in
@@ -373,28 +375,38 @@ struct PackedMatrixTests {
 
 /// A product, or one thread's share of it, small enough to run faster unpacked
 /// (`lm_gemm_unpacked_pays`: attention's per-head products) gets the packed path's bits, so
-/// the choice may follow the thread count: every layout, with a bias, over C, at every level,
-/// on one thread and two. The control: with alpha 0.75, which the rule refuses, the unpacked
-/// path's bits differ from the packed path's.
+/// the choice may follow the thread count: every layout, over C, from a bias row and from
+/// zero, at every level, on one thread and two, including products whose whole goes packed
+/// while their two shares go unpacked, and shares split between the paths. The control: with
+/// alpha 0.75, which the rule refuses, the unpacked path's bits differ from the packed
+/// path's.
 struct UnpackedShareTests {
-  static let cases: [(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int)] = [
+  typealias Shape = (transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int)
+  /// Whole products the rule takes.
+  static let cases: [Shape] = [
     (false, false, 64, 32, 64), (true, false, 64, 32, 64), (false, true, 64, 64, 32),
     (false, false, 40, 48, 256), (true, false, 17, 120, 90), (false, true, 61, 64, 32),
     (false, false, 128, 16, 100),
   ]
+  /// Whole products the rule refuses and one or both of whose two shares it takes: rows
+  /// (70 × 48 is 3,360 elements; 36 and 34 rows are not), and columns (122 is not a whole
+  /// number of vectors; its first 64 columns are, its last 58 not).
+  static let switching: [Shape] = [(false, false, 70, 48, 64), (false, false, 16, 122, 64)]
 
-  /// `alpha · op(A) · op(B)` plus C's start (a bias row, or C itself), through `Gemm.multiply`
-  /// or through the packed path alone.
+  enum Start: CaseIterable { case overC, fromBias, fromZero }
+
+  /// `alpha · op(A) · op(B)` plus C's start, through `Gemm.multiply` or through the packed
+  /// path alone (as `multiply` would call it).
   func product(
-    _ shape: (transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int), bias: Bool,
-    alpha: Float, packedOnly: Bool, level: VectorLevel
+    _ shape: Shape, start: Start, alpha: Float, packedOnly: Bool, level: VectorLevel,
+    a: [Float]? = nil, b: [Float]? = nil, c: [Float]? = nil
   ) -> [UInt32] {
     let (m, n, k) = (shape.m, shape.n, shape.k)
     var g = SplitMix64(seed: UInt64(m * 131 + n * 17 + k))
-    let a = (0..<(m * k)).map { _ in Float.random(in: -1...1, using: &g) }
-    let b = (0..<(k * n)).map { _ in Float.random(in: -1...1, using: &g) }
+    let a = a ?? (0..<(m * k)).map { _ in Float.random(in: -1...1, using: &g) }
+    let b = b ?? (0..<(k * n)).map { _ in Float.random(in: -1...1, using: &g) }
     let row = (0..<n).map { _ in Float.random(in: -1...1, using: &g) }
-    var c = (0..<(m * n)).map { _ in Float.random(in: -1...1, using: &g) }
+    var c = c ?? (0..<(m * n)).map { _ in Float.random(in: -1...1, using: &g) }
     let (lda, ldb) = (shape.transposeA ? m : k, shape.transposeB ? k : n)
     a.withUnsafeBufferPointer { a in
       b.withUnsafeBufferPointer { b in
@@ -404,16 +416,16 @@ struct UnpackedShareTests {
             if packedOnly {
               let activeLevel = LMKernelLevel(
                 rawValue: UInt32(Swift.min(level, VectorLevel.supported).rawValue))
-              if bias { for i in 0..<m { (c + i * n).update(from: row.baseAddress!, count: n) } }
               Gemm.packed(
                 activeLevel, transposeA: shape.transposeA, transposeB: shape.transposeB, m: m,
                 n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: n,
-                fresh: false, bias: nil, prepacked: nil, firstPanel: 0)
+                fresh: start != .overC, bias: start == .fromBias ? row.baseAddress : nil,
+                prepacked: nil, firstPanel: 0)
             } else {
               Gemm.multiply(
                 transposeA: shape.transposeA, transposeB: shape.transposeB, m: m, n: n, k: k,
-                alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: 1, c: c, ldc: n,
-                rowBias: bias ? row.baseAddress : nil, level: level)
+                alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: start == .overC ? 1 : 0,
+                c: c, ldc: n, rowBias: start == .fromBias ? row.baseAddress : nil, level: level)
             }
           }
         }
@@ -425,20 +437,57 @@ struct UnpackedShareTests {
   @Test func smallSharesRunUnpackedWithThePackedBits() {
     let saved = Parallelism.threads
     defer { Parallelism.threads = saved }
+    for shape in Self.cases {
+      #expect(!lm_gemm_is_small(shape.m, shape.n, shape.k), "\(shape) is past the small path")
+      #expect(lm_gemm_unpacked_pays(shape.transposeB, shape.m, shape.n, shape.k, 1), "\(shape)")
+    }
+    for shape in Self.switching {
+      #expect(!lm_gemm_unpacked_pays(shape.transposeB, shape.m, shape.n, shape.k, 1))
+    }
     for threads in [1, 2] {
       Parallelism.threads = threads
-      for shape in Self.cases {
-        let (m, n, k) = (shape.m, shape.n, shape.k)
-        #expect(!lm_gemm_is_small(m, n, k), "\(shape) should be past the small path")
-        #expect(lm_gemm_unpacked_pays(shape.transposeB, m, n, k, 1), "\(shape)")
+      for shape in Self.cases + Self.switching {
         for level in VectorLevel.available {
-          for bias in [false, true] {
-            let shared = product(shape, bias: bias, alpha: 1, packedOnly: false, level: level)
-            let packed = product(shape, bias: bias, alpha: 1, packedOnly: true, level: level)
-            #expect(shared == packed, "\(level) \(shape) bias \(bias) threads \(threads)")
+          for start in Start.allCases {
+            let shared = product(shape, start: start, alpha: 1, packedOnly: false, level: level)
+            let packed = product(shape, start: start, alpha: 1, packedOnly: true, level: level)
+            let differing = zip(shared, packed).filter { $0 != $1 }.count
+            #expect(differing == 0, "\(level) \(shape) \(start) threads \(threads)")
           }
         }
       }
+    }
+  }
+
+  /// A chain that ends at −0 (a product that underflows, then only −0 terms) added to a −0 in
+  /// C: −0, whether the element falls in a whole tile, a partial tile of the packed path, or
+  /// an unpacked share. A partial tile once summed its chain onto +0 first and gave +0, so
+  /// the bits depended on the thread count.
+  @Test func minusZeroSurvivesEveryPath() {
+    let saved = Parallelism.threads
+    defer { Parallelism.threads = saved }
+    let shape: Shape = (false, false, 70, 48, 64)
+    var a = [Float](repeating: 0.5, count: 70 * 64)
+    var b = [Float](repeating: 0.25, count: 64 * 48)
+    var c = [Float](repeating: 1, count: 70 * 48)
+    for row in [0, 5, 66, 69] {
+      for p in 0..<64 { a[row * 64 + p] = p == 0 ? 1e-23 : 0 }
+      c[row * 48] = -0.0
+    }
+    for p in 0..<64 { b[p * 48] = p == 0 ? -1e-23 : -1 }
+    for level in VectorLevel.available {
+      var results: [[UInt32]] = []
+      for threads in [1, 2] {
+        Parallelism.threads = threads
+        let bits = product(
+          shape, start: .overC, alpha: 1, packedOnly: false, level: level, a: a, b: b, c: c)
+        for row in [0, 5, 66, 69] {
+          #expect(bits[row * 48] == (-0.0 as Float).bitPattern, "\(level) row \(row) \(threads)")
+        }
+        results.append(bits)
+      }
+      let differing = zip(results[0], results[1]).filter { $0 != $1 }.count
+      #expect(differing == 0, "\(level): one thread and two")
     }
   }
 
@@ -469,6 +518,7 @@ struct UnpackedShareTests {
         }
       }
     }
-    #expect(unpacked.map(\.bitPattern) != packed.map(\.bitPattern))
+    let differing = zip(unpacked, packed).filter { $0.bitPattern != $1.bitPattern }.count
+    #expect(differing > 0, "alpha applied after the chain or folded into A")
   }
 }
