@@ -133,3 +133,32 @@ struct SharedSGDTests {
     }
   }
 }
+
+/// A bias's gradient, the rows of the upstream gradient summed per column, now shared
+/// between threads by columns: each column's sum in row order, as written out here, on one
+/// thread and two, with a column count that leaves a partial group of eight in each share.
+struct SharedBiasGradientTests {
+  @Test func biasGradientSumsEachColumnInRowOrder() {
+    let saved = Parallelism.threads
+    defer { Parallelism.threads = saved }
+    let (rows, columns) = (1000, 77)
+    #expect(rows * columns >= Parallelism.minimumParallelWork * 2)
+    var g = SplitMix64(seed: 21)
+    let x = Tensor.uniform([rows, columns], low: -1, high: 1, using: &g)
+    let upstream = Tensor.uniform([rows, columns], low: -1, high: 1, using: &g)
+    let values = upstream.scalars
+    var expected = [Float](repeating: 0, count: columns)
+    for r in 0..<rows {
+      for c in 0..<columns { expected[c] += values[r * columns + c] }
+    }
+    for threads in [1, 2] {
+      Parallelism.threads = threads
+      let bias = Tensor.zeros([columns], requiresGrad: true)
+      (x + bias).backward(upstream)
+      let differing = zip(bias.grad!.scalars, expected).filter {
+        $0.bitPattern != $1.bitPattern
+      }.count
+      #expect(differing == 0, "\(threads) thread(s): \(differing) columns differ")
+    }
+  }
+}

@@ -337,16 +337,17 @@ struct FastMathTests {
 
 /// Attention's fused `maskedSoftmax` against the three ops it replaces (a scaled copy, a
 /// masked fill with −∞, a softmax): the same bits forward and backward, with a causal mask,
-/// a padding mask over whole rows of keys, and the two together.
+/// a padding mask over whole rows of keys, the two together, and a mask of odd values; rows
+/// of 19 (two vectors of eight and three more), with a positive and a negative scale.
 struct MaskedSoftmaxTests {
   @Test func maskedSoftmaxIsTheScaledMaskedSoftmaxBitForBit() {
     var g = SplitMix64(seed: 21)
-    let (batch, heads, time) = (3, 2, 7)
+    let (batch, heads, time) = (3, 2, 19)
     var later = [Float](repeating: 0, count: time * time)
     for r in 0..<time { for c in (r + 1)..<time { later[r * time + c] = 1 } }
     let causal = Tensor(later, shape: [time, time])
     var padding = [Float](repeating: 0, count: batch * time)
-    for t in 5..<time { padding[t] = 1 }  // the first sequence has two padding positions
+    for t in 14..<time { padding[t] = 1 }  // the first sequence has five padding positions
     let keyPadding = Tensor(padding, shape: [batch, 1, 1, time])
     let both = withNoGrad { (causal + keyPadding).clamped(max: 1) }
     let upstream = Tensor.uniform([batch, heads, time, time], low: -1, high: 1, using: &g)
@@ -356,12 +357,18 @@ struct MaskedSoftmaxTests {
     var rowsHidden = [Float](repeating: 0, count: batch * heads * time)
     for r in stride(from: 3, to: rowsHidden.count, by: 5) { rowsHidden[r] = 1 }
     let wholeRows = Tensor(rowsHidden, shape: [batch, heads, time, 1])
-    for mask: Tensor? in [nil, causal, keyPadding, both, wholeRows] {
+    // Hidden wherever the value is not 0: −0 is not hidden, 2, −1 and NaN are.
+    let odd: [Float] = [0, 1, -0.0, 2, -1, .nan, 0.5]
+    let oddValues = Tensor((0..<(time * time)).map { odd[$0 % odd.count] }, shape: [time, time])
+    for (mask, scale): (Tensor?, Float) in [
+      (nil, 0.125), (causal, 0.125), (causal, -0.5), (keyPadding, 0.125), (both, -0.5),
+      (wholeRows, 0.125), (oddValues, 0.125),
+    ] {
       let x1 = Tensor(start.scalars, shape: start.shape, requiresGrad: true)
-      let fused = x1.maskedSoftmax(scale: 0.125, mask: mask)
+      let fused = x1.maskedSoftmax(scale: scale, mask: mask)
       (fused * upstream).sum().backward()
       let x2 = Tensor(start.scalars, shape: start.shape, requiresGrad: true)
-      var scores = x2 * 0.125
+      var scores = x2 * scale
       if let mask { scores = scores.maskedFill(mask, -.infinity) }
       let chain = scores.softmax(axis: -1)
       (chain * upstream).sum().backward()

@@ -85,3 +85,55 @@ extension Kernels {
     lm_softmax_backward_row(FastMath.level, g, y, n, log, out)
   }
 }
+
+extension Kernels {
+  /// `out[k] = hidden[k] != 0 ? −∞ : x[k] · scale`: the scaled, masked scores of one row of
+  /// attention, with the mask row contiguous. Eight at a time with a select, instead of a
+  /// branch per score that the compiler left scalar (a strided mask cannot be loaded as a
+  /// vector); the same values as the two loops of the general case.
+  @inline(__always)
+  static func scaleAndMask(
+    _ x: UnsafePointer<Float>, scale: Float, hidden: UnsafePointer<Float>, n: Int,
+    into out: UnsafeMutablePointer<Float>
+  ) {
+    typealias V = SIMD8<Float>
+    let (xRaw, hRaw, outRaw) = (
+      UnsafeRawPointer(x), UnsafeRawPointer(hidden), UnsafeMutableRawPointer(out)
+    )
+    var k = 0
+    while k &+ 8 <= n {
+      let scaled = xRaw.loadUnaligned(fromByteOffset: k &* 4, as: V.self) * scale
+      let masked = hRaw.loadUnaligned(fromByteOffset: k &* 4, as: V.self) .!= 0
+      outRaw.storeBytes(
+        of: scaled.replacing(with: -.infinity, where: masked), toByteOffset: k &* 4, as: V.self)
+      k &+= 8
+    }
+    while k < n {
+      out[k] = hidden[k] != 0 ? -.infinity : x[k] * scale
+      k &+= 1
+    }
+  }
+
+  /// The pullback of `scaleAndMask`, in place: `dx[k] = (hidden[k] != 0 ? 0 : dx[k]) · scale`
+  /// (a masked position gets 0 · scale, as from the masked fill's pullback and then the
+  /// scaling's).
+  @inline(__always)
+  static func maskAndScaleGradient(
+    _ dx: UnsafeMutablePointer<Float>, hidden: UnsafePointer<Float>, scale: Float, n: Int
+  ) {
+    typealias V = SIMD8<Float>
+    let (dRaw, hRaw) = (UnsafeMutableRawPointer(dx), UnsafeRawPointer(hidden))
+    var k = 0
+    while k &+ 8 <= n {
+      let masked = hRaw.loadUnaligned(fromByteOffset: k &* 4, as: V.self) .!= 0
+      let kept = dRaw.loadUnaligned(fromByteOffset: k &* 4, as: V.self).replacing(
+        with: 0, where: masked)
+      dRaw.storeBytes(of: kept * scale, toByteOffset: k &* 4, as: V.self)
+      k &+= 8
+    }
+    while k < n {
+      dx[k] = (hidden[k] != 0 ? 0 : dx[k]) * scale
+      k &+= 1
+    }
+  }
+}
