@@ -134,9 +134,9 @@ struct SharedSGDTests {
   }
 }
 
-/// A bias's gradient, the rows of the upstream gradient summed per column, now shared
-/// between threads by columns: each column's sum in row order, as written out here, on one
-/// thread and two, with a column count that leaves a partial group of eight in each share.
+/// A bias's gradient, the rows of the upstream gradient summed per column: each column's sum
+/// in row order, as written out here, on one thread and two, with a column count that
+/// leaves a partial group of eight.
 struct SharedBiasGradientTests {
   @Test func biasGradientSumsEachColumnInRowOrder() {
     let saved = Parallelism.threads

@@ -163,30 +163,26 @@ enum Kernels {
     }
     if isSuffix(to, of: from) {
       // A bias's gradient: the rows of `g` summed, eight columns at a time (each column
-      // still sums its rows in order, so the result is the same as one at a time), and
-      // threads take a range of columns each.
+      // still sums its rows in order, so the result is the same as one at a time).
       typealias V = SIMD8<Float>
+      let full = outCount & ~7
       let gRaw = UnsafeRawPointer(g)
       let outRaw = UnsafeMutableRawPointer(out)
-      Parallelism.forEachRange(outCount, cost: total / Swift.max(outCount, 1), granule: 8) {
-        columns in
-        let full = columns.lowerBound + (columns.count & ~7)
-        var row = 0
-        while row < total {
-          var i = columns.lowerBound
-          while i < full {
-            let sum =
-              outRaw.loadUnaligned(fromByteOffset: i &* 4, as: V.self)
-              + gRaw.loadUnaligned(fromByteOffset: (row &+ i) &* 4, as: V.self)
-            outRaw.storeBytes(of: sum, toByteOffset: i &* 4, as: V.self)
-            i &+= 8
-          }
-          while i < columns.upperBound {
-            out[i] += g[row &+ i]
-            i &+= 1
-          }
-          row &+= outCount
+      var row = 0
+      while row < total {
+        var i = 0
+        while i < full {
+          let sum =
+            outRaw.loadUnaligned(fromByteOffset: i &* 4, as: V.self)
+            + gRaw.loadUnaligned(fromByteOffset: (row &+ i) &* 4, as: V.self)
+          outRaw.storeBytes(of: sum, toByteOffset: i &* 4, as: V.self)
+          i &+= 8
         }
+        while i < outCount {
+          out[i] += g[row &+ i]
+          i &+= 1
+        }
+        row &+= outCount
       }
       return
     }

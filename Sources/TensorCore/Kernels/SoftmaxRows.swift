@@ -88,9 +88,10 @@ extension Kernels {
 
 extension Kernels {
   /// `out[k] = hidden[k] != 0 ? −∞ : x[k] · scale`: the scaled, masked scores of one row of
-  /// attention, with the mask row contiguous. Eight at a time with a select, instead of a
-  /// branch per score that the compiler left scalar (a strided mask cannot be loaded as a
-  /// vector); the same values as the two loops of the general case.
+  /// attention, with the mask row contiguous (every causal and padding mask). Eight at a
+  /// time with a select, instead of a branch per score that the compiler left scalar; the
+  /// same values as the two loops of the general case, which stay for a mask broadcast
+  /// along the row.
   @inline(__always)
   static func scaleAndMask(
     _ x: UnsafePointer<Float>, scale: Float, hidden: UnsafePointer<Float>, n: Int,

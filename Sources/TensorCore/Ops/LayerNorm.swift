@@ -32,19 +32,22 @@ extension Tensor {
     let out = Tensor(uninitializedShape: shape)
     let (input, w, b) = (pointer, weight.pointer, bias.pointer)
     let (xHat, inverse, y) = (normalized.pointer, inverseStd.pointer, out.pointer)
-    // Rows are independent, so threads may take a range of them each.
-    Parallelism.forEachRange(rows, cost: 8 * d) { range in
-      LayerNormRows.forEachGroup(range, size: 8) { first, lanes in
-        let x = input + first * d
-        let (mean, inv) = LayerNormRows.statistics(x, d: d, lanes: lanes, epsilon: epsilon)
-        for lane in 0..<lanes {
-          let r = first + lane
-          inverse[r] = inv[lane]
-          let (xr, xh, yr) = (input + r * d, xHat + r * d, y + r * d)
-          let (m, s) = (mean[lane], inv[lane])
-          for i in 0..<d {
-            xh[i] = (xr[i] - m) * s
-            yr[i] = xh[i] * w[i] + b[i]
+    // Rows are independent, so threads may take a range of them each. The loop writes
+    // through raw pointers, so the tensors are kept alive until it ends.
+    withExtendedLifetime((self, weight, bias, normalized, inverseStd, out)) {
+      Parallelism.forEachRange(rows, cost: 8 * d) { range in
+        LayerNormRows.forEachGroup(range, size: 8) { first, lanes in
+          let x = input + first * d
+          let (mean, inv) = LayerNormRows.statistics(x, d: d, lanes: lanes, epsilon: epsilon)
+          for lane in 0..<lanes {
+            let r = first + lane
+            inverse[r] = inv[lane]
+            let (xr, xh, yr) = (input + r * d, xHat + r * d, y + r * d)
+            let (m, s) = (mean[lane], inv[lane])
+            for i in 0..<d {
+              xh[i] = (xr[i] - m) * s
+              yr[i] = xh[i] * w[i] + b[i]
+            }
           }
         }
       }
@@ -53,9 +56,9 @@ extension Tensor {
       let gx = Tensor(uninitializedShape: self.shape)
       let gw = Tensor.zeros([d])
       let gb = Tensor.zeros([d])
-      // The pointers are taken from the tensors here, so the closure holds the tensors that
-      // the forward pass kept.
-      let (xHat, inverse) = (normalized.pointer, inverseStd.pointer)
+      // The pointers are taken from the tensors here, so the closure holds the tensors it
+      // reads (the forward pass's `x̂` and `1/σ̃`, and the weight).
+      let (xHat, inverse, w) = (normalized.pointer, inverseStd.pointer, weight.pointer)
       let (gIn, dX, dW, dB) = (g.pointer, gx.pointer, gw.pointer, gb.pointer)
       // The input's gradient row by row; the weight's and bias's are sums over rows, each
       // column summed in row order in its own pass so that threads can share the columns.

@@ -82,11 +82,12 @@ extension Tensor {
         // in place (it reads each value before it writes it).
         let row = out.pointer + r &* n
         let scores = x + r &* n
-        if let hidden = maskRow(r), step == 1 {
+        let hidden = maskRow(r)
+        if let hidden, step == 1 {
           Kernels.scaleAndMask(scores, scale: scale, hidden: hidden, n: n, into: row)
         } else {
           for k in 0..<n { row[k] = scores[k] * scale }
-          if let hidden = maskRow(r) {
+          if let hidden {
             for k in 0..<n { row[k] = hidden[k &* step] != 0 ? -.infinity : row[k] }
           }
         }
@@ -105,10 +106,11 @@ extension Tensor {
               g.pointer + r &* n, y.pointer + r &* n, n: n, log: false, into: dx)
             // The masked fill's pullback, then the scaling's, in that order (a masked
             // position gets 0 · scale, as from the three ops).
-            if let hidden = maskRow(r), step == 1 {
+            let hidden = maskRow(r)
+            if let hidden, step == 1 {
               Kernels.maskAndScaleGradient(dx, hidden: hidden, scale: scale, n: n)
             } else {
-              if let hidden = maskRow(r) {
+              if let hidden {
                 for k in 0..<n { dx[k] = hidden[k &* step] != 0 ? 0 : dx[k] }
               }
               for k in 0..<n { dx[k] *= scale }
