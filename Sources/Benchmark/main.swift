@@ -16,7 +16,7 @@ import TensorCore
 
 struct Options {
   var workloads = ["matmul", "char_rnn", "transformer", "mlp_bow", "gpt"]
-  var threads = ProcessInfo.processInfo.activeProcessorCount
+  var threads = Parallelism.usableCores
   var quick = false
 }
 
@@ -28,7 +28,8 @@ let help = """
   \(usage)
 
     --workload LIST  comma-separated workloads to run (default: all five)
-    --threads N      worker threads, 1 to the machine's cores (default: all cores)
+    --threads N      worker threads, 1 to the machine's cores (default: the cores this
+                     process may use, \(Parallelism.usableCores) here)
     --quick          small sizes and few repetitions: a smoke test, not a measurement
     --help           show this help
   """

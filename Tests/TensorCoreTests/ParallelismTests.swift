@@ -56,4 +56,53 @@ struct ParallelismTests {
       }
     }
   }
+
+  #if os(Linux)
+    /// A thread pinned to one processor sees one usable core, whatever the machine has:
+    /// `activeProcessorCount` would say the machine's count, and the helpers started for it
+    /// would spin on the pinned core. The mask is restored afterwards.
+    @Test func aThreadPinnedToOneProcessorSeesOneUsableCore() throws {
+      // Glibc declares these only for GNU C, which Swift's import of it is not.
+      typealias Affinity = @convention(c) (Int32, Int, UnsafeMutableRawPointer) -> Int32
+      func function(_ name: String) -> Affinity? {
+        dlsym(UnsafeMutableRawPointer(bitPattern: 0), name).map {
+          unsafeBitCast($0, to: Affinity.self)
+        }
+      }
+      let sched_getaffinity = try #require(function("sched_getaffinity"))
+      let sched_setaffinity = try #require(function("sched_setaffinity"))
+      var saved = cpu_set_t()
+      try #require(sched_getaffinity(0, MemoryLayout<cpu_set_t>.size, &saved) == 0)
+      let machine = ProcessInfo.processInfo.activeProcessorCount
+      #expect(lm_usable_processors() >= 1)
+      #expect(Parallelism.usableCores >= 1 && Parallelism.usableCores <= machine)
+      // The first processor the mask allows, alone.
+      var first = -1
+      withUnsafeBytes(of: saved) { bytes in
+        for bit in 0..<(bytes.count * 8) where bytes[bit / 8] & (1 << (bit % 8)) != 0 {
+          first = bit
+          break
+        }
+      }
+      try #require(first >= 0)
+      var one = cpu_set_t()
+      withUnsafeMutableBytes(of: &one) { bytes in bytes[first / 8] = 1 << (first % 8) }
+      try #require(sched_setaffinity(0, MemoryLayout<cpu_set_t>.size, &one) == 0)
+      defer { _ = sched_setaffinity(0, MemoryLayout<cpu_set_t>.size, &saved) }
+      #expect(lm_usable_processors() == 1)
+      #expect(Parallelism.usableCores == 1)
+    }
+  #endif
+
+  /// A container's CPU quota, as cgroup v2 writes it in `cpu.max`: whole processors,
+  /// rounded up; none for "max" or a line that is not two numbers.
+  @Test func aCPUQuotaGivesWholeProcessors() {
+    #expect(lm_cpu_max_processors("100000 100000\n") == 1)
+    #expect(lm_cpu_max_processors("150000 100000\n") == 2)
+    #expect(lm_cpu_max_processors("50000 100000") == 1)
+    #expect(lm_cpu_max_processors("400000 100000") == 4)
+    #expect(lm_cpu_max_processors("max 100000\n") == 0)
+    #expect(lm_cpu_max_processors("") == 0)
+    #expect(lm_cpu_max_processors("-1 100000") == 0)
+  }
 }

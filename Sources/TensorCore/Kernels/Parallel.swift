@@ -19,7 +19,7 @@ public enum Parallelism {
     set { lm_set_thread_limit(Swift.max(1, newValue)) }
   }
 
-  /// The default: every core the process may use.
+  /// The default: every core the process may use (see `usableCores`).
   static let machineThreads = defaultThreads()
 
   /// Below this much work (in multiply-adds or element operations) kernels stay on one
@@ -29,8 +29,16 @@ public enum Parallelism {
   /// was 16.8 million.
   public static let minimumParallelWork = 1 << 15
 
-  static func defaultThreads() -> Int {
-    max(1, ProcessInfo.processInfo.activeProcessorCount)
+  static func defaultThreads() -> Int { usableCores }
+
+  /// The cores this process may run on: the machine's, fewer when the process is pinned to
+  /// some (`taskset`, a container's cpuset) or given a CPU quota (`docker --cpus 1`).
+  /// Foundation's `activeProcessorCount` counts the machine's alone, and a helper started
+  /// for a core the process cannot use spins on the one its own thread needs.
+  public static var usableCores: Int {
+    let machine = ProcessInfo.processInfo.activeProcessorCount
+    let usable = lm_usable_processors()
+    return max(1, usable > 0 ? min(usable, machine) : machine)
   }
 
   /// Runs `body(chunk)` for `chunk` in `0..<chunks`, on up to `threads` threads.
