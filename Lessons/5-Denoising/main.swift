@@ -222,11 +222,10 @@ lesson.cell(
   func rebuilt(_ model: SentenceAutoencoder) -> Double {
     let held = sentences.validation.prefix(100).map { ids($0.text) }
     let z = withNoGrad { model.encode(held, vocabulary: vocabulary) }
+    let decoded = model.decode(codes: z, vocabulary: vocabulary, maximumLength: 24)
     var right = 0
     for i in held.indices {
-      let decoded = model.decode(
-        z.selected(axis: 0, index: i), vocabulary: vocabulary, maximumLength: 24)
-      right += zip(decoded, held[i]).filter { $0 == $1 }.count
+      right += zip(decoded[i], held[i]).filter { $0 == $1 }.count
     }
     return Double(right) / Double(held.reduce(0) { $0 + $1.count })
   }

@@ -75,11 +75,12 @@ public final class RecurrentLanguageModel: Module {
     return Tensor.crossEntropy(self(inputs).logits, targets: targets, ignoreIndex: -1)
   }
 
-  /// `exp` of the mean cross-entropy per predicted token over `sentences`.
+  /// `exp` of the mean cross-entropy per predicted token over `sentences`, measured in
+  /// evaluation mode (no dropout), whatever mode the model is in.
   public func perplexity(_ sentences: [[Int]], vocabulary: Vocabulary, batchSize: Int = 64)
     -> Double
   {
-    withNoGrad {
+    evaluating {
       var total = 0.0
       var tokens = 0
       for indices in BatchSampler.inOrder(count: sentences.count, batchSize: batchSize) {
@@ -94,19 +95,25 @@ public final class RecurrentLanguageModel: Module {
     }
   }
 
-  /// Samples a sentence, one token at a time, from `softmax(logits / temperature)`.
+  /// Samples a sentence, one token at a time, from `softmax(logits / temperature)`, in
+  /// evaluation mode (no dropout).
   ///
   /// A temperature below 1 sharpens the distribution (safer, more repetitive text); above
-  /// 1 flattens it (more varied, more mistakes).
+  /// 1 flattens it (more varied, more mistakes). The state is carried from token to token,
+  /// so a sentence of `n` tokens costs `n` steps, not the `n(n + 1)/2` of reading every
+  /// prefix again; the logits are the same bits (every op of a step works on its row alone).
   public func sample(
     vocabulary: Vocabulary, temperature: Float, maximumLength: Int,
     using generator: inout SplitMix64
   ) -> [Int] {
-    withNoGrad {
+    evaluating {
       var tokens: [Int] = []
+      var previous = vocabulary.startID
+      var state: (hidden: Tensor?, cell: Tensor?) = (nil, nil)
       while tokens.count < maximumLength {
-        let batch = PaddedBatch([[vocabulary.startID] + tokens], padID: vocabulary.padID)
-        let logits = self(batch).logits.selected(axis: 1, index: tokens.count).reshaped([-1])
+        let output = step(embedding([previous], shape: [1, 1]), from: state)
+        state = (output.outputs.reshaped([1, -1]), output.lastCell)
+        let logits = head(output.outputs).reshaped([-1])
         let scaled = (logits / temperature).softmax().scalars
         var weights = scaled
         for special in [vocabulary.padID, vocabulary.startID, vocabulary.maskID] {
@@ -115,9 +122,18 @@ public final class RecurrentLanguageModel: Module {
         let next = generator.categorical(weights)
         if next == vocabulary.endID { break }
         tokens.append(next)
+        previous = next
       }
       return tokens
     }
+  }
+
+  /// The recurrent layer over `input` from a hidden state (and an LSTM's cell state).
+  func step(_ input: Tensor, from state: (hidden: Tensor?, cell: Tensor?)) -> RecurrentOutput {
+    if let lstm = recurrent as? LSTM {
+      return lstm(input, initialState: state.hidden, initialCell: state.cell)
+    }
+    return recurrent(input, initialState: state.hidden)
   }
 
   /// How much gradient reaches each hidden state from the loss at the last position.

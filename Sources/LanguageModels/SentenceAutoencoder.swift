@@ -81,11 +81,44 @@ public final class SentenceAutoencoder: Module {
   /// Rebuilds a sentence from one code `[latentSize]`, choosing the likeliest token at
   /// each step (greedy decoding).
   public func decode(_ code: Tensor, vocabulary: Vocabulary, maximumLength: Int) -> [Int] {
-    withNoGrad {
-      let codes = code.reshaped([1, latentSize])
-      return greedyDecode(vocabulary: vocabulary, maximumLength: maximumLength) { tokens in
-        decodeLogits(codes, [tokens], vocabulary: vocabulary).selected(axis: 1, index: tokens.count)
+    decode(
+      codes: code.reshaped([1, latentSize]), vocabulary: vocabulary,
+      maximumLength: maximumLength)[0]
+  }
+
+  /// Rebuilds one sentence from each code of `codes` (`[sentences, latentSize]`), all at
+  /// once, choosing the likeliest token at each step (greedy decoding).
+  ///
+  /// The decoder's state is carried from step to step, so a sentence of `n` tokens costs
+  /// `n` steps of the GRU, not the `n(n + 1)/2` of running `decodeLogits` over every
+  /// prefix. The tokens are the same: every op of a step works on each sentence's row on
+  /// its own, and a row of a product has the same bits whatever the other rows are.
+  public func decode(codes: Tensor, vocabulary: Vocabulary, maximumLength: Int) -> [[Int]] {
+    precondition(
+      codes.rank == 2 && codes.shape[1] == latentSize,
+      "SentenceAutoencoder.decode: codes \(Shape.describe(codes.shape)) are not "
+        + "[sentences, \(latentSize)]")
+    return withNoGrad {
+      let count = codes.shape[0]
+      var state = fromLatent(codes).tanh()
+      let everyStep = latentToInput(codes).reshaped([count, 1, -1])
+      var previous = Array(repeating: vocabulary.startID, count: count)
+      var sentences = Array(repeating: [Int](), count: count)
+      var open = Array(0..<count)
+      while !open.isEmpty && sentences[open[0]].count < maximumLength {
+        let input = embedding(previous, shape: [count, 1]) + everyStep
+        state = decoder(input, initialState: state).outputs.reshaped([count, -1])
+        let scores = head(state).scalars
+        let width = scores.count / count
+        open = open.filter { i in
+          let next = likeliestToken(scores, from: i * width, count: width, vocabulary: vocabulary)
+          if next == vocabulary.endID { return false }
+          sentences[i].append(next)
+          previous[i] = next
+          return true
+        }
       }
+      return sentences
     }
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import NeuralNetwork
 import Optimizers
 import Testing
 
@@ -32,6 +33,74 @@ struct AutoencoderTests {
       model.encode([short, vocabulary.encode(["c", "c", "c", "c"])], vocabulary: vocabulary).scalars
     }
     for (x, y) in zip(alone, batched.prefix(2)) { #expect(Swift.abs(x - y) < 1e-6) }
+  }
+
+  /// Decoding codes together, one GRU step per token, gives each code the tokens that
+  /// greedy decoding over every prefix with `decodeLogits` gives it alone. The lesson's
+  /// sizes (so products large enough for the packed kernel, and 40 rows against one), and
+  /// codes that end at different steps.
+  @Test func decodingCodesTogetherGivesEachCodeItsOwnTokens() {
+    let words = (0..<40).map { ["w\($0)"] }
+    let vocabulary = Vocabulary(words + [["."]])
+    var g = SplitMix64(seed: 5)
+    let model = SentenceAutoencoder(
+      vocabularySize: vocabulary.count, embeddingSize: 32, hiddenSize: 64, latentSize: 16,
+      using: &g)
+    let codes = Tensor.normal([40, 16], using: &g) * 3
+    let together = model.decode(codes: codes, vocabulary: vocabulary, maximumLength: 12)
+    for i in 0..<40 {
+      let code = codes.selected(axis: 0, index: i).reshaped([1, 16])
+      var alone: [Int] = []
+      while alone.count < 12 {
+        let scores = withNoGrad {
+          model.decodeLogits(code, [alone], vocabulary: vocabulary)
+            .selected(axis: 1, index: alone.count).scalars
+        }
+        let next = likeliestToken(scores, from: 0, count: scores.count, vocabulary: vocabulary)
+        if next == vocabulary.endID { break }
+        alone.append(next)
+      }
+      #expect(together[i] == alone, "code \(i)")
+    }
+    // Some stop early and some run to the limit, so finished rows are dropped mid-way.
+    #expect(Set(together.map(\.count)).count > 1, "\(together.map(\.count))")
+  }
+
+  /// What that decoding rests on, bit for bit: a GRU run one step at a time over 40 rows,
+  /// its state carried, gives every row the states of running that row alone over the
+  /// whole sequence, and the head's logits agree too.
+  @Test func aGRUStepByStepOverManyRowsGivesEachRowItsOwnBits() {
+    var g = SplitMix64(seed: 6)
+    let gru = GRU(inputSize: 32, hiddenSize: 64, using: &g)
+    let head = Linear(64, 41, using: &g)
+    let inputs = Tensor.normal([40, 7, 32], using: &g)
+    let start = Tensor.normal([40, 64], using: &g).tanh()
+    var state = start
+    var stepwise: [[Float]] = []
+    withNoGrad {
+      for t in 0..<7 {
+        let x = inputs.selected(axis: 1, index: t).reshaped([40, 1, 32])
+        state = gru(x, initialState: state).outputs.reshaped([40, 64])
+        stepwise.append(head(state).scalars)
+      }
+    }
+    var differing = 0
+    for row in [0, 1, 17, 39] {
+      let alone = withNoGrad {
+        head(
+          gru(
+            inputs.selected(axis: 0, index: row).reshaped([1, 7, 32]),
+            initialState: start.selected(axis: 0, index: row).reshaped([1, 64])
+          ).outputs
+        ).scalars
+      }
+      for t in 0..<7 {
+        for j in 0..<41 where alone[t * 41 + j].bitPattern != stepwise[t][row * 41 + j].bitPattern {
+          differing += 1
+        }
+      }
+    }
+    #expect(differing == 0)
   }
 
   @Test func denoisingTransformerGradients() {
