@@ -116,29 +116,37 @@ public final class DenoisingTransformer: Module {
 extension DenoisingTransformer {
   /// Greedy restoration of many corrupted sequences at once (free-running: the decoder
   /// reads its own guesses, never the original). The encoder runs once; each step runs the
-  /// decoder on every unfinished sequence's output so far. Sequences that have ended are
-  /// padded, which the causal self-attention keeps from affecting the others.
+  /// decoder on the sequences not yet ended, with their rows of the encoder's output (the
+  /// others are dropped as they end: every row is computed on its own, so the tokens are
+  /// those of a batch that keeps them).
   public func restore(batch corrupted: [[Int]], vocabulary: Vocabulary, maximumLength: Int)
     -> [[Int]]
   {
     withNoGrad {
       let source = PaddedBatch(corrupted, padID: vocabulary.padID)
-      let memory = encode(source)
-      let padding = source.paddingMask
+      let everyMemory = encode(source)
+      let everyPadding = source.paddingMask
+      var (memory, padding) = (everyMemory, everyPadding)
       var outputs = [[Int]](repeating: [], count: corrupted.count)
       var open = Array(corrupted.indices)
       for step in 0..<maximumLength where !open.isEmpty {
+        if open.count < memory.shape[0] {
+          memory = Tensor.stack(open.map { everyMemory.selected(axis: 0, index: $0) }, axis: 0)
+          padding = Tensor.stack(open.map { everyPadding.selected(axis: 0, index: $0) }, axis: 0)
+        }
         let inputs = PaddedBatch(
-          outputs.map { [vocabulary.startID] + $0 }, padID: vocabulary.padID, length: step + 1)
+          open.map { [vocabulary.startID] + outputs[$0] }, padID: vocabulary.padID,
+          length: step + 1)
         let logits = decode(inputs, memory: memory, memoryPaddingMask: padding)
         let size = logits.shape[2]
         let scores = logits.scalars
-        open = open.filter { b in
+        open = open.indices.compactMap { row in
+          let b = open[row]
           let best = likeliestToken(
-            scores, from: (b * (step + 1) + step) * size, count: size, vocabulary: vocabulary)
-          if best == vocabulary.endID { return false }
+            scores, from: (row * (step + 1) + step) * size, count: size, vocabulary: vocabulary)
+          if best == vocabulary.endID { return nil }
           outputs[b].append(best)
-          return true
+          return b
         }
       }
       return outputs
