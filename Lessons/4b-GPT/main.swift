@@ -599,7 +599,10 @@ lesson.cell(
         + "untrained (%d heads × 100 sentences)", 100 * trainedShare, 100 * untrainedShare,
       layers.value * headCount.value))
   let item = probe.items[0]
-  _ = model.logits(PaddedBatch([[vocabulary.startID] + item.prefix], padID: vocabulary.padID))
+  // In evaluation mode, as every score above: training left the model with dropout on.
+  _ = model.evaluating {
+    model.logits(PaddedBatch([[vocabulary.startID] + item.prefix], padID: vocabulary.padID))
+  }
   let labels = ["<s>"] + vocabulary.decode(item.prefix)
   let rows = model.lastAttentionWeights.enumerated().flatMap { l, weights -> [[Double]] in
     let t = weights.shape[2]
