@@ -121,7 +121,9 @@ public struct TrainingLoop {
 
   /// Runs the loop.
   /// - Parameters:
-  ///   - model: switched to training mode for steps and evaluation mode for validation.
+  ///   - model: switched to training mode for steps and evaluation mode for validation,
+  ///     and left in evaluation mode: what follows training is measuring it, and a score,
+  ///     sample or attention map taken with dropout on would not be the model's.
   ///   - optimizer: updates the parameters.
   ///   - loss: computes the training loss of step `step` (with the graph recorded).
   ///   - validationLoss: computes a validation loss; run under `withNoGrad`.
@@ -178,6 +180,7 @@ public struct TrainingLoop {
     if keepBest, let best {
       for (parameter, saved) in zip(parameters, best.weights) { parameter.assign(saved) }
     }
+    model?.eval()
     return history
   }
 }

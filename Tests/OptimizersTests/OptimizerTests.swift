@@ -146,9 +146,13 @@ struct TrainingLoopTests {
     let x = Tensor([-2, -1, 0, 1, 2], shape: [5, 1])
     let y = x * 3 - 1
     var validations = 0
+    var stepsInTraining = 0
     let history = try TrainingLoop(steps: 300, validateEvery: 100).run(
       model: model, optimizer: SGD(model.parameters(), learningRate: 0.1),
-      loss: { _ in Tensor.mseLoss(model(x), y) },
+      loss: { _ in
+        stepsInTraining += model.isTraining ? 1 : 0
+        return Tensor.mseLoss(model(x), y)
+      },
       validationLoss: {
         validations += 1
         #expect(!model.isTraining)
@@ -161,7 +165,20 @@ struct TrainingLoopTests {
     #expect(history.trainLoss.last! < 1e-8)
     #expect(Swift.abs(model.weight.item - 3) < 1e-4)
     #expect(Swift.abs(model.bias!.item + 1) < 1e-4)
-    #expect(model.isTraining)
+    // Every step in training mode (validation switched back), and the model left in
+    // evaluation mode: what follows training is measuring it.
+    #expect(stepsInTraining == 300)
+    #expect(!model.isTraining)
+    // A second run trains again.
+    stepsInTraining = 0
+    try TrainingLoop(steps: 2).run(
+      model: model, optimizer: SGD(model.parameters(), learningRate: 0.1),
+      loss: { _ in
+        stepsInTraining += model.isTraining ? 1 : 0
+        return Tensor.mseLoss(model(x), y)
+      })
+    #expect(stepsInTraining == 2)
+    #expect(!model.isTraining)
   }
 
   @Test func stopsOnANonFiniteLossWithAdvice() {
