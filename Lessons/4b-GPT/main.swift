@@ -269,9 +269,7 @@ lesson.cell(
   var changed = sentence
   changed[changed.count - 1] = vocabulary.ordinaryIDs.first { $0 != sentence.last! }!
   func earlier(_ ids: [Int], causal: Bool) -> [Float] {
-    withNoGrad {
-      model.eval()
-      defer { model.train() }
+    model.evaluating {
       let all = model.logits(PaddedBatch([ids], padID: vocabulary.padID), causal: causal)
       return all.narrowed(axis: 1, start: 0, length: ids.count - 1).scalars
     }

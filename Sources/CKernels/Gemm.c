@@ -141,10 +141,10 @@ bool lm_gemm_is_small(long m, long n, long k) {
   return m * n * k <= LM_SMALL_PRODUCT || m < LM_SMALL_ROWS;
 }
 
-// The unpacked path sums each element in one chain over k and scales it by alpha after,
-// where the packed path starts a chain at each block of LM_KC and folds alpha into A; it
-// sums the columns past the last whole vector of untransposed B one product at a time
-// (transposed B is laid out padded). Within these bounds the two are the same operations.
+// Both paths start an element's chain at each block of LM_KC rows of k. The unpacked path
+// scales a chain by alpha after, where the packed path folds alpha into A, and it sums the
+// columns past the last whole vector of untransposed B one product at a time (transposed B
+// is laid out padded). Within these bounds the two are the same operations.
 // The sizes are where the unpacked path measured faster on this project's shapes (attention
 // heads of 16 and 32): B untransposed up to 2,048 elements of C, transposed only for k <= 32.
 bool lm_gemm_unpacked_pays(bool transposeB, long m, long n, long k, float alpha) {

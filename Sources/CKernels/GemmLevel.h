@@ -357,57 +357,41 @@ LM_TARGET static void LM_FN(small)(
   const float *a, long lda, const float *b, long ldb, float *c, long ldc)
 {
   if (!transposeB) {
-    LM_FN(rows_times_panel)(transposeA, m, n, k, alpha, a, lda, b, ldb, c, ldc, false);
-    return;
-  }
-  // A · Bᵀ: lay Bᵀ out, a block of columns at a time, as k rows padded to whole vectors,
-  // and use the row loop over each block of LM_KC rows of k, as the packed product does.
-  // Each element is then the packed product's chain of multiply-adds, whichever path a
-  // product takes: a key-value cache reads one row at a time (the small path) and gives
-  // the bits of the whole sequence's run (the packed path). (Short k is also where dot
-  // products would not repay their horizontal sums: attention's Q · Kᵀ.)
-  if (k * 8 <= 4096) {
-    float bt[4096];
-    long width = (n + 7) & ~7L;
-    long block = (4096 / k) & ~7L;
-    if (block > width) block = width;
-    for (long j0 = 0; j0 < n; j0 += block) {
-      long columns = n - j0 < block ? n - j0 : block;
-      long padded = (columns + 7) & ~7L;
-      for (long j = 0; j < columns; j++) {
-        const float *source = b + (j0 + j) * ldb;
-        for (long p = 0; p < k; p++) bt[p * padded + j] = source[p];
-      }
-      for (long p = 0; p < k; p++)
-        for (long j = columns; j < padded; j++) bt[p * padded + j] = 0;
-      for (long pc = 0; pc < k; pc += LM_KC) {
-        long depth = k - pc < LM_KC ? k - pc : LM_KC;
-        const float *aBlock = transposeA ? a + pc * lda : a + pc;
-        LM_FN(rows_times_panel)(
-          transposeA, m, columns, depth, alpha, aBlock, lda, bt + pc * padded, padded, c + j0,
-          ldc, true);
-      }
+    // One chain per block of LM_KC rows of k, as the packed product starts one.
+    for (long pc = 0; pc < k; pc += LM_KC) {
+      long depth = k - pc < LM_KC ? k - pc : LM_KC;
+      const float *aBlock = transposeA ? a + pc * lda : a + pc;
+      LM_FN(rows_times_panel)(
+        transposeA, m, n, depth, alpha, aBlock, lda, b + pc * ldb, ldb, c, ldc, false);
     }
     return;
   }
-  // A · Bᵀ with k over 512: each element a dot product of two rows, eight lanes at a time,
-  // the lanes summed in order, then the remainder one product at a time.
-  long aStride = transposeA ? lda : 1;
-  for (long i = 0; i < m; i++) {
-    float *row = c + i * ldc;
-    const float *aStart = transposeA ? a + i : a + i * lda;
-    for (long j = 0; j < n; j++) {
-      const float *bRow = b + j * ldb;
-      lm_v8 acc = LM_SPLAT8(0.0f);
-      long p = 0;
-      if (!transposeA) {
-        for (; p + 8 <= k; p += 8)
-          acc = LM_MADD(acc, *(const lm_v8 *)(aStart + p), *(const lm_v8 *)(bRow + p));
+  // A · Bᵀ: lay Bᵀ out, a block of columns and a block of LM_KC rows of k at a time,
+  // padded to whole vectors, and use the row loop over each block of k, as the packed
+  // product does. Each element is then the packed product's chain of multiply-adds for any
+  // k, whichever path a product takes: a key-value cache or a recurrent step reads one row
+  // at a time (the small path) and gives the bits of the whole sequence's run (the packed
+  // path). (Short k is also where dot products would not repay their horizontal sums:
+  // attention's Q · Kᵀ.)
+  float bt[4096];
+  long deepest = k < LM_KC ? k : LM_KC;
+  long width = (n + 7) & ~7L;
+  long block = (4096 / deepest) & ~7L;  // at least 16 columns: LM_KC is 256
+  if (block > width) block = width;
+  for (long j0 = 0; j0 < n; j0 += block) {
+    long columns = n - j0 < block ? n - j0 : block;
+    long padded = (columns + 7) & ~7L;
+    for (long pc = 0; pc < k; pc += LM_KC) {
+      long depth = k - pc < LM_KC ? k - pc : LM_KC;
+      for (long j = 0; j < columns; j++) {
+        const float *source = b + (j0 + j) * ldb + pc;
+        for (long p = 0; p < depth; p++) bt[p * padded + j] = source[p];
       }
-      float sum = acc[0];
-      for (int lane = 1; lane < 8; lane++) sum += acc[lane];
-      for (; p < k; p++) sum += aStart[p * aStride] * bRow[p];
-      row[j] += alpha * sum;
+      for (long p = 0; p < depth; p++)
+        for (long j = columns; j < padded; j++) bt[p * padded + j] = 0;
+      const float *aBlock = transposeA ? a + pc * lda : a + pc;
+      LM_FN(rows_times_panel)(
+        transposeA, m, columns, depth, alpha, aBlock, lda, bt, padded, c + j0, ldc, true);
     }
   }
 }

@@ -177,22 +177,6 @@ extension DenoisingTransformer {
   }
 }
 
-/// Writes a sequence one token at a time, always taking the likeliest next token
-/// (never `<pad>`, `<s>` or `[MASK]`), until `</s>` or `maximumLength` tokens.
-/// - Parameter nextLogits: the scores of the next token after the tokens so far, `[1, V]`.
-func greedyDecode(
-  vocabulary: Vocabulary, maximumLength: Int, nextLogits: ([Int]) -> Tensor
-) -> [Int] {
-  var tokens: [Int] = []
-  while tokens.count < maximumLength {
-    let scores = nextLogits(tokens).scalars
-    let next = likeliestToken(scores, from: 0, count: scores.count, vocabulary: vocabulary)
-    if next == vocabulary.endID { break }
-    tokens.append(next)
-  }
-  return tokens
-}
-
 /// The likeliest token of the `count` scores starting at `from`, never `<pad>`, `<s>` or
 /// `[MASK]` (the first of equal scores): the choice of one greedy-decoding step.
 func likeliestToken(_ scores: [Float], from start: Int, count: Int, vocabulary: Vocabulary)

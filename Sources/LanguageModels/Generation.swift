@@ -90,9 +90,10 @@ public final class KeyValueCache {
 }
 
 extension GPTLanguageModel {
-  /// The logits after reading `tokens` (the whole sequence, run again from the start).
+  /// The logits after reading `tokens` (the whole sequence, run again from the start), in
+  /// evaluation mode.
   public func nextLogits(_ tokens: [Int]) -> [Float] {
-    withNoGrad {
+    evaluating {
       let batch = PaddedBatch([tokens], padID: 0)
       let all = logits(batch)
       return all.selected(axis: 1, index: tokens.count - 1).scalars
@@ -100,9 +101,10 @@ extension GPTLanguageModel {
   }
 
   /// Reads one more token with the cache and returns the logits after it: the block's
-  /// attention for the new position only, against the cached keys and values.
+  /// attention for the new position only, against the cached keys and values (in
+  /// evaluation mode, as the uncached run).
   public func nextLogits(reading token: Int, cache: KeyValueCache) -> [Float] {
-    withNoGrad {
+    evaluating {
       let d = configuration.dimension
       var x =
         tokenEmbedding([token], shape: [1, 1]) + positionEmbedding([cache.count], shape: [1, 1])

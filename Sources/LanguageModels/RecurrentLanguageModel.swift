@@ -111,9 +111,13 @@ public final class RecurrentLanguageModel: Module {
       var previous = vocabulary.startID
       var state: (hidden: Tensor?, cell: Tensor?) = (nil, nil)
       while tokens.count < maximumLength {
-        let output = step(embedding([previous], shape: [1, 1]), from: state)
+        // The forward pass of `callAsFunction`, one step (its dropout is off here).
+        var x = embedding([previous], shape: [1, 1])
+        if let dropout { x = dropout(x) }
+        let output = step(x, from: state)
         state = (output.outputs.reshaped([1, -1]), output.lastCell)
-        let logits = head(output.outputs).reshaped([-1])
+        let h = dropout.map { $0(output.outputs) } ?? output.outputs
+        let logits = head(h).reshaped([-1])
         let scaled = (logits / temperature).softmax().scalars
         var weights = scaled
         for special in [vocabulary.padID, vocabulary.startID, vocabulary.maskID] {
@@ -140,8 +144,13 @@ public final class RecurrentLanguageModel: Module {
   ///
   /// The loss is the cross-entropy of the final prediction only, so `‖∂L/∂h_t‖` shows how
   /// the signal from one error fades (or grows) as it travels back through time.
+  /// Measured in evaluation mode (no dropout), whatever mode the model is in, so that a
+  /// network before training and after it are probed alike.
   /// - Returns: the mean gradient norm over the batch, for every step.
   public func gradientNormsThroughTime(_ sentences: [[Int]], vocabulary: Vocabulary) -> [Double] {
+    let wasTraining = isTraining
+    if wasTraining { eval() }
+    defer { if wasTraining { train() } }
     let inputs = PaddedBatch(sentences.map { [vocabulary.startID] + $0 }, padID: vocabulary.padID)
     let (logits, states) = self(inputs)
     for s in states { s.retainGrad() }

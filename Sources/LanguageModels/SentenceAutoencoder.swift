@@ -98,8 +98,9 @@ public final class SentenceAutoencoder: Module {
       codes.rank == 2 && codes.shape[1] == latentSize,
       "SentenceAutoencoder.decode: codes \(Shape.describe(codes.shape)) are not "
         + "[sentences, \(latentSize)]")
+    let count = codes.shape[0]
+    if count == 0 { return [] }
     return withNoGrad {
-      let count = codes.shape[0]
       var state = fromLatent(codes).tanh()
       let everyStep = latentToInput(codes).reshaped([count, 1, -1])
       var previous = Array(repeating: vocabulary.startID, count: count)

@@ -140,6 +140,8 @@ public struct TrainingLoop {
     var sinceBest = 0
     // Switching modes walks the whole module tree, so do it only when the mode changes.
     model?.train()
+    // Evaluation mode at the end, and after a stop on a non-finite loss too.
+    defer { model?.eval() }
     for step in 0..<steps {
       let factor = schedule.factor(atStep: step)
       optimizer.learningRateScale = factor
@@ -180,7 +182,6 @@ public struct TrainingLoop {
     if keepBest, let best {
       for (parameter, saved) in zip(parameters, best.weights) { parameter.assign(saved) }
     }
-    model?.eval()
     return history
   }
 }

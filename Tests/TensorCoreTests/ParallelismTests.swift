@@ -95,10 +95,11 @@ struct ParallelismTests {
   #endif
 
   /// A container's CPU quota, as cgroup v2 writes it in `cpu.max`: whole processors,
-  /// rounded up; none for "max" or a line that is not two numbers.
+  /// rounded down, at least one; none for "max" or a line that is not two numbers.
   @Test func aCPUQuotaGivesWholeProcessors() {
     #expect(lm_cpu_max_processors("100000 100000\n") == 1)
-    #expect(lm_cpu_max_processors("150000 100000\n") == 2)
+    #expect(lm_cpu_max_processors("150000 100000\n") == 1)
+    #expect(lm_cpu_max_processors("250000 100000\n") == 2)
     #expect(lm_cpu_max_processors("50000 100000") == 1)
     #expect(lm_cpu_max_processors("400000 100000") == 4)
     #expect(lm_cpu_max_processors("max 100000\n") == 0)

@@ -3,8 +3,9 @@ import Testing
 @testable import TensorCore
 
 /// `permuted` against the definition, element by element: every permutation of ranks 1
-/// to 4, a rank-5 one, attention's head swap at a size two threads share, and one thread
-/// and two.
+/// to 4, a rank-5 one, attention's head swap at sizes two threads share, and one thread
+/// and two (one after the other: they set the thread count every test reads).
+@Suite(.serialized)
 struct PermuteTests {
   /// `out[i₀, …] = x[i_{axes⁻¹}…]`, index by index.
   func reference(_ x: [Float], _ shape: [Int], _ axes: [Int]) -> [Float] {
@@ -48,7 +49,9 @@ struct PermuteTests {
     cases.append(([2, 3, 2, 4, 3], [4, 0, 3, 1, 2]))
     // Attention's head swap, `[batch, time, heads, head size]`, large enough to be shared.
     cases.append(([12, 64, 4, 32], [0, 2, 1, 3]))
-    cases.append(([5, 33, 3, 8], [0, 2, 1, 3]))
+    // Shared at a row whose index is not zero past the first axis ([2, 1, 33] of
+    // [7, 5, 67]), so a thread's first offset is worked out from a whole index.
+    cases.append(([7, 67, 5, 40], [0, 2, 1, 3]))
     var wrong: [String] = []
     for (shape, axes) in cases {
       let x = Tensor.normal(shape, using: &g)

@@ -181,21 +181,26 @@ struct GELUKeepingTanhTests {
   }
 }
 
-/// One row of a product computed alone (the small path a key-value cache takes) has the
-/// bits of the same row inside the whole product (the packed path): every element is the
-/// same chain of multiply-adds, in blocks of 256 along k.
+/// One row of a product computed alone (the small path a key-value cache or a recurrent
+/// step takes) has the bits of the same row inside the whole product (the packed path):
+/// every element is the same chain of multiply-adds, in blocks of 256 along k, for both
+/// layouts of B and k past 512 (where the small path once took dot products).
 struct ProductRowTests {
-  @Test(arguments: [(64, 256), (256, 64), (300, 40), (16, 100), (512, 24)])
-  func aRowAloneMatchesTheRowInTheWholeProduct(k: Int, n: Int) {
+  @Test(arguments: [
+    (true, 64, 256), (true, 256, 64), (true, 300, 40), (true, 16, 100), (true, 512, 24),
+    (true, 600, 24), (true, 1100, 40), (false, 100, 24), (false, 300, 40), (false, 600, 16),
+  ])
+  func aRowAloneMatchesTheRowInTheWholeProduct(transposeB: Bool, k: Int, n: Int) {
     let m = 128
     var g = SplitMix64(seed: UInt64(k * 1000 + n))
     let a = (0..<(m * k)).map { _ in Float.random(in: -1...1, using: &g) }
     let b = (0..<(n * k)).map { _ in Float.random(in: -1...1, using: &g) }
+    let ldb = transposeB ? k : n
     for level in VectorLevel.available {
       var whole = [Float](repeating: 0, count: m * n)
       Gemm.multiply(
-        transposeA: false, transposeB: true, m: m, n: n, k: k, a: a, lda: k, b: b, ldb: k,
-        c: &whole, ldc: n, level: level)
+        transposeA: false, transposeB: transposeB, m: m, n: n, k: k, a: a, lda: k, b: b,
+        ldb: ldb, c: &whole, ldc: n, level: level)
       // Past the small path: packed, or (with more threads than two, in shares small
       // enough) unpacked with the packed path's bits.
       #expect(!lm_gemm_is_small(m, n, k), "the whole product should be past the small path")
@@ -203,12 +208,12 @@ struct ProductRowTests {
         var row = [Float](repeating: 0, count: n)
         a.withUnsafeBufferPointer { a in
           Gemm.multiply(
-            transposeA: false, transposeB: true, m: 1, n: n, k: k, a: a.baseAddress! + i * k,
-            lda: k, b: b, ldb: k, c: &row, ldc: n, level: level)
+            transposeA: false, transposeB: transposeB, m: 1, n: n, k: k,
+            a: a.baseAddress! + i * k, lda: k, b: b, ldb: ldb, c: &row, ldc: n, level: level)
         }
         #expect(
           row.map(\.bitPattern) == whole[(i * n)..<((i + 1) * n)].map(\.bitPattern),
-          "\(level) k \(k) n \(n) row \(i)")
+          "\(level) transposeB \(transposeB) k \(k) n \(n) row \(i)")
       }
     }
   }

@@ -125,11 +125,12 @@ long lm_thread_limit(void);
 void lm_set_thread_limit(long threads);
 
 /// The processors this process may run on: its affinity mask, lowered to its cgroup's CPU
-/// quota (rounded up) when it has one; 0 where the system does not say (not Linux).
+/// quota (whole processors, at least one) when it has one; 0 where the system does not say
+/// (not Linux).
 long lm_usable_processors(void);
 
-/// The whole processors a cgroup v2 `cpu.max` line allows ("150000 100000" → 2, rounded
-/// up), or 0 for none ("max 100000") or a line it cannot read.
+/// The whole processors a cgroup v2 `cpu.max` line allows ("250000 100000" → 2, rounded
+/// down, at least one), or 0 for none ("max 100000") or a line it cannot read.
 long lm_cpu_max_processors(const char *line);
 
 #ifdef __cplusplus
